@@ -1,0 +1,84 @@
+package cases
+
+// Agency is one disclosure body answering applications in its own name (Art. 27). Every case,
+// letter sequence, setting and user belongs to one agency.
+type Agency struct {
+	ID       int64    `json:"-" db:"id"`
+	Code     string   `json:"code" db:"code"`
+	Name     string   `json:"name" db:"name"`
+	Settings Settings `json:"-" db:"-"`
+}
+
+// Settings are an agency's policy choices (REGULATION's "(policy)" items) and letter details.
+type Settings struct {
+	TimeZone            string            `json:"time_zone"`            // default Asia/Shanghai
+	TrackingPrefix      string            `json:"tracking_prefix"`      // tracking number = prefix + year + 6-digit serial
+	LetterPrefixes      map[string]string `json:"letter_prefixes"`      // letter class → prefix, e.g. "reply" → "望政公开"
+	ReconsiderationBody string            `json:"reconsideration_body"` // e.g. 望城区人民政府
+	Court               string            `json:"court"`                // e.g. 望城区人民法院
+	Address             string            `json:"address"`
+	Postcode            string            `json:"postcode"`
+	Phone               string            `json:"phone"`
+	Email               string            `json:"email"`
+	SealText            string            `json:"seal_text"`            // the seal line, e.g. the agency's name
+	CorrectionPeriod    int               `json:"correction_period"`    // working days to correct (Art. 30; default 15)
+	AlertThresholds     []int             `json:"alert_thresholds"`     // working days before the reply deadline (default 5, 3, 1)
+	UnregisteredAlert   int               `json:"unregistered_alert"`   // working days an online submission may wait (default 1)
+	UploadLimit         int64             `json:"upload_limit"`         // bytes (default 10 MB)
+	SubmitRateLimit     int               `json:"submit_rate_limit"`    // submissions a minute per address (default 10)
+	SuperiorEmail       string            `json:"superior_email"`       // where the monthly statistics go
+	PaymentInstructions string            `json:"payment_instructions"` // how to pay a fee
+}
+
+// DefaultSettings are the settings of a new agency.
+func DefaultSettings() Settings {
+	return Settings{
+		TimeZone:          "Asia/Shanghai",
+		TrackingPrefix:    "GK",
+		LetterPrefixes:    map[string]string{},
+		CorrectionPeriod:  15,
+		AlertThresholds:   []int{5, 3, 1},
+		UnregisteredAlert: 1,
+		UploadLimit:       10 << 20,
+		SubmitRateLimit:   10,
+	}
+}
+
+// WithDefaults fills every unset field of s from DefaultSettings.
+func (s Settings) WithDefaults() Settings {
+	d := DefaultSettings()
+	if s.TimeZone == "" {
+		s.TimeZone = d.TimeZone
+	}
+	if s.TrackingPrefix == "" {
+		s.TrackingPrefix = d.TrackingPrefix
+	}
+	if s.LetterPrefixes == nil {
+		s.LetterPrefixes = d.LetterPrefixes
+	}
+	if s.CorrectionPeriod <= 0 {
+		s.CorrectionPeriod = d.CorrectionPeriod
+	}
+	if len(s.AlertThresholds) == 0 {
+		s.AlertThresholds = d.AlertThresholds
+	}
+	if s.UnregisteredAlert <= 0 {
+		s.UnregisteredAlert = d.UnregisteredAlert
+	}
+	if s.UploadLimit <= 0 {
+		s.UploadLimit = d.UploadLimit
+	}
+	if s.SubmitRateLimit <= 0 {
+		s.SubmitRateLimit = d.SubmitRateLimit
+	}
+	return s
+}
+
+// Statutory periods in working days (REGULATION §4).
+const (
+	ReplyDays              = 20 // Art. 33
+	MaxExtensionDays       = 20 // Art. 33
+	CorrectionNoticeWindow = 7  // Art. 30
+	ConsultationDays       = 15 // Art. 32, 34
+	FeeDays                = 20 // 国办函〔2020〕109号
+)
