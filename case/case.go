@@ -160,13 +160,15 @@ type Case struct {
 	LetterNo    string  `json:"letter_no" db:"letter_no"`
 	Draft       *Draft  `json:"draft,omitempty" db:"-"`
 	Parties     []Party `json:"parties,omitempty" db:"-"`
-	Fee         *Fee    `json:"fee,omitempty" db:"-"`
-	DeliveredOn Date    `json:"delivered_on" db:"delivered_on"`
-	DeliveryWay string  `json:"delivery_way,omitempty" db:"delivery_way"`
-	ArchivedOn  Date    `json:"archived_on" db:"archived_on"`
-	Handling    int     `json:"handling" db:"handling"` // 1, then +1 per reopen
-	ReopenedOn  Date    `json:"reopened_on,omitempty" db:"reopened_on"`
-	Imported    bool    `json:"imported" db:"imported"`
+	// CorrectionItems are what the applicant was asked to correct (Art. 30).
+	CorrectionItems []string `json:"correction_items,omitempty" db:"-"`
+	Fee             *Fee     `json:"fee,omitempty" db:"-"`
+	DeliveredOn     Date     `json:"delivered_on" db:"delivered_on"`
+	DeliveryWay     string   `json:"delivery_way,omitempty" db:"delivery_way"`
+	ArchivedOn      Date     `json:"archived_on" db:"archived_on"`
+	Handling        int      `json:"handling" db:"handling"` // 1, then +1 per reopen
+	ReopenedOn      Date     `json:"reopened_on,omitempty" db:"reopened_on"`
+	Imported        bool     `json:"imported" db:"imported"`
 
 	EventCount int       `json:"event_count" db:"event_count"`
 	HeadHash   string    `json:"head_hash" db:"head_hash"`
