@@ -180,10 +180,24 @@ type Case struct {
 	Remedies  []Remedy   `json:"remedies" db:"-"`
 }
 
+// RunningStates are the open states in which the reply clock runs; in the others it is stopped
+// (awaiting correction, Art. 30) or paused (consultation, Art. 33; fee).
+var RunningStates = []string{StateRegistered, StateInProgress, StatePendingApproval}
+
+// ClockRunning reports whether the reply clock of a case in state runs.
+func ClockRunning(state string) bool {
+	for _, s := range RunningStates {
+		if s == state {
+			return true
+		}
+	}
+	return false
+}
+
 // Overdue reports whether the reply deadline has passed on day today with the case still open
 // and its clock running.
 func (c *Case) Overdue(today Date) bool {
-	return IsOpen(c.State) && !c.ReplyDue.IsZero() && c.ReplyDue.Before(today)
+	return ClockRunning(c.State) && !c.ReplyDue.IsZero() && c.ReplyDue.Before(today)
 }
 
 // Event is one entry of a case's append-only history (Art. 45: 登记、审核、办理、答复、归档).

@@ -99,3 +99,6 @@ func (f FieldErrors) Err() error {
 	}
 	return &Error{Code: EINVALID, Message: "提交的内容有误，请按提示修改。", MessageEN: "Some fields are invalid; please correct them.", Fields: f.ZH, FieldsEN: f.EN}
 }
+
+// E returns an *Error with the given messages as they are (no formatting).
+func E(code, zh, en string) *Error { return &Error{Code: code, Message: zh, MessageEN: en} }

@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"reflect"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	cases "foidesk/case"
+	"foidesk/workflow"
+)
+
+// Calendar returns the working-day calendar: built-in data overlaid with the stored overrides.
+func (db *DB) Calendar() *workflow.Calendar {
+	db.calMu.RLock()
+	cal := db.cal
+	db.calMu.RUnlock()
+	if cal != nil {
+		return cal
+	}
+	cal, err := db.loadCalendar(context.Background(), db.R)
+	if err != nil {
+		return workflow.NewCalendar(nil)
+	}
+	db.calMu.Lock()
+	db.cal = cal
+	db.calMu.Unlock()
+	return cal
+}
+
+type overrideRow struct {
+	Day  cases.Date `db:"day"`
+	Work bool       `db:"work"`
+	Note string     `db:"note"`
+}
+
+func (db *DB) loadCalendar(ctx context.Context, q getter) (*workflow.Calendar, error) {
+	var rows []overrideRow
+	if err := q.SelectContext(ctx, &rows, `SELECT day, work, note FROM calendar_overrides ORDER BY day`); err != nil {
+		return nil, err
+	}
+	ovs := make([]workflow.Override, len(rows))
+	for i, r := range rows {
+		ovs[i] = workflow.Override{Day: r.Day, Work: r.Work, Note: r.Note}
+	}
+	return workflow.NewCalendar(ovs), nil
+}
+
+// Recomputed is one open case whose deadlines moved after a calendar change.
+type Recomputed struct {
+	TrackingNo string
+	Before     cases.Date
+	After      cases.Date
+}
+
+// SetCalendarDay records an override (a working day or a day off) and, in the same transaction,
+// recomputes every stored deadline of every open case, logging a deadline_recomputed event on
+// each case whose deadlines moved (REGULATION §3).
+func (db *DB) SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]Recomputed, error) {
+	var moved []Recomputed
+	var cal *workflow.Calendar
+	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO calendar_overrides (day, work, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (day) DO UPDATE SET work = excluded.work, note = excluded.note, created_by = excluded.created_by, created_at = excluded.created_at`),
+			o.Day, o.Work, o.Note, by, now.UTC())
+		if err != nil {
+			return err
+		}
+		if cal, err = db.loadCalendar(ctx, tx); err != nil {
+			return err
+		}
+		reason := map[string]any{"day": o.Day, "work": o.Work, "note": o.Note, "reason": "calendar_changed"}
+		moved, err = db.recomputeOpen(ctx, tx, cal, now, reason)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	db.calMu.Lock()
+	db.cal = cal
+	db.calMu.Unlock()
+	return moved, nil
+}
+
+// recomputeOpen recomputes the deadlines of every open case under cal.
+func (db *DB) recomputeOpen(ctx context.Context, tx *sqlx.Tx, cal *workflow.Calendar, now time.Time, reason map[string]any) ([]Recomputed, error) {
+	var ids []int64
+	args := []any{}
+	for _, s := range cases.OpenStates {
+		args = append(args, s)
+	}
+	if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM cases WHERE state IN (?`+repeat(", ?", len(cases.OpenStates)-1)+`) ORDER BY id`), args...); err != nil {
+		return nil, err
+	}
+	var moved []Recomputed
+	for _, id := range ids {
+		c, err := db.caseByID(ctx, tx, id, true)
+		if err != nil {
+			return nil, err
+		}
+		n := workflow.Clone(c)
+		workflow.Recompute(n, cal)
+		if deadlines(n) == deadlines(c) && reflect.DeepEqual(n.Clock.Pauses, c.Clock.Pauses) {
+			continue
+		}
+		payload := map[string]any{}
+		for k, v := range reason {
+			payload[k] = v
+		}
+		payload["before"], payload["after"] = deadlines(c), deadlines(n)
+		n.Version++
+		ev := cases.Event{Event: "deadline_recomputed", Actor: "system", At: now, FromState: c.State, ToState: c.State,
+			ReplyDueBefore: c.ReplyDue, ReplyDueAfter: n.ReplyDue, Payload: mustCanonical(payload)}
+		if err := appendEvent(ctx, tx, n, &ev); err != nil {
+			return nil, err
+		}
+		n.UpdatedAt = now.UTC()
+		if _, err := tx.ExecContext(ctx, tx.Rebind(caseUpdate), append(caseValues(n), n.ID, c.Version, c.State)...); err != nil {
+			return nil, err
+		}
+		moved = append(moved, Recomputed{c.TrackingNo, c.ReplyDue, n.ReplyDue})
+	}
+	return moved, nil
+}
+
+type deadlineSet struct {
+	ReplyDue           string `json:"reply_due"`
+	Provisional        bool   `json:"provisional"`
+	CorrectionNoticeBy string `json:"correction_notice_by"`
+	CorrectionDue      string `json:"correction_due"`
+	ConsultationDue    string `json:"consultation_due"`
+	FeeDue             string `json:"fee_due"`
+	PausedDays         int    `json:"paused_days"`
+}
+
+func deadlines(c *cases.Case) deadlineSet {
+	return deadlineSet{c.ReplyDue.String(), c.Provisional, c.CorrectionNoticeBy.String(), c.CorrectionDue.String(), c.ConsultationDue.String(), c.FeeDue.String(), c.PausedDays}
+}
+
+func repeat(s string, n int) string {
+	out := ""
+	for range n {
+		out += s
+	}
+	return out
+}

@@ -1,0 +1,479 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	cases "foidesk/case"
+	"foidesk/workflow"
+)
+
+// location returns the agency's time zone (Asia/Shanghai by default).
+func location(a cases.Agency) *time.Location {
+	loc, err := time.LoadLocation(a.Settings.TimeZone)
+	if err != nil {
+		loc, _ = time.LoadLocation("Asia/Shanghai")
+	}
+	return loc
+}
+
+// Today is the agency's calendar date at instant now.
+func Today(a cases.Agency, now time.Time) cases.Date { return cases.DateOf(now, location(a)) }
+
+// CreateApplication stores an online application in state submitted (not yet received: Art. 31)
+// and returns it with its secret access code; only the code's SHA-256 is stored. The case and its
+// first event are committed before this returns.
+func (db *DB) CreateApplication(ctx context.Context, app cases.Application) (*cases.Case, string, error) {
+	app.Normalize()
+	agency, err := db.AgencyByCode(ctx, app.Agency)
+	if err != nil {
+		if cases.ErrorCode(err) == cases.ENOTFOUND {
+			var f cases.FieldErrors
+			f.Add("agency", "请选择受理机关。", "Choose the agency.")
+			return nil, "", f.Err()
+		}
+		return nil, "", err
+	}
+	now := db.Now()
+	app.Channel = cases.ChannelOnline
+	app.ReceivedOn = cases.Date{}
+	if err := app.Validate(Today(agency, now), false); err != nil {
+		return nil, "", err
+	}
+	code := AccessCode()
+	c := newCase(agency, app)
+	c.State = cases.StateSubmitted
+	c.AccessCodeHash = HashSecret(code)
+	err = db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		return db.insertCase(ctx, tx, c, agency, now, cases.Event{Event: "submit", Actor: "applicant", ToState: cases.StateSubmitted,
+			Payload: mustCanonical(map[string]any{"channel": cases.ChannelOnline})})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return c, code, nil
+}
+
+// RegisterPaper stores an application received on paper, by post, fax, e-mail, in person or
+// orally (Art. 28–31): the case starts in registered with the receipt date the clerk entered
+// (not in the future), and the clock running.
+func (db *DB) RegisterPaper(ctx context.Context, app cases.Application, actor cases.Actor) (*cases.Case, error) {
+	if !actor.Has(cases.RoleClerk) {
+		return nil, cases.Errorf(cases.EFORBIDDEN, "只有经办人可以登记申请。", "only a clerk registers applications")
+	}
+	app.Normalize()
+	agency, err := db.AgencyByCode(ctx, app.Agency)
+	if err != nil {
+		return nil, err
+	}
+	if app.Agency == "" {
+		if agency, err = db.Agency(ctx, actor.AgencyID); err != nil {
+			return nil, err
+		}
+	}
+	if !actor.MayActFor(agency.ID) {
+		return nil, cases.Errorf(cases.EFORBIDDEN, "您不能为该机关登记申请。", "you may not register applications for this agency")
+	}
+	if err := app.Validate(Today(agency, db.Now()), true); err != nil {
+		return nil, err
+	}
+	c := newCase(agency, app)
+	c.State = cases.StateRegistered
+	var out *cases.Case
+	err = db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		workflow.StartClock(c, app.ReceivedOn, actor.Name)
+		workflow.Recompute(c, db.Calendar())
+		c.Version = 1
+		if err := db.insertCase(ctx, tx, c, agency, now, cases.Event{Event: "register", Actor: actor.Name, ToState: cases.StateRegistered,
+			ReplyDueAfter: c.ReplyDue, Payload: mustCanonical(map[string]any{"channel": c.Channel, "received_on": c.ReceivedOn})}); err != nil {
+			return err
+		}
+		if err := db.issueLetters(ctx, tx, c, agency, []cases.LetterRequest{{Kind: cases.DocApplicationForm, Date: Today(agency, now)}, {Kind: cases.DocReceipt, Date: Today(agency, now)}}, c.EventCount, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(caseUpdate), append(caseValues(c), c.ID, c.Version, c.State)...); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+func newCase(a cases.Agency, app cases.Application) *cases.Case {
+	return &cases.Case{AgencyID: a.ID, Agency: a.Code, Applicant: app.Applicant, Description: app.Description, Purpose: app.Purpose,
+		Channel: app.Channel, Delivery: app.Delivery, Carrier: app.Carrier, Handling: 1, ReceivedOn: app.ReceivedOn}
+}
+
+// insertCase assigns the tracking number, inserts c and its first event.
+func (db *DB) insertCase(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a cases.Agency, now time.Time, first cases.Event) error {
+	year := Today(a, now).Year()
+	n, err := nextSeq(ctx, tx, a.ID, "tracking", year)
+	if err != nil {
+		return err
+	}
+	c.TrackingNo = fmt.Sprintf("%s%d%06d", a.Settings.TrackingPrefix, year, n)
+	c.CreatedAt, c.UpdatedAt = now.UTC().Truncate(time.Microsecond), now.UTC().Truncate(time.Microsecond)
+	if c.Version == 0 {
+		c.Version = 1
+	}
+	if err := tx.GetContext(ctx, &c.ID, tx.Rebind(caseInsert), caseValues(c)...); err != nil {
+		return err
+	}
+	first.At = now
+	if err := appendEvent(ctx, tx, c, &first); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET event_count = ?, head_hash = ? WHERE id = ?`), c.EventCount, c.HeadHash, c.ID)
+	return err
+}
+
+func mustCanonical(v any) []byte {
+	b, err := workflow.Canonical(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// AccessCode returns a new secret access code: 16 characters of a 30-letter alphabet without
+// look-alikes (about 78 random bits).
+func AccessCode() string {
+	const alphabet = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+	b := make([]byte, 16)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// Case returns a case with its documents, events and remedies; ENOTFOUND when none.
+func (db *DB) Case(ctx context.Context, id int64) (*cases.Case, error) {
+	c, err := db.caseByID(ctx, db.R, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return c, db.fill(ctx, c)
+}
+
+// CaseByTracking returns the case with a tracking number, filled like Case.
+func (db *DB) CaseByTracking(ctx context.Context, trackingNo string) (*cases.Case, error) {
+	var r caseRow
+	if err := db.R.GetContext(ctx, &r, db.R.Rebind(caseSelect+` WHERE c.tracking_no = ?`), trackingNo); err != nil {
+		return nil, notFound(err, "未找到该申请。", "no such application")
+	}
+	c := r.toCase()
+	return c, db.fill(ctx, c)
+}
+
+func (db *DB) fill(ctx context.Context, c *cases.Case) error {
+	var err error
+	if c.Events, err = events(ctx, db.R, c.ID); err != nil {
+		return err
+	}
+	if c.Documents, err = db.Documents(ctx, c.ID); err != nil {
+		return err
+	}
+	c.Remedies, err = db.Remedies(ctx, c.ID)
+	return err
+}
+
+func (db *DB) caseByID(ctx context.Context, q getter, id int64, lock bool) (*cases.Case, error) {
+	var r caseRow
+	query := caseSelect + ` WHERE c.id = ?`
+	if lock && db.Dialect == Postgres {
+		query += ` FOR UPDATE OF c`
+	}
+	if err := q.GetContext(ctx, &r, q.Rebind(query), id); err != nil {
+		return nil, notFound(err, "案件不存在。", "no such case")
+	}
+	return r.toCase(), nil
+}
+
+// TransitionCase fires an event on a case in one transaction: load with a write lock, check the
+// guards (workflow.Apply), compare-and-set the case on its state and version, append the event,
+// issue the letters, record a remedy — then commit. A refused event changes nothing.
+func (db *DB) TransitionCase(ctx context.Context, id int64, req workflow.Request, actor cases.Actor) (*cases.Case, error) {
+	var out *cases.Case
+	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		c, err := db.caseByID(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		res, agency, err := db.apply(ctx, tx, c, req, actor, now)
+		if err != nil {
+			return err
+		}
+		if err := db.commitResult(ctx, tx, c, res, agency, now); err != nil {
+			return err
+		}
+		out = res.Case
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, db.fill(ctx, out)
+}
+
+// apply builds the workflow environment of c and applies req.
+func (db *DB) apply(ctx context.Context, tx *sqlx.Tx, c *cases.Case, req workflow.Request, actor cases.Actor, now time.Time) (*workflow.Result, cases.Agency, error) {
+	agency, err := agencyTx(ctx, tx, c.AgencyID)
+	if err != nil {
+		return nil, agency, err
+	}
+	env := workflow.Env{Now: now, Today: Today(agency, now), Cal: db.Calendar(), Settings: agency.Settings}
+	env.UserExists = func(name string) bool {
+		var n int
+		_ = tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM users WHERE username = ? AND active AND (agency_id = ? OR id IN (SELECT user_id FROM user_agencies WHERE agency_id = ?))`), name, c.AgencyID, c.AgencyID)
+		return n > 0
+	}
+	switch req.Event {
+	case "request_fee":
+		if env.FeeMonthCount, err = db.monthCount(ctx, tx, c); err != nil {
+			return nil, agency, err
+		}
+	case "archive":
+		env.FileComplete, err = db.fileComplete(ctx, tx, c)
+		if err != nil {
+			return nil, agency, err
+		}
+	}
+	res, err := workflow.Apply(c, req, actor, env)
+	return res, agency, err
+}
+
+// commitResult writes an applied event: letters, remedy, the case (compare-and-set) and the event.
+func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, res *workflow.Result, agency cases.Agency, now time.Time) error {
+	n := res.Case
+	seq := old.EventCount + 1
+	if err := db.issueLetters(ctx, tx, n, agency, res.Letters, seq, now); err != nil {
+		return err
+	}
+	if res.Remedy != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO remedies (case_id, kind, filed_on, result, decided_on, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+			n.ID, res.Remedy.Kind, res.Remedy.FiledOn, res.Remedy.Result, res.Remedy.DecidedOn, now.UTC()); err != nil {
+			return err
+		}
+	}
+	ev := res.Event
+	ev.At = now
+	if err := appendEvent(ctx, tx, n, &ev); err != nil {
+		return err
+	}
+	n.UpdatedAt = now.UTC().Truncate(time.Microsecond)
+	r, err := tx.ExecContext(ctx, tx.Rebind(caseUpdate), append(caseValues(n), n.ID, old.Version, old.State)...)
+	if err != nil {
+		return err
+	}
+	if k, _ := r.RowsAffected(); k != 1 {
+		return cases.Errorf(cases.ECONFLICT, "案件已被他人修改，请刷新后重试。", "the case changed meanwhile; reload and retry")
+	}
+	return nil
+}
+
+// monthCount is the applicant's number of requests received in the case's receipt month, this
+// one included, discarded submissions excluded (REGULATION §5: same identity document).
+func (db *DB) monthCount(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (int, error) {
+	if c.ReceivedOn.IsZero() {
+		return 1, nil
+	}
+	first := cases.NewDate(c.ReceivedOn.Year(), c.ReceivedOn.Month(), 1)
+	var n int
+	err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM cases WHERE id_type = ? AND id_number = ? AND received_on >= ? AND received_on < ? AND state <> ?
+		AND (received_on < ? OR (received_on = ? AND id <= ?))`),
+		c.Applicant.IDType, c.Applicant.IDNumber, first, first.Time().AddDate(0, 1, 0).Format("2006-01-02"), cases.StateDiscarded,
+		c.ReceivedOn, c.ReceivedOn, c.ID)
+	return n, err
+}
+
+// fileComplete: every issued document of the case is present with its body and digest.
+func (db *DB) fileComplete(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (bool, error) {
+	var missing int
+	err := tx.GetContext(ctx, &missing, tx.Rebind(`SELECT COUNT(*) FROM documents WHERE case_id = ? AND (size = 0 OR sha256 = '')`), c.ID)
+	if err != nil {
+		return false, err
+	}
+	if missing > 0 {
+		return false, nil
+	}
+	if c.State == cases.StateReplied && !c.Imported && db.Renderer != nil {
+		var replies int
+		if err := tx.GetContext(ctx, &replies, tx.Rebind(`SELECT COUNT(*) FROM documents WHERE case_id = ? AND kind = ? AND number = ?`), c.ID, cases.DocReply, c.LetterNo); err != nil {
+			return false, err
+		}
+		return replies > 0, nil
+	}
+	return true, nil
+}
+
+// CaseFilter selects cases for a queue or list; nil fields do not filter.
+type CaseFilter struct {
+	AgencyIDs  []int64  // the agencies the caller may see (empty: all)
+	States     []string // any of
+	Assignee   *string
+	Unassigned bool
+	DueBefore  cases.Date // reply_due on or before
+	Overdue    bool       // running clock and reply_due < Today
+	Today      cases.Date
+	Q          string // tracking number, applicant name, words of the description
+	Limit      int
+	Cursor     string
+}
+
+func (f CaseFilter) where(q *strings.Builder, args *[]any) {
+	q.WriteString(" WHERE 1=1")
+	if len(f.AgencyIDs) > 0 {
+		q.WriteString(" AND c.agency_id IN (?" + strings.Repeat(", ?", len(f.AgencyIDs)-1) + ")")
+		for _, id := range f.AgencyIDs {
+			*args = append(*args, id)
+		}
+	}
+	states := f.States
+	if f.Overdue {
+		states = intersect(states, cases.RunningStates)
+		q.WriteString(" AND c.reply_due < ?")
+		*args = append(*args, f.Today)
+	}
+	if len(states) > 0 || f.Overdue {
+		if len(states) == 0 {
+			states = []string{"-"}
+		}
+		q.WriteString(" AND c.state IN (?" + strings.Repeat(", ?", len(states)-1) + ")")
+		for _, s := range states {
+			*args = append(*args, s)
+		}
+	}
+	if f.Assignee != nil {
+		q.WriteString(" AND c.assignee = ?")
+		*args = append(*args, *f.Assignee)
+	}
+	if f.Unassigned {
+		q.WriteString(" AND c.assignee = ''")
+	}
+	if !f.DueBefore.IsZero() {
+		q.WriteString(" AND c.reply_due <= ?")
+		*args = append(*args, f.DueBefore)
+	}
+	if s := strings.TrimSpace(f.Q); s != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
+		q.WriteString(` AND (c.tracking_no = ? OR c.applicant_name LIKE ? ESCAPE '\' OR c.description LIKE ? ESCAPE '\')`)
+		*args = append(*args, s, like, like)
+	}
+}
+
+func intersect(a, b []string) []string {
+	if len(a) == 0 {
+		return b
+	}
+	var out []string
+	for _, s := range a {
+		for _, t := range b {
+			if s == t {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+const noDue = "9999-12-31"
+
+// FindCases lists cases by reply deadline (cases without one last), then id, with keyset
+// pagination: next is the cursor of the following page, "" on the last.
+func (db *DB) FindCases(ctx context.Context, f CaseFilter) ([]*cases.Case, string, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	var q strings.Builder
+	var args []any
+	q.WriteString(caseSelect)
+	f.where(&q, &args)
+	if f.Cursor != "" {
+		due, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q.WriteString(" AND (COALESCE(c.reply_due, '" + noDue + "') > ? OR (COALESCE(c.reply_due, '" + noDue + "') = ? AND c.id > ?))")
+		args = append(args, due, due, id)
+	}
+	q.WriteString(" ORDER BY COALESCE(c.reply_due, '" + noDue + "'), c.id LIMIT ?")
+	args = append(args, f.Limit+1)
+	var rows []caseRow
+	if err := db.R.SelectContext(ctx, &rows, db.R.Rebind(q.String()), args...); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(rows) > f.Limit {
+		rows = rows[:f.Limit]
+		last := rows[len(rows)-1]
+		due := last.ReplyDue.String()
+		if due == "" {
+			due = noDue
+		}
+		next = base64.RawURLEncoding.EncodeToString([]byte(due + "|" + strconv.FormatInt(last.ID, 10)))
+	}
+	out := make([]*cases.Case, len(rows))
+	for i := range rows {
+		out[i] = rows[i].toCase()
+	}
+	return out, next, nil
+}
+
+// CountCases counts what FindCases would list (all pages).
+func (db *DB) CountCases(ctx context.Context, f CaseFilter) (int, error) {
+	var q strings.Builder
+	var args []any
+	q.WriteString("SELECT COUNT(*) FROM cases c")
+	f.where(&q, &args)
+	var n int
+	err := db.R.GetContext(ctx, &n, db.R.Rebind(q.String()), args...)
+	return n, err
+}
+
+func decodeCursor(s string) (string, int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	bad := cases.Errorf(cases.EINVALID, "分页参数不正确。", "bad cursor")
+	if err != nil {
+		return "", 0, bad
+	}
+	due, idText, ok := strings.Cut(string(b), "|")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil {
+		return "", 0, bad
+	}
+	if _, err := cases.ParseDate(due); err != nil {
+		return "", 0, bad
+	}
+	return due, id, nil
+}
+
+// Remedies lists a case's remedy records.
+func (db *DB) Remedies(ctx context.Context, caseID int64) ([]cases.Remedy, error) {
+	var rs []cases.Remedy
+	err := db.R.SelectContext(ctx, &rs, db.R.Rebind(`SELECT id, case_id, kind, filed_on, result, decided_on FROM remedies WHERE case_id = ? ORDER BY id`), caseID)
+	return rs, err
+}
+
+// AccessCase returns the case with tracking number whose access code matches; ENOTFOUND for an
+// unknown number and a wrong code alike.
+func (db *DB) AccessCase(ctx context.Context, trackingNo, code string) (*cases.Case, error) {
+	c, err := db.CaseByTracking(ctx, trackingNo)
+	if err != nil || c.AccessCodeHash == "" || c.AccessCodeHash != HashSecret(strings.ToUpper(strings.TrimSpace(code))) {
+		if err != nil && !errors.Is(err, sql.ErrNoRows) && cases.ErrorCode(err) != cases.ENOTFOUND {
+			return nil, err
+		}
+		return nil, cases.Errorf(cases.ENOTFOUND, "申请编号或查询码不正确。", "wrong tracking number or access code")
+	}
+	return c, nil
+}

@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	cases "foidesk/case"
+)
+
+// nextSeq returns the next number of a yearly sequence of an agency, inside tx.
+func nextSeq(ctx context.Context, tx *sqlx.Tx, agencyID int64, class string, year int) (int, error) {
+	var n int
+	err := tx.GetContext(ctx, &n, tx.Rebind(`INSERT INTO sequences (agency_id, class, year, last) VALUES (?, ?, ?, 1)
+		ON CONFLICT (agency_id, class, year) DO UPDATE SET last = sequences.last + 1 RETURNING last`), agencyID, class, year)
+	return n, err
+}
+
+// ReserveSeq raises a sequence to at least n (imported numbers are never issued again).
+func reserveSeq(ctx context.Context, tx *sqlx.Tx, agencyID int64, class string, year, n int) error {
+	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO sequences (agency_id, class, year, last) VALUES (?, ?, ?, ?)
+		ON CONFLICT (agency_id, class, year) DO UPDATE SET last = CASE WHEN sequences.last < excluded.last THEN excluded.last ELSE sequences.last END`), agencyID, class, year, n)
+	return err
+}
+
+// defaultLetterPrefixes are used for letter classes the agency has not set.
+var defaultLetterPrefixes = map[string]string{
+	cases.DocReceipt:            "政公开登",
+	cases.DocCorrectionNotice:   "政公开补",
+	cases.DocExtensionNotice:    "政公开延",
+	cases.DocConsultationLetter: "政公开征",
+	cases.DocConsultationNotice: "政公开征告",
+	cases.DocFeeNotice:          "政公开费",
+	cases.DocObjectionOverride:  "政公开告",
+	cases.DocReplyPeriodNotice:  "政公开期",
+	cases.DocTerminationNotice:  "政公开终",
+	cases.DocReply:              "政公开答",
+}
+
+// LetterPrefix is the number prefix of a letter class for an agency.
+func LetterPrefix(a cases.Agency, kind string) string {
+	if p := a.Settings.LetterPrefixes[kind]; p != "" {
+		return p
+	}
+	return defaultLetterPrefixes[kind]
+}
+
+// FormatLetterNo formats a document number: prefix〔year〕n号 (e.g. 望政公开〔2026〕12号).
+func FormatLetterNo(prefix string, year, n int) string {
+	return fmt.Sprintf("%s〔%d〕%d号", prefix, year, n)
+}
+
+// nextLetterNo assigns the next unused number of a letter class, skipping numbers already used
+// (by an import, say).
+func nextLetterNo(ctx context.Context, tx *sqlx.Tx, a cases.Agency, kind string, year int) (string, error) {
+	prefix := LetterPrefix(a, kind)
+	for {
+		n, err := nextSeq(ctx, tx, a.ID, "letter:"+kind, year)
+		if err != nil {
+			return "", err
+		}
+		no := FormatLetterNo(prefix, year, n)
+		var used int
+		if err := tx.GetContext(ctx, &used, tx.Rebind(`SELECT (SELECT COUNT(*) FROM documents d JOIN cases c ON c.id = d.case_id WHERE d.number = ? AND c.agency_id = ?)
+			+ (SELECT COUNT(*) FROM cases WHERE letter_no = ? AND agency_id = ?)`), no, a.ID, no, a.ID); err != nil {
+			return "", err
+		}
+		if used == 0 {
+			return no, nil
+		}
+	}
+}
+
+// issueLetters numbers, renders and stores the letters of an event (seq) inside its transaction.
+// The reply letter's number becomes the case's letter_no.
+func (db *DB) issueLetters(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a cases.Agency, reqs []cases.LetterRequest, seq int, now time.Time) error {
+	if db.Renderer == nil || len(reqs) == 0 {
+		return nil
+	}
+	var siblings []cases.Agency
+	for _, req := range reqs {
+		req.Case, req.Agency = c, a
+		if req.Date.IsZero() {
+			req.Date = Today(a, now)
+		}
+		if req.Kind != cases.DocApplicationForm {
+			no, err := nextLetterNo(ctx, tx, a, req.Kind, req.Date.Year())
+			if err != nil {
+				return err
+			}
+			req.Number = no
+			if req.Kind == cases.DocReply {
+				c.LetterNo = no
+			}
+		}
+		if req.Kind == cases.DocReply && siblings == nil {
+			var rows []agencyRow
+			if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT id, code, name, settings FROM agencies WHERE id <> ? ORDER BY id`), a.ID); err != nil {
+				return err
+			}
+			for _, r := range rows {
+				siblings = append(siblings, r.agency())
+			}
+			req.Siblings = siblings
+		}
+		pdf, warnings, err := db.Renderer.Render(req)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", req.Kind, err)
+		}
+		title := cases.DocKinds.Label(req.Kind, "zh")
+		if req.Party != nil {
+			title += "（" + req.Party.Name + "）"
+		}
+		toApplicant := req.Kind != cases.DocConsultationLetter && req.Kind != cases.DocObjectionOverride
+		if _, err := insertDocument(ctx, tx, cases.Document{CaseID: c.ID, EventSeq: seq, Kind: req.Kind, Number: req.Number, Title: title,
+			Filename: fileName(c, req), ContentType: "application/pdf", Applicant: toApplicant, Warnings: strings.Join(warnings, "\n"), Body: pdf}, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fileName(c *cases.Case, req cases.LetterRequest) string {
+	return fmt.Sprintf("%s-%s.pdf", c.TrackingNo, req.Kind)
+}
+
+func insertDocument(ctx context.Context, tx *sqlx.Tx, d cases.Document, now time.Time) (int64, error) {
+	sum := sha256.Sum256(d.Body)
+	d.SHA256 = hex.EncodeToString(sum[:])
+	d.Size = int64(len(d.Body))
+	var caseID any = d.CaseID
+	if d.CaseID == 0 {
+		caseID = nil
+	}
+	var id int64
+	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO documents (case_id, event_seq, kind, number, title, filename, content_type, sha256, size, to_applicant, warnings, body, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		caseID, d.EventSeq, d.Kind, d.Number, d.Title, d.Filename, d.ContentType, d.SHA256, d.Size, d.Applicant, d.Warnings, d.Body, now.UTC())
+	return id, err
+}
+
+const documentColumns = `id, COALESCE(case_id, 0) AS case_id, event_seq, kind, number, title, filename, content_type, sha256, size, to_applicant, warnings, created_at`
+
+// Documents lists a case's documents (without bodies), with their API URLs.
+func (db *DB) Documents(ctx context.Context, caseID int64) ([]cases.Document, error) {
+	var ds []cases.Document
+	if err := db.R.SelectContext(ctx, &ds, db.R.Rebind(`SELECT `+documentColumns+` FROM documents WHERE case_id = ? ORDER BY id`), caseID); err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		ds[i].URL = fmt.Sprintf("/api/v1/cases/%d/documents/%d", caseID, ds[i].ID)
+	}
+	return ds, nil
+}
+
+// Document returns one document of a case with its body; ENOTFOUND when the case has no such one.
+func (db *DB) Document(ctx context.Context, caseID, docID int64) (cases.Document, error) {
+	var d cases.Document
+	err := db.R.GetContext(ctx, &d, db.R.Rebind(`SELECT `+documentColumns+`, body FROM documents WHERE case_id = ? AND id = ?`), caseID, docID)
+	return d, notFound(err, "文件不存在。", "no such document")
+}
+
+// AddUpload stores an uploaded file with a case (identity proof, correction, released documents)
+// and records a document_issued event; it refuses files of concluded or discarded cases.
+func (db *DB) AddUpload(ctx context.Context, caseID int64, d cases.Document, actor cases.Actor) (cases.Document, error) {
+	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		c, err := db.caseByID(ctx, tx, caseID, true)
+		if err != nil {
+			return err
+		}
+		if c.State == cases.StateDiscarded || c.State == cases.StateArchived {
+			return cases.Errorf(cases.ECONFLICT, "该案件已不能再上传文件。", "no more files may be added to this case")
+		}
+		d.CaseID, d.Kind, d.EventSeq = caseID, cases.DocUpload, c.EventCount+1
+		if d.ID, err = insertDocument(ctx, tx, d, now); err != nil {
+			return err
+		}
+		ev := cases.Event{Event: "document_issued", Actor: actor.Name, At: now, FromState: c.State, ToState: c.State,
+			ReplyDueBefore: c.ReplyDue, ReplyDueAfter: c.ReplyDue,
+			Payload: mustCanonical(map[string]any{"document_id": d.ID, "kind": d.Kind, "title": d.Title, "sha256": hexSum(d.Body), "size": len(d.Body)})}
+		if err := appendEvent(ctx, tx, c, &ev); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET event_count = ?, head_hash = ?, version = version + 1, updated_at = ? WHERE id = ?`), c.EventCount, c.HeadHash, now.UTC(), c.ID)
+		return err
+	})
+	d.Body = nil
+	return d, err
+}
+
+func hexSum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}

@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"golang.org/x/crypto/argon2"
+
+	cases "foidesk/case"
+)
+
+// User is a staff account.
+type User struct {
+	ID           int64   `db:"id" json:"id"`
+	AgencyID     int64   `db:"agency_id" json:"-"`
+	Username     string  `db:"username" json:"username"`
+	DisplayName  string  `db:"display_name" json:"display_name"`
+	Email        string  `db:"email" json:"email,omitempty"`
+	PasswordHash string  `db:"password_hash" json:"-"`
+	RolesText    string  `db:"roles" json:"-"`
+	Active       bool    `db:"active" json:"active"`
+	Agencies     []int64 `db:"-" json:"-"`
+}
+
+// Roles returns the user's roles.
+func (u User) Roles() []string {
+	if u.RolesText == "" {
+		return nil
+	}
+	return strings.Split(u.RolesText, ",")
+}
+
+// Actor is the user as the workflow sees it.
+func (u User) Actor() cases.Actor {
+	return cases.Actor{Kind: cases.ActorStaff, UserID: u.ID, Name: u.Username, Roles: u.Roles(), AgencyID: u.AgencyID, Agencies: u.Agencies}
+}
+
+// ParseRoles checks a comma-separated role list.
+func ParseRoles(s string) ([]string, error) {
+	var out []string
+	for _, r := range strings.Split(s, ",") {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		if !cases.Roles.Has(r) {
+			return nil, cases.Errorf(cases.EINVALID, "未知的角色“%s”（可选：clerk、supervisor、admin）。", "unknown role %q (clerk, supervisor, admin)", r)
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return nil, cases.Errorf(cases.EINVALID, "请至少指定一个角色。", "give at least one role")
+	}
+	return out, nil
+}
+
+// HashPassword hashes a password with argon2id (64 MiB, 1 pass, 4 lanes).
+func HashPassword(pw string) string {
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	key := argon2.IDKey([]byte(pw), salt, 1, 64*1024, 4, 32)
+	return fmt.Sprintf("$argon2id$v=19$m=65536,t=1,p=4$%s$%s", base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+// CheckPassword reports whether pw matches an argon2id hash.
+func CheckPassword(hash, pw string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// CreateUser adds a staff account of agency (0: the first agency).
+func (db *DB) CreateUser(ctx context.Context, username, password string, roles []string, agencyID int64, display string) (User, error) {
+	if !validCode(username) {
+		return User{}, cases.Errorf(cases.EINVALID, "用户名只能由字母、数字、下划线和连字符组成。", "a username is letters, digits, _ and -")
+	}
+	if username == "system" || username == "applicant" {
+		return User{}, cases.Errorf(cases.EINVALID, "用户名“%s”为系统保留。", "%s is reserved", username)
+	}
+	if len([]rune(password)) < 8 {
+		return User{}, cases.Errorf(cases.EINVALID, "密码至少8个字符。", "a password has at least 8 characters")
+	}
+	if agencyID == 0 {
+		a, err := db.AgencyByCode(ctx, "")
+		if err != nil {
+			return User{}, err
+		}
+		agencyID = a.ID
+	}
+	u := User{AgencyID: agencyID, Username: username, DisplayName: display, PasswordHash: HashPassword(password), RolesText: strings.Join(roles, ","), Active: true}
+	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM users WHERE username = ?`), username); err != nil {
+			return err
+		}
+		if n > 0 {
+			return cases.Errorf(cases.ECONFLICT, "用户名“%s”已存在。", "user %s exists", username)
+		}
+		return tx.GetContext(ctx, &u.ID, tx.Rebind(`INSERT INTO users (agency_id, username, display_name, password_hash, roles, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			u.AgencyID, u.Username, u.DisplayName, u.PasswordHash, u.RolesText, true, now.UTC())
+	})
+	return u, err
+}
+
+// UserByName returns the account username; ENOTFOUND when none.
+func (db *DB) UserByName(ctx context.Context, username string) (User, error) {
+	var u User
+	if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT id, agency_id, username, display_name, email, password_hash, roles, active FROM users WHERE username = ?`), username); err != nil {
+		return u, notFound(err, "用户不存在。", "no such user")
+	}
+	return u, db.loadUserAgencies(ctx, &u)
+}
+
+// UserByID returns the account id.
+func (db *DB) UserByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT id, agency_id, username, display_name, email, password_hash, roles, active FROM users WHERE id = ?`), id); err != nil {
+		return u, notFound(err, "用户不存在。", "no such user")
+	}
+	return u, db.loadUserAgencies(ctx, &u)
+}
+
+func (db *DB) loadUserAgencies(ctx context.Context, u *User) error {
+	return db.R.SelectContext(ctx, &u.Agencies, db.R.Rebind(`SELECT agency_id FROM user_agencies WHERE user_id = ?`), u.ID)
+}
+
+// Users lists the accounts of an agency (0: all).
+func (db *DB) Users(ctx context.Context, agencyID int64) ([]User, error) {
+	var us []User
+	q := `SELECT id, agency_id, username, display_name, email, password_hash, roles, active FROM users`
+	args := []any{}
+	if agencyID != 0 {
+		q += ` WHERE agency_id = ?`
+		args = append(args, agencyID)
+	}
+	err := db.R.SelectContext(ctx, &us, db.R.Rebind(q+` ORDER BY username`), args...)
+	return us, err
+}
+
+// Authenticate checks a username and password; EUNAUTHORIZED on any mismatch.
+func (db *DB) Authenticate(ctx context.Context, username, password string) (User, error) {
+	u, err := db.UserByName(ctx, username)
+	if err != nil || !u.Active || !CheckPassword(u.PasswordHash, password) {
+		if err != nil {
+			CheckPassword(dummyHash, password) // the same work for unknown users
+		}
+		return User{}, cases.Errorf(cases.EUNAUTHORIZED, "用户名或密码不正确。", "wrong username or password")
+	}
+	return u, nil
+}
+
+var dummyHash = HashPassword("not a password of anyone")
+
+// HashSecret is the SHA-256 (hex) under which access codes and API tokens are stored.
+func HashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// RandomToken returns n random bytes as URL-safe base64 without padding.
+func RandomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CreateToken issues an API bearer token for a user (43 characters of [A-Za-z0-9_-]); only its
+// hash is stored.
+func (db *DB) CreateToken(ctx context.Context, userID int64, label string) (string, error) {
+	tok := RandomToken(32)
+	_, err := db.W.ExecContext(ctx, db.W.Rebind(`INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)`), userID, HashSecret(tok), label, db.Now().UTC())
+	return tok, err
+}
+
+// RevokeToken revokes a token by its value.
+func (db *DB) RevokeToken(ctx context.Context, token string) error {
+	_, err := db.W.ExecContext(ctx, db.W.Rebind(`UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL`), db.Now().UTC(), HashSecret(token))
+	return err
+}
+
+// UserByToken returns the active user holding an unrevoked token; EUNAUTHORIZED otherwise.
+func (db *DB) UserByToken(ctx context.Context, token string) (User, error) {
+	var id int64
+	err := db.R.GetContext(ctx, &id, db.R.Rebind(`SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active`), HashSecret(token))
+	if err != nil {
+		return User{}, cases.Errorf(cases.EUNAUTHORIZED, "请先登录。", "authentication required")
+	}
+	return db.UserByID(ctx, id)
+}
+
+// LogAuth records a login, failed login or logout.
+func (db *DB) LogAuth(ctx context.Context, username, address, event, detail string) error {
+	_, err := db.W.ExecContext(ctx, db.W.Rebind(`INSERT INTO auth_log (at, username, address, event, detail) VALUES (?, ?, ?, ?, ?)`), db.Now().UTC(), username, address, event, detail)
+	return err
+}

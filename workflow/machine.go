@@ -1,0 +1,265 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	cases "foidesk/case"
+)
+
+// Request is one event asked for a case: its name, the version the caller saw (optional) and the
+// payload (the rest of the API body).
+type Request struct {
+	Event           string
+	ExpectedVersion *int
+	Payload         json.RawMessage
+}
+
+// Env is everything Apply needs besides the case: the instant, the agency's today, the calendar,
+// the agency settings and the facts the store looked up for this case.
+type Env struct {
+	Now      time.Time
+	Today    cases.Date
+	Cal      *Calendar
+	Settings cases.Settings
+	// FeeMonthCount is the applicant's number of requests received in this case's receipt month,
+	// this one included (国办函〔2020〕109号, per request).
+	FeeMonthCount int
+	// UserExists reports whether a staff user of the case's agency has this name.
+	UserExists func(name string) bool
+	// FileComplete reports whether every document issued for the case is present.
+	FileComplete bool
+}
+
+// Result is what an event does: the case after it, the event to append (seq and hashes are the
+// store's), the letters to issue and the remedy to record.
+type Result struct {
+	Case    *cases.Case
+	Event   cases.Event
+	Letters []cases.LetterRequest
+	Remedy  *cases.Remedy
+}
+
+// Machine returns a looplab/fsm machine for a case in state: the table as data, built per call.
+func Machine(state string) *fsm.FSM {
+	var descs []fsm.EventDesc
+	for _, t := range Table {
+		for _, from := range t.From {
+			to := t.To
+			if to == stay {
+				to = from
+			}
+			descs = append(descs, fsm.EventDesc{Name: t.Event, Src: []string{from}, Dst: to})
+		}
+	}
+	return fsm.NewFSM(state, descs, nil)
+}
+
+// actorRoles are the roles the actor holds in table terms.
+func actorRoles(a cases.Actor) []string {
+	switch a.Kind {
+	case cases.ActorApplicant:
+		return []string{roleApplicant}
+	case cases.ActorSystem:
+		return []string{roleSystem}
+	}
+	return a.Roles
+}
+
+func anyRole(have, allowed []string) bool {
+	for _, h := range have {
+		if slices.Contains(allowed, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// Allowed lists the table events that actor may fire on case c in its current state (the guards
+// of history and payload are not checked): the actions a page offers.
+func Allowed(c *cases.Case, actor cases.Actor) []string {
+	var out []string
+	for _, t := range Table {
+		if slices.Contains(t.From, c.State) && anyRole(actorRoles(actor), t.Roles) && !slices.Contains(out, t.Event) {
+			if t.Event == "approve" && c.Draft != nil && c.Draft.DraftedBy == actor.Name {
+				continue
+			}
+			out = append(out, t.Event)
+		}
+	}
+	return out
+}
+
+// Apply fires req on a copy of c as actor. It checks, in this order: an unknown event (EINVALID),
+// the actor's role or relation (EFORBIDDEN), the state and history (ECONFLICT), the payload
+// (EINVALID). On success it returns the changed copy and the event; c is never modified.
+func Apply(c *cases.Case, req Request, actor cases.Actor, env Env) (*Result, error) {
+	rs := rows(req.Event)
+	if len(rs) == 0 {
+		return nil, cases.Errorf(cases.EINVALID, "未知的操作“%s”。", "unknown event %q", req.Event)
+	}
+	roles := actorRoles(actor)
+	if !anyRole(roles, allRolesOf(rs)) {
+		return nil, forbidden(fmt.Sprintf("您无权执行“%s”操作。", EventLabel(req.Event, "zh")), "you may not "+req.Event)
+	}
+	if actor.Kind == cases.ActorStaff && !actor.MayActFor(c.AgencyID) {
+		return nil, cases.Errorf(cases.EFORBIDDEN, "该案件不属于您所在的机关。", "this case belongs to another agency")
+	}
+	m := Machine(c.State)
+	if !m.Can(req.Event) {
+		return nil, cases.E(cases.ECONFLICT, fmt.Sprintf("案件当前状态为“%s”，不能执行“%s”操作。", cases.States.Label(c.State, "zh"), EventLabel(req.Event, "zh")),
+			fmt.Sprintf("%s is not allowed in state %s", req.Event, c.State))
+	}
+	row := rowFor(rs, c.State)
+	if !anyRole(roles, row.Roles) {
+		return nil, forbidden(fmt.Sprintf("您无权在当前状态下执行“%s”操作。", EventLabel(req.Event, "zh")), "you may not "+req.Event+" in this state")
+	}
+	if req.Event == "approve" && c.Draft != nil && c.Draft.DraftedBy == actor.Name {
+		return nil, cases.Errorf(cases.EFORBIDDEN, "拟稿人不能审批本人起草的答复。", "the clerk who drafted a reply may not approve it")
+	}
+	if req.ExpectedVersion != nil && *req.ExpectedVersion != c.Version {
+		return nil, cases.Errorf(cases.ECONFLICT, "案件已被他人修改，请刷新后重试。", "the case has changed (version %d, expected %d); reload and retry", c.Version, *req.ExpectedVersion)
+	}
+	if err := m.Event(context.Background(), req.Event); err != nil {
+		var noTransition fsm.NoTransitionError
+		if !errors.As(err, &noTransition) {
+			return nil, cases.Errorf(cases.ECONFLICT, "案件当前状态不允许该操作。", "%s is not allowed in state %s", req.Event, c.State)
+		}
+	}
+	h, ok := handlers[req.Event]
+	if !ok {
+		return nil, cases.Errorf(cases.EINTERNAL, "系统内部错误。", "no handler for %s", req.Event)
+	}
+	n := Clone(c)
+	Recompute(n, env.Cal)
+	before := n.ReplyDue
+	x := &exec{c: n, actor: actor, env: env, payload: map[string]any{}}
+	if err := h(x, req.Payload); err != nil {
+		return nil, err
+	}
+	n.State = m.Current()
+	Recompute(n, env.Cal)
+	n.Version++
+	payload, err := Canonical(x.payload)
+	if err != nil {
+		return nil, err
+	}
+	ev := cases.Event{CaseID: c.ID, Event: req.Event, Actor: actor.Name, At: env.Now.UTC().Truncate(time.Microsecond),
+		FromState: c.State, ToState: n.State, Payload: payload, ReplyDueBefore: before, ReplyDueAfter: n.ReplyDue}
+	return &Result{Case: n, Event: ev, Letters: x.letters, Remedy: x.remedy}, nil
+}
+
+func allRolesOf(rs []Transition) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Roles...)
+	}
+	return out
+}
+
+func rowFor(rs []Transition, state string) Transition {
+	for _, r := range rs {
+		if slices.Contains(r.From, state) {
+			return r
+		}
+	}
+	return Transition{}
+}
+
+// Clone returns a deep copy of the mutable parts of c.
+func Clone(c *cases.Case) *cases.Case {
+	n := *c
+	n.Clock.Pauses = slices.Clone(c.Clock.Pauses)
+	n.Parties = slices.Clone(c.Parties)
+	n.CorrectionItems = slices.Clone(c.CorrectionItems)
+	if c.Draft != nil {
+		d := *c.Draft
+		d.Documents = slices.Clone(d.Documents)
+		n.Draft = &d
+	}
+	if c.Fee != nil {
+		f := *c.Fee
+		n.Fee = &f
+	}
+	return &n
+}
+
+// Canonical returns the canonical JSON of v: objects with sorted keys, no insignificant space
+// (encoding/json sorts map keys; structs are turned into maps first).
+func Canonical(v any) (json.RawMessage, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		return nil, err
+	}
+	return json.Marshal(generic)
+}
+
+// exec carries one event's work.
+type exec struct {
+	c       *cases.Case
+	actor   cases.Actor
+	env     Env
+	payload map[string]any // what the event records
+	letters []cases.LetterRequest
+	remedy  *cases.Remedy
+}
+
+func (x *exec) letter(l cases.LetterRequest) {
+	l.Date = x.env.Today
+	x.letters = append(x.letters, l)
+}
+
+func (x *exec) conclude(outcome string) {
+	x.c.Outcome = outcome
+	x.c.ConcludedOn = x.env.Today
+}
+
+// decode reads the payload into v, refusing unknown fields; an empty payload is "{}".
+func decode(raw json.RawMessage, v any) error {
+	if len(strings.TrimSpace(string(raw))) == 0 {
+		raw = json.RawMessage("{}")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	if err := dec.Decode(v); err != nil {
+		var ce *cases.Error
+		if errors.As(err, &ce) {
+			return ce
+		}
+		return cases.Errorf(cases.EINVALID, "提交的内容格式不正确。", "malformed payload: %v", err)
+	}
+	return nil
+}
+
+func conflict(zh, en string, args ...any) error {
+	return cases.Errorf(cases.ECONFLICT, zh, en, args...)
+}
+
+func invalid(field, zh, en string) error {
+	var f cases.FieldErrors
+	f.Add(field, zh, en)
+	e := f.Err().(*cases.Error)
+	e.Message, e.MessageEN = zh, en
+	return e
+}
+
+func required(field, s, zh, en string) error {
+	if strings.TrimSpace(s) == "" {
+		return invalid(field, zh, en)
+	}
+	return nil
+}
+
+func forbidden(zh, en string) error {
+	return &cases.Error{Code: cases.EFORBIDDEN, Message: zh, MessageEN: en}
+}
