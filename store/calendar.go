@@ -47,18 +47,11 @@ func (db *DB) loadCalendar(ctx context.Context, q getter) (*workflow.Calendar, e
 	return workflow.NewCalendar(ovs), nil
 }
 
-// Recomputed is one open case whose deadlines moved after a calendar change.
-type Recomputed struct {
-	TrackingNo string
-	Before     cases.Date
-	After      cases.Date
-}
-
 // SetCalendarDay records an override (a working day or a day off) and, in the same transaction,
 // recomputes every stored deadline of every open case, logging a deadline_recomputed event on
 // each case whose deadlines moved (REGULATION §3).
-func (db *DB) SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]Recomputed, error) {
-	var moved []Recomputed
+func (db *DB) SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]cases.Recomputed, error) {
+	var moved []cases.Recomputed
 	var cal *workflow.Calendar
 	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO calendar_overrides (day, work, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)
@@ -84,7 +77,7 @@ func (db *DB) SetCalendarDay(ctx context.Context, o workflow.Override, by string
 }
 
 // recomputeOpen recomputes the deadlines of every open case under cal.
-func (db *DB) recomputeOpen(ctx context.Context, tx *sqlx.Tx, cal *workflow.Calendar, now time.Time, reason map[string]any) ([]Recomputed, error) {
+func (db *DB) recomputeOpen(ctx context.Context, tx *sqlx.Tx, cal *workflow.Calendar, now time.Time, reason map[string]any) ([]cases.Recomputed, error) {
 	var ids []int64
 	args := []any{}
 	for _, s := range cases.OpenStates {
@@ -93,7 +86,7 @@ func (db *DB) recomputeOpen(ctx context.Context, tx *sqlx.Tx, cal *workflow.Cale
 	if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM cases WHERE state IN (?`+repeat(", ?", len(cases.OpenStates)-1)+`) ORDER BY id`), args...); err != nil {
 		return nil, err
 	}
-	var moved []Recomputed
+	var moved []cases.Recomputed
 	for _, id := range ids {
 		c, err := db.caseByID(ctx, tx, id, true)
 		if err != nil {
@@ -119,7 +112,7 @@ func (db *DB) recomputeOpen(ctx context.Context, tx *sqlx.Tx, cal *workflow.Cale
 		if _, err := tx.ExecContext(ctx, tx.Rebind(caseUpdate), append(caseValues(n), n.ID, c.Version, c.State)...); err != nil {
 			return nil, err
 		}
-		moved = append(moved, Recomputed{c.TrackingNo, c.ReplyDue, n.ReplyDue})
+		moved = append(moved, cases.Recomputed{TrackingNo: c.TrackingNo, Before: c.ReplyDue, After: n.ReplyDue})
 	}
 	return moved, nil
 }

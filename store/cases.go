@@ -317,21 +317,7 @@ func (db *DB) fileComplete(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (boo
 	return true, nil
 }
 
-// CaseFilter selects cases for a queue or list; nil fields do not filter.
-type CaseFilter struct {
-	AgencyIDs  []int64  // the agencies the caller may see (empty: all)
-	States     []string // any of
-	Assignee   *string
-	Unassigned bool
-	DueBefore  cases.Date // reply_due on or before
-	Overdue    bool       // running clock and reply_due < Today
-	Today      cases.Date
-	Q          string // tracking number, applicant name, words of the description
-	Limit      int
-	Cursor     string
-}
-
-func (f CaseFilter) where(q *strings.Builder, args *[]any) {
+func where(f cases.CaseFilter, q *strings.Builder, args *[]any) {
 	q.WriteString(" WHERE 1=1")
 	if len(f.AgencyIDs) > 0 {
 		q.WriteString(" AND c.agency_id IN (?" + strings.Repeat(", ?", len(f.AgencyIDs)-1) + ")")
@@ -391,14 +377,14 @@ const noDue = "9999-12-31"
 
 // FindCases lists cases by reply deadline (cases without one last), then id, with keyset
 // pagination: next is the cursor of the following page, "" on the last.
-func (db *DB) FindCases(ctx context.Context, f CaseFilter) ([]*cases.Case, string, error) {
+func (db *DB) FindCases(ctx context.Context, f cases.CaseFilter) ([]*cases.Case, string, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
 	var q strings.Builder
 	var args []any
 	q.WriteString(caseSelect)
-	f.where(&q, &args)
+	where(f, &q, &args)
 	if f.Cursor != "" {
 		due, id, err := decodeCursor(f.Cursor)
 		if err != nil {
@@ -431,11 +417,11 @@ func (db *DB) FindCases(ctx context.Context, f CaseFilter) ([]*cases.Case, strin
 }
 
 // CountCases counts what FindCases would list (all pages).
-func (db *DB) CountCases(ctx context.Context, f CaseFilter) (int, error) {
+func (db *DB) CountCases(ctx context.Context, f cases.CaseFilter) (int, error) {
 	var q strings.Builder
 	var args []any
 	q.WriteString("SELECT COUNT(*) FROM cases c")
-	f.where(&q, &args)
+	where(f, &q, &args)
 	var n int
 	err := db.R.GetContext(ctx, &n, db.R.Rebind(q.String()), args...)
 	return n, err

@@ -231,3 +231,9 @@ func (db *DB) Backup(ctx context.Context, out string) error {
 	_, err := db.W.ExecContext(ctx, `VACUUM INTO ?`, out)
 	return err
 }
+
+var (
+	_ cases.CaseService   = (*DB)(nil)
+	_ cases.AgencyService = (*DB)(nil)
+	_ cases.UserService   = (*DB)(nil)
+)

@@ -117,50 +117,43 @@ func events(ctx context.Context, q getter, caseID int64) ([]cases.Event, error) 
 	return out, nil
 }
 
-// Broken is one case whose event chain does not verify.
-type Broken struct {
-	TrackingNo string
-	Seq        int
-	Reason     string
-}
-
 // VerifyChain checks one case's events against its stored head: each hash recomputed, each link
 // to the previous hash, the sequence without gaps, the count and head hash of the case row.
-func VerifyChain(c *cases.Case, evs []cases.Event) *Broken {
+func VerifyChain(c *cases.Case, evs []cases.Event) *cases.Broken {
 	prev := ""
 	for i, e := range evs {
 		if e.Seq != i+1 {
-			return &Broken{c.TrackingNo, i + 1, fmt.Sprintf("event %d missing", i+1)}
+			return &cases.Broken{TrackingNo: c.TrackingNo, Seq: i + 1, Reason: fmt.Sprintf("event %d missing", i+1)}
 		}
 		if e.PrevHash != prev {
-			return &Broken{c.TrackingNo, e.Seq, "link to the previous event broken"}
+			return &cases.Broken{TrackingNo: c.TrackingNo, Seq: e.Seq, Reason: "link to the previous event broken"}
 		}
 		h, err := EventHash(prev, e)
 		if err != nil || h != e.Hash {
-			return &Broken{c.TrackingNo, e.Seq, "hash mismatch: the event was altered"}
+			return &cases.Broken{TrackingNo: c.TrackingNo, Seq: e.Seq, Reason: "hash mismatch: the event was altered"}
 		}
 		prev = h
 	}
 	if len(evs) < c.EventCount {
-		return &Broken{c.TrackingNo, len(evs) + 1, fmt.Sprintf("event missing: the case records %d events, %d found", c.EventCount, len(evs))}
+		return &cases.Broken{TrackingNo: c.TrackingNo, Seq: len(evs) + 1, Reason: fmt.Sprintf("event missing: the case records %d events, %d found", c.EventCount, len(evs))}
 	}
 	if len(evs) > c.EventCount {
-		return &Broken{c.TrackingNo, c.EventCount + 1, fmt.Sprintf("unexpected event: the case records %d events, %d found", c.EventCount, len(evs))}
+		return &cases.Broken{TrackingNo: c.TrackingNo, Seq: c.EventCount + 1, Reason: fmt.Sprintf("unexpected event: the case records %d events, %d found", c.EventCount, len(evs))}
 	}
 	if prev != c.HeadHash {
-		return &Broken{c.TrackingNo, len(evs), "head hash mismatch: the last event was altered"}
+		return &cases.Broken{TrackingNo: c.TrackingNo, Seq: len(evs), Reason: "head hash mismatch: the last event was altered"}
 	}
 	return nil
 }
 
 // AuditVerify verifies every case's chain (Art. 45 records); it returns the number verified and
 // the broken ones in tracking-number order.
-func (db *DB) AuditVerify(ctx context.Context) (int, []Broken, error) {
+func (db *DB) AuditVerify(ctx context.Context) (int, []cases.Broken, error) {
 	var ids []int64
 	if err := db.R.SelectContext(ctx, &ids, `SELECT id FROM cases ORDER BY tracking_no`); err != nil {
 		return 0, nil, err
 	}
-	var broken []Broken
+	var broken []cases.Broken
 	for _, id := range ids {
 		c, err := db.caseByID(ctx, db.R, id, false)
 		if err != nil {

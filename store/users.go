@@ -18,32 +18,6 @@ import (
 	cases "foidesk/case"
 )
 
-// User is a staff account.
-type User struct {
-	ID           int64   `db:"id" json:"id"`
-	AgencyID     int64   `db:"agency_id" json:"-"`
-	Username     string  `db:"username" json:"username"`
-	DisplayName  string  `db:"display_name" json:"display_name"`
-	Email        string  `db:"email" json:"email,omitempty"`
-	PasswordHash string  `db:"password_hash" json:"-"`
-	RolesText    string  `db:"roles" json:"-"`
-	Active       bool    `db:"active" json:"active"`
-	Agencies     []int64 `db:"-" json:"-"`
-}
-
-// Roles returns the user's roles.
-func (u User) Roles() []string {
-	if u.RolesText == "" {
-		return nil
-	}
-	return strings.Split(u.RolesText, ",")
-}
-
-// Actor is the user as the workflow sees it.
-func (u User) Actor() cases.Actor {
-	return cases.Actor{Kind: cases.ActorStaff, UserID: u.ID, Name: u.Username, Roles: u.Roles(), AgencyID: u.AgencyID, Agencies: u.Agencies}
-}
-
 // ParseRoles checks a comma-separated role list.
 func ParseRoles(s string) ([]string, error) {
 	var out []string
@@ -94,24 +68,24 @@ func CheckPassword(hash, pw string) bool {
 }
 
 // CreateUser adds a staff account of agency (0: the first agency).
-func (db *DB) CreateUser(ctx context.Context, username, password string, roles []string, agencyID int64, display string) (User, error) {
+func (db *DB) CreateUser(ctx context.Context, username, password string, roles []string, agencyID int64, display string) (cases.User, error) {
 	if !validCode(username) {
-		return User{}, cases.Errorf(cases.EINVALID, "用户名只能由字母、数字、下划线和连字符组成。", "a username is letters, digits, _ and -")
+		return cases.User{}, cases.Errorf(cases.EINVALID, "用户名只能由字母、数字、下划线和连字符组成。", "a username is letters, digits, _ and -")
 	}
 	if username == "system" || username == "applicant" {
-		return User{}, cases.Errorf(cases.EINVALID, "用户名“%s”为系统保留。", "%s is reserved", username)
+		return cases.User{}, cases.Errorf(cases.EINVALID, "用户名“%s”为系统保留。", "%s is reserved", username)
 	}
 	if len([]rune(password)) < 8 {
-		return User{}, cases.Errorf(cases.EINVALID, "密码至少8个字符。", "a password has at least 8 characters")
+		return cases.User{}, cases.Errorf(cases.EINVALID, "密码至少8个字符。", "a password has at least 8 characters")
 	}
 	if agencyID == 0 {
 		a, err := db.AgencyByCode(ctx, "")
 		if err != nil {
-			return User{}, err
+			return cases.User{}, err
 		}
 		agencyID = a.ID
 	}
-	u := User{AgencyID: agencyID, Username: username, DisplayName: display, PasswordHash: HashPassword(password), RolesText: strings.Join(roles, ","), Active: true}
+	u := cases.User{AgencyID: agencyID, Username: username, DisplayName: display, PasswordHash: HashPassword(password), RolesText: strings.Join(roles, ","), Active: true}
 	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		var n int
 		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM users WHERE username = ?`), username); err != nil {
@@ -127,8 +101,8 @@ func (db *DB) CreateUser(ctx context.Context, username, password string, roles [
 }
 
 // UserByName returns the account username; ENOTFOUND when none.
-func (db *DB) UserByName(ctx context.Context, username string) (User, error) {
-	var u User
+func (db *DB) UserByName(ctx context.Context, username string) (cases.User, error) {
+	var u cases.User
 	if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT id, agency_id, username, display_name, email, password_hash, roles, active FROM users WHERE username = ?`), username); err != nil {
 		return u, notFound(err, "用户不存在。", "no such user")
 	}
@@ -136,21 +110,21 @@ func (db *DB) UserByName(ctx context.Context, username string) (User, error) {
 }
 
 // UserByID returns the account id.
-func (db *DB) UserByID(ctx context.Context, id int64) (User, error) {
-	var u User
+func (db *DB) UserByID(ctx context.Context, id int64) (cases.User, error) {
+	var u cases.User
 	if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT id, agency_id, username, display_name, email, password_hash, roles, active FROM users WHERE id = ?`), id); err != nil {
 		return u, notFound(err, "用户不存在。", "no such user")
 	}
 	return u, db.loadUserAgencies(ctx, &u)
 }
 
-func (db *DB) loadUserAgencies(ctx context.Context, u *User) error {
+func (db *DB) loadUserAgencies(ctx context.Context, u *cases.User) error {
 	return db.R.SelectContext(ctx, &u.Agencies, db.R.Rebind(`SELECT agency_id FROM user_agencies WHERE user_id = ?`), u.ID)
 }
 
 // Users lists the accounts of an agency (0: all).
-func (db *DB) Users(ctx context.Context, agencyID int64) ([]User, error) {
-	var us []User
+func (db *DB) Users(ctx context.Context, agencyID int64) ([]cases.User, error) {
+	var us []cases.User
 	q := `SELECT id, agency_id, username, display_name, email, password_hash, roles, active FROM users`
 	args := []any{}
 	if agencyID != 0 {
@@ -162,13 +136,13 @@ func (db *DB) Users(ctx context.Context, agencyID int64) ([]User, error) {
 }
 
 // Authenticate checks a username and password; EUNAUTHORIZED on any mismatch.
-func (db *DB) Authenticate(ctx context.Context, username, password string) (User, error) {
+func (db *DB) Authenticate(ctx context.Context, username, password string) (cases.User, error) {
 	u, err := db.UserByName(ctx, username)
 	if err != nil || !u.Active || !CheckPassword(u.PasswordHash, password) {
 		if err != nil {
 			CheckPassword(dummyHash, password) // the same work for unknown users
 		}
-		return User{}, cases.Errorf(cases.EUNAUTHORIZED, "用户名或密码不正确。", "wrong username or password")
+		return cases.User{}, cases.Errorf(cases.EUNAUTHORIZED, "用户名或密码不正确。", "wrong username or password")
 	}
 	return u, nil
 }
@@ -203,11 +177,11 @@ func (db *DB) RevokeToken(ctx context.Context, token string) error {
 }
 
 // UserByToken returns the active user holding an unrevoked token; EUNAUTHORIZED otherwise.
-func (db *DB) UserByToken(ctx context.Context, token string) (User, error) {
+func (db *DB) UserByToken(ctx context.Context, token string) (cases.User, error) {
 	var id int64
 	err := db.R.GetContext(ctx, &id, db.R.Rebind(`SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active`), HashSecret(token))
 	if err != nil {
-		return User{}, cases.Errorf(cases.EUNAUTHORIZED, "请先登录。", "authentication required")
+		return cases.User{}, cases.Errorf(cases.EUNAUTHORIZED, "请先登录。", "authentication required")
 	}
 	return db.UserByID(ctx, id)
 }

@@ -1,0 +1,116 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+)
+
+// User is a staff account.
+type User struct {
+	ID           int64   `db:"id" json:"id"`
+	AgencyID     int64   `db:"agency_id" json:"-"`
+	Username     string  `db:"username" json:"username"`
+	DisplayName  string  `db:"display_name" json:"display_name"`
+	Email        string  `db:"email" json:"email,omitempty"`
+	PasswordHash string  `db:"password_hash" json:"-"`
+	RolesText    string  `db:"roles" json:"-"`
+	Active       bool    `db:"active" json:"active"`
+	Agencies     []int64 `db:"-" json:"-"`
+}
+
+// Roles returns the user's roles.
+func (u User) Roles() []string {
+	if u.RolesText == "" {
+		return nil
+	}
+	return strings.Split(u.RolesText, ",")
+}
+
+// Actor is the user as the workflow sees it.
+func (u User) Actor() Actor {
+	return Actor{Kind: ActorStaff, UserID: u.ID, Name: u.Username, Roles: u.Roles(), AgencyID: u.AgencyID, Agencies: u.Agencies}
+}
+
+// CaseFilter selects cases for a queue or list; nil fields do not filter.
+type CaseFilter struct {
+	AgencyIDs  []int64  // the agencies the caller may see (empty: all)
+	States     []string // any of
+	Assignee   *string
+	Unassigned bool
+	DueBefore  Date // reply_due on or before
+	Overdue    bool // running clock and reply_due < Today
+	Today      Date
+	Q          string // tracking number, applicant name, words of the description
+	Limit      int
+	Cursor     string
+}
+
+// Recomputed is one open case whose deadlines moved after a calendar change.
+type Recomputed struct {
+	TrackingNo string
+	Before     Date
+	After      Date
+}
+
+// Broken is one case whose event chain does not verify.
+type Broken struct {
+	TrackingNo string
+	Seq        int
+	Reason     string
+}
+
+// EventRequest is one event asked for a case: its name, the version the caller saw (optional)
+// and the payload (the rest of the API body).
+type EventRequest struct {
+	Event           string
+	ExpectedVersion *int
+	Payload         json.RawMessage
+}
+
+// CaseService keeps cases (package store implements it).
+type CaseService interface {
+	// CreateApplication stores an online application in state submitted and returns it with its
+	// access code (EINVALID with fields for a bad application).
+	CreateApplication(ctx context.Context, app Application) (*Case, string, error)
+	// RegisterPaper stores an application received otherwise, in state registered.
+	RegisterPaper(ctx context.Context, app Application, actor Actor) (*Case, error)
+	// Case returns a case with documents, events and remedies (ENOTFOUND).
+	Case(ctx context.Context, id int64) (*Case, error)
+	// CaseByTracking returns the case with a tracking number (ENOTFOUND).
+	CaseByTracking(ctx context.Context, trackingNo string) (*Case, error)
+	// AccessCase returns the case whose tracking number and access code match (ENOTFOUND).
+	AccessCase(ctx context.Context, trackingNo, code string) (*Case, error)
+	// FindCases lists cases by deadline with keyset pagination.
+	FindCases(ctx context.Context, f CaseFilter) ([]*Case, string, error)
+	// CountCases counts what FindCases lists.
+	CountCases(ctx context.Context, f CaseFilter) (int, error)
+	// TransitionCase fires an event (EINVALID, EFORBIDDEN, ECONFLICT, ENOTFOUND).
+	TransitionCase(ctx context.Context, id int64, req EventRequest, actor Actor) (*Case, error)
+	// Document returns a document of a case with its body (ENOTFOUND).
+	Document(ctx context.Context, caseID, docID int64) (Document, error)
+	// AddUpload stores an uploaded file with a case.
+	AddUpload(ctx context.Context, caseID int64, d Document, actor Actor) (Document, error)
+}
+
+// AgencyService keeps agencies and their settings.
+type AgencyService interface {
+	Agencies(ctx context.Context) ([]Agency, error)
+	AgencyByCode(ctx context.Context, code string) (Agency, error)
+	Agency(ctx context.Context, id int64) (Agency, error)
+	CreateAgency(ctx context.Context, code, name string, s Settings) (Agency, error)
+	UpdateAgency(ctx context.Context, a Agency) error
+}
+
+// UserService keeps staff accounts and API tokens.
+type UserService interface {
+	CreateUser(ctx context.Context, username, password string, roles []string, agencyID int64, display string) (User, error)
+	UserByName(ctx context.Context, username string) (User, error)
+	UserByID(ctx context.Context, id int64) (User, error)
+	Users(ctx context.Context, agencyID int64) ([]User, error)
+	Authenticate(ctx context.Context, username, password string) (User, error)
+	CreateToken(ctx context.Context, userID int64, label string) (string, error)
+	RevokeToken(ctx context.Context, token string) error
+	UserByToken(ctx context.Context, token string) (User, error)
+	LogAuth(ctx context.Context, username, address, event, detail string) error
+}

@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	cases "foidesk/case"
+)
+
+func fire(t *testing.T, db *DB, id int64, actor cases.Actor, event string, payload any) (*cases.Case, error) {
+	t.Helper()
+	b, _ := json.Marshal(payload)
+	return db.TransitionCase(context.Background(), id, cases.EventRequest{Event: event, Payload: b}, actor)
+}
+
+func mustFire(t *testing.T, db *DB, id int64, actor cases.Actor, event string, payload any) *cases.Case {
+	t.Helper()
+	c, err := fire(t, db, id, actor, event, payload)
+	if err != nil {
+		t.Fatalf("%s: %v", event, err)
+	}
+	return c
+}
+
+// Art. 31, 33: an online application is received when registered; the reply is due 20 working
+// days later (received 2026-02-10 → due 2026-03-16 across the Spring Festival).
+func TestLifecycleOnline(t *testing.T) {
+	forEachEngine(t, at("2026-02-10"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		sup := staff(t, db, "sup1", "supervisor")
+		c, code, err := db.CreateApplication(ctx, sampleApplication())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.State != cases.StateSubmitted || len(code) != 16 {
+			t.Fatalf("state %s code %q", c.State, code)
+		}
+		c = mustFire(t, db, c.ID, clerk, "register", nil)
+		if c.ReceivedOn.String() != "2026-02-10" || c.ReplyDue.String() != "2026-03-16" {
+			t.Fatalf("received %s due %s", c.ReceivedOn, c.ReplyDue)
+		}
+		c = mustFire(t, db, c.ID, clerk, "accept", nil)
+		c = mustFire(t, db, c.ID, clerk, "draft_reply", map[string]any{"outcome": "disclose", "reasons": "经审查，予以公开。"})
+		if _, err := fire(t, db, c.ID, clerk, "approve", nil); cases.ErrorCode(err) != cases.EFORBIDDEN {
+			t.Fatalf("clerk approving: %v", err)
+		}
+		c = mustFire(t, db, c.ID, sup, "approve", nil)
+		if c.State != cases.StateReplied || c.LetterNo == "" || c.ConcludedOn.String() != "2026-02-10" {
+			t.Fatalf("after approve: %s %q %s", c.State, c.LetterNo, c.ConcludedOn)
+		}
+		n, broken, err := db.AuditVerify(ctx)
+		if err != nil || n != 1 || len(broken) != 0 {
+			t.Fatalf("verify: %d %v %v", n, broken, err)
+		}
+		got, err := db.AccessCase(ctx, c.TrackingNo, code)
+		if err != nil || got.ID != c.ID {
+			t.Fatalf("access: %v", err)
+		}
+		if _, err := db.AccessCase(ctx, c.TrackingNo, "WRONGCODE"); cases.ErrorCode(err) != cases.ENOTFOUND {
+			t.Fatalf("wrong code: %v", err)
+		}
+	})
+}
