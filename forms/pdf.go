@@ -1,0 +1,406 @@
+package forms
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// mmPerPt converts points to millimetres.
+const mmPerPt = 25.4 / 72
+
+// Replacement is printed for a character the PDF cannot show (above U+FFFF, or missing from the
+// font): 〓, the customary mark for a missing character (缺字符).
+const Replacement = '〓'
+
+// Align is the horizontal alignment of a line of text.
+type Align int
+
+// Alignments.
+const (
+	AlignLeft Align = iota
+	AlignCenter
+	AlignRight
+)
+
+// Style is how a block of text is set.
+type Style struct {
+	Size    float64 // font size in points; 0 means 14
+	Bold    bool    // the bold font (or, without one, the regular font drawn thicker)
+	Align   Align
+	Leading float64 // line height in mm; 0 means 1.6 times the font size
+	Left    float64 // inset from the left margin, mm
+	Right   float64 // inset from the right margin, mm
+	Gray    int     // text colour, 0 (black) to 255 (white)
+}
+
+func (s Style) size() float64 {
+	if s.Size <= 0 {
+		return 14
+	}
+	return s.Size
+}
+
+func (s Style) leading() float64 {
+	if s.Leading <= 0 {
+		return 1.6 * s.size() * mmPerPt
+	}
+	return s.Leading
+}
+
+// Margins of a page, in mm.
+type Margins struct{ Top, Right, Bottom, Left float64 }
+
+// Layout is the page set-up and the furniture printed on every page of a Doc.
+type Layout struct {
+	Landscape   bool    // A4 landscape (ledgers) instead of A4 portrait (letters)
+	Margins     Margins // zero: 25 mm top and bottom, 26 mm right, 28 mm left (GB/T 9704 sides)
+	HeaderLeft  string  // small grey text above the top margin, left (e.g. 申请编号：GK2026000123)
+	HeaderRight string  // likewise, right
+	PageNumbers bool    // 第1页 共2页, centred below the bottom margin
+	Watermark   string  // large light-grey diagonal text under the content of every page (草稿)
+	Title       string  // PDF metadata
+	Date        time.Time
+}
+
+// opKind is what a recorded drawing operation draws.
+type opKind int
+
+const (
+	opText opKind = iota
+	opLine
+	opRect
+)
+
+// op is one drawing operation, in mm from the top-left corner of the page.
+type op struct {
+	kind  opKind
+	x, y  float64 // text: start of the baseline; line: start; rect: top-left corner
+	w, h  float64 // line: end point (x2, y2); rect: size
+	text  string
+	size  float64
+	bold  bool
+	gray  int     // text or stroke colour
+	fill  int     // rect fill colour; -1 for none
+	angle float64 // text rotation in degrees, counter-clockwise
+	lw    float64 // line width, mm
+}
+
+// Doc lays out a document: text wrapped by BreakLines, tables and rules, page breaks. Nothing is
+// written until PDF: the operations are recorded so that the font can be cut down to exactly the
+// characters used, and so that every page knows the page count.
+//
+// Text passes through one filter: characters above U+FFFF (which make fpdf panic) and characters
+// the font lacks are printed as 〓 and named in Warnings; tabs become spaces; other control and
+// format characters (zero-width spaces, byte-order marks) are dropped.
+type Doc struct {
+	font, bold *Font
+	layout     Layout
+	pageW      float64
+	pageH      float64
+	m          Margins
+	pages      [][]op
+	y          float64
+	runes      map[rune]bool // used with the regular font
+	boldRunes  map[rune]bool // used with the bold font
+	warnings   []string
+	warned     map[rune]bool
+}
+
+// NewDoc starts a document with one empty page. bold may be nil.
+func NewDoc(font, bold *Font, layout Layout) *Doc {
+	d := &Doc{font: font, bold: bold, layout: layout, pageW: 210, pageH: 297,
+		m: layout.Margins, runes: map[rune]bool{}, boldRunes: map[rune]bool{}, warned: map[rune]bool{}}
+	if layout.Landscape {
+		d.pageW, d.pageH = d.pageH, d.pageW
+	}
+	if d.m == (Margins{}) {
+		d.m = Margins{Top: 25, Right: 26, Bottom: 25, Left: 28}
+		if layout.Landscape {
+			d.m = Margins{Top: 20, Right: 15, Bottom: 18, Left: 15}
+		}
+	}
+	d.AddPage()
+	return d
+}
+
+// Width is the width between the margins, mm.
+func (d *Doc) Width() float64 { return d.pageW - d.m.Left - d.m.Right }
+
+// Y is the cursor: the top of the next line, mm from the top of the page.
+func (d *Doc) Y() float64 { return d.y }
+
+// Remaining is the height left on the page below the cursor, mm.
+func (d *Doc) Remaining() float64 { return d.pageH - d.m.Bottom - d.y }
+
+// Pages is the number of pages so far.
+func (d *Doc) Pages() int { return len(d.pages) }
+
+// AddPage starts a new page with the cursor at the top margin.
+func (d *Doc) AddPage() {
+	d.pages = append(d.pages, nil)
+	d.y = d.m.Top
+}
+
+// Space moves the cursor down by h mm; at the bottom of a page it stops there.
+func (d *Doc) Space(h float64) { d.y = min(d.y+h, d.pageH-d.m.Bottom) }
+
+// Ensure starts a new page unless h mm are left on this one: for blocks that must stay together.
+func (d *Doc) Ensure(h float64) {
+	if d.Remaining() < h && d.y > d.m.Top {
+		d.AddPage()
+	}
+}
+
+// Warnings lists the characters that could not be printed, one message each.
+func (d *Doc) Warnings() []string { return d.warnings }
+
+// Measure returns a function giving the width in mm of a string in style st.
+func (d *Doc) Measure(st Style) func(string) float64 {
+	f := d.fontFor(st.Bold)
+	size := st.size()
+	return func(s string) float64 { return f.Width(s, size) }
+}
+
+func (d *Doc) fontFor(bold bool) *Font {
+	if bold && d.bold != nil {
+		return d.bold
+	}
+	return d.font
+}
+
+// clean applies the character filter of Doc to s, to be set in the bold font or not, recording
+// a warning for every character it replaces.
+func (d *Doc) clean(s string, bold bool) string {
+	f := d.fontFor(bold)
+	clean := true
+	for _, r := range s {
+		if r > 0xFFFF || r < ' ' || !f.Has(r) || unicode.Is(unicode.Cf, r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteRune(' ')
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			// invisible: dropped
+		case r > 0xFFFF:
+			d.warn(r, "字符“%c”(U+%04X) 无法显示，已以〓代替")
+			b.WriteRune(Replacement)
+		case !f.Has(r):
+			d.warn(r, "字符“%c”(U+%04X) 字体中没有，已以〓代替")
+			b.WriteRune(Replacement)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func (d *Doc) warn(r rune, format string) {
+	if d.warned[r] {
+		return
+	}
+	d.warned[r] = true
+	d.warnings = append(d.warnings, fmt.Sprintf(format, r, r))
+}
+
+// add records an operation on the current page.
+func (d *Doc) add(o op) {
+	if o.kind == opText {
+		used := d.runes
+		if o.bold && d.bold != nil {
+			used = d.boldRunes
+		}
+		for _, r := range o.text {
+			used[r] = true
+		}
+	}
+	d.pages[len(d.pages)-1] = append(d.pages[len(d.pages)-1], o)
+}
+
+// baseline returns the baseline of text of size pt centred in a line box of height lh at top.
+// CJK glyphs sit on an em box whose centre is about 0.38 em above the baseline.
+func baseline(top, lh, size float64) float64 { return top + lh/2 + 0.38*size*mmPerPt }
+
+// Text sets text as a block at the cursor: broken into lines (BreakLines) that fit between the
+// margins and the style's insets, aligned, continuing on a new page when the page is full. The
+// cursor ends below the block.
+func (d *Doc) Text(text string, st Style) {
+	d.Hanging("", text, st)
+}
+
+// Hanging sets label at the left of the block and text to its right, every line of text
+// starting where the label ends: for numbered items and "附件：1. …" lists.
+func (d *Doc) Hanging(label, text string, st Style) {
+	label, text = d.clean(label, st.Bold), d.clean(text, st.Bold)
+	measure := d.Measure(st)
+	lh := st.leading()
+	left := d.m.Left + st.Left
+	labelW := measure(label)
+	width := d.Width() - st.Left - st.Right - labelW
+	for i, line := range BreakLines(measure, text, width) {
+		if d.Remaining() < lh {
+			d.AddPage()
+		}
+		base := baseline(d.y, lh, st.size())
+		if i == 0 && label != "" {
+			d.add(op{kind: opText, x: left, y: base, text: label, size: st.size(), bold: st.Bold, gray: st.Gray})
+		}
+		x := left + labelW
+		switch st.Align {
+		case AlignCenter:
+			x += (width - measure(line)) / 2
+		case AlignRight:
+			x += width - measure(line)
+		}
+		if line != "" {
+			d.add(op{kind: opText, x: x, y: base, text: line, size: st.size(), bold: st.Bold, gray: st.Gray})
+		}
+		d.y += lh
+	}
+}
+
+// Rule draws a horizontal line across the text width at the cursor.
+func (d *Doc) Rule(lineWidth float64) {
+	d.add(op{kind: opLine, x: d.m.Left, y: d.y, w: d.pageW - d.m.Right, h: d.y, lw: lineWidth})
+}
+
+// furnish adds the watermark, header and page numbers to every page.
+func (d *Doc) furnish() {
+	l := d.layout
+	n := len(d.pages)
+	for i := range d.pages {
+		var ops []op
+		if l.Watermark != "" {
+			wm := d.clean(l.Watermark, false)
+			size := 150.0
+			w := d.font.Width(wm, size)
+			cx, cy := d.pageW/2, d.pageH/2
+			// Rotate about the centre of the page; the text is centred on it before rotation.
+			ops = append(ops, op{kind: opText, x: cx - w/2, y: cy + 0.38*size*mmPerPt, text: wm, size: size, gray: 225, angle: 45, w: cx, h: cy})
+		}
+		small := 9.0
+		top := d.m.Top - 10
+		if l.HeaderLeft != "" {
+			ops = append(ops, op{kind: opText, x: d.m.Left, y: top, text: d.clean(l.HeaderLeft, false), size: small, gray: 96})
+		}
+		if l.HeaderRight != "" {
+			t := d.clean(l.HeaderRight, false)
+			ops = append(ops, op{kind: opText, x: d.pageW - d.m.Right - d.font.Width(t, small), y: top, text: t, size: small, gray: 96})
+		}
+		if l.PageNumbers {
+			t := fmt.Sprintf("第%d页 共%d页", i+1, n)
+			ops = append(ops, op{kind: opText, x: (d.pageW - d.font.Width(t, small)) / 2, y: d.pageH - d.m.Bottom + 10, text: t, size: small, gray: 96})
+		}
+		for _, o := range ops {
+			if o.kind == opText {
+				for _, r := range o.text {
+					d.runes[r] = true
+				}
+			}
+		}
+		d.pages[i] = append(ops, d.pages[i]...)
+	}
+}
+
+// PDF writes the document. The output depends only on the content and Layout.Date, so the same
+// letter renders to the same bytes.
+func (d *Doc) PDF() (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("forms: writing PDF: %v", r)
+		}
+	}()
+	d.furnish()
+	orientation := "P"
+	if d.layout.Landscape {
+		orientation = "L"
+	}
+	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: orientation, UnitStr: "mm", SizeStr: "A4"})
+	p.SetAutoPageBreak(false, 0)
+	p.SetMargins(0, 0, 0)
+	p.SetCatalogSort(true)
+	p.SetCreator("foidesk", true)
+	p.SetProducer("foidesk", true)
+	if d.layout.Title != "" {
+		p.SetTitle(d.layout.Title, true)
+	}
+	p.SetLang("zh-CN")
+	date := d.layout.Date
+	if date.IsZero() {
+		date = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	p.SetCreationDate(date)
+	p.SetModificationDate(date)
+
+	const family = "body"
+	p.AddUTF8FontFromBytes(family, "", d.font.subset(d.runes))
+	fakeBold := d.bold == nil
+	if !fakeBold && len(d.boldRunes) > 0 {
+		p.AddUTF8FontFromBytes(family, "B", d.bold.subset(d.boldRunes))
+	}
+	for _, ops := range d.pages {
+		p.AddPage()
+		for _, o := range ops {
+			switch o.kind {
+			case opText:
+				style := ""
+				if o.bold && !fakeBold {
+					style = "B"
+				}
+				p.SetFont(family, style, o.size)
+				p.SetTextColor(o.gray, o.gray, o.gray)
+				if o.angle != 0 {
+					p.TransformBegin()
+					p.TransformRotate(o.angle, o.w, o.h)
+				}
+				if o.bold && fakeBold {
+					p.SetDrawColor(o.gray, o.gray, o.gray)
+					p.SetLineWidth(o.size * mmPerPt * 0.03)
+					p.SetTextRenderingMode(2) // fill and stroke
+				}
+				p.Text(o.x, o.y, o.text)
+				if o.bold && fakeBold {
+					p.SetTextRenderingMode(0)
+				}
+				if o.angle != 0 {
+					p.TransformEnd()
+				}
+			case opLine:
+				p.SetDrawColor(o.gray, o.gray, o.gray)
+				p.SetLineWidth(o.lw)
+				p.Line(o.x, o.y, o.w, o.h)
+			case opRect:
+				p.SetLineWidth(o.lw)
+				p.SetDrawColor(o.gray, o.gray, o.gray)
+				style := "D"
+				if o.fill >= 0 {
+					p.SetFillColor(o.fill, o.fill, o.fill)
+					style = "FD"
+					if o.lw == 0 {
+						style = "F"
+					}
+				}
+				p.Rect(o.x, o.y, o.w, o.h, style)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := p.Output(&buf); err != nil {
+		return nil, fmt.Errorf("forms: writing PDF: %w", err)
+	}
+	return buf.Bytes(), nil
+}
