@@ -237,3 +237,6 @@ var (
 	_ cases.AgencyService = (*DB)(nil)
 	_ cases.UserService   = (*DB)(nil)
 )
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.W.PingContext(ctx) }

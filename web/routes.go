@@ -1,0 +1,12 @@
+package web
+
+// routes registers every route of foidesk. Each group lives in its own file; openapi.yaml
+// documents every /api/v1 route (a test checks it).
+func (s *Server) routes() {
+	r := s.engine
+	r.GET("/healthz", s.healthz)
+	r.GET("/metrics", s.metricsHandler())
+	r.GET("/static/*path", s.static)
+	s.publicRoutes(r)
+	s.staffRoutes(r)
+}

@@ -1,0 +1,171 @@
+// Package web serves foidesk's pages and its JSON API (/api/v1) with gin: html/template views and
+// static assets embedded in the binary, Chinese by default with English by ?lang=en, security
+// headers, request logs, /healthz and /metrics.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	cases "foidesk/case"
+	"foidesk/workflow"
+)
+
+// Backend is what the web layer needs of the store (package store implements it).
+type Backend interface {
+	cases.CaseService
+	cases.AgencyService
+	cases.UserService
+	Calendar() *workflow.Calendar
+	SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]cases.Recomputed, error)
+	Ping(ctx context.Context) error
+}
+
+// Config wires the web layer.
+type Config struct {
+	Backend  Backend
+	Renderer cases.Renderer // for previews and the application form
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// Server is foidesk's HTTP server.
+type Server struct {
+	cfg     Config
+	db      Backend
+	log     *slog.Logger
+	now     func() time.Time
+	engine  *gin.Engine
+	views   *views
+	metrics *metrics
+}
+
+// New builds the server and its routes; it fails on a missing or broken view.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: cfg, db: cfg.Backend, log: cfg.Logger, now: cfg.Now, engine: gin.New(), metrics: newMetrics()}
+	var err error
+	if s.views, err = loadViews(); err != nil {
+		return nil, err
+	}
+	s.engine.Use(gin.CustomRecovery(func(c *gin.Context, v any) {
+		s.log.Error("panic", "path", c.Request.URL.Path, "panic", v)
+		c.AbortWithStatus(http.StatusInternalServerError)
+	}))
+	s.engine.Use(s.logRequests, securityHeaders, s.language)
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves a request, with cross-origin protection on every state-changing request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler().ServeHTTP(w, r) }
+
+func (s *Server) handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(`{"error":{"code":"EFORBIDDEN","message":"跨站请求已被拒绝。"}}`))
+	}))
+	return cop.Handler(s.engine)
+}
+
+// Engine exposes the gin engine (for tests listing routes).
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "foidesk_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "method", "status"})
+	m.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "foidesk_http_request_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"route"})
+	m.reg.MustRegister(m.requests, m.duration, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+func (s *Server) metricsHandler() gin.HandlerFunc {
+	h := promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+	return func(c *gin.Context) { h.ServeHTTP(c.Writer, c.Request) }
+}
+
+// Registry lets other packages (notify) register their metrics.
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
+
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	s.metrics.requests.WithLabelValues(route, c.Request.Method, http.StatusText(status)).Inc()
+	s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	s.log.Info("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status, "ms", time.Since(start).Milliseconds(), "ip", c.ClientIP())
+}
+
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	c.Next()
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// statusOf maps an error code to its HTTP status (INTERFACES.md "Codes").
+var statusOf = map[string]int{
+	cases.EINVALID:      http.StatusUnprocessableEntity,
+	cases.EFORBIDDEN:    http.StatusForbidden,
+	cases.EUNAUTHORIZED: http.StatusUnauthorized,
+	cases.ENOTFOUND:     http.StatusNotFound,
+	cases.ECONFLICT:     http.StatusConflict,
+	cases.ERATELIMIT:    http.StatusTooManyRequests,
+	cases.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// apiError writes the coded error body; internal errors are logged and shown generically.
+func (s *Server) apiError(c *gin.Context, err error) {
+	code := cases.ErrorCode(err)
+	lang := lang(c)
+	body := gin.H{"code": code, "message": cases.ErrorMessage(err, lang)}
+	var e *cases.Error
+	if errors.As(err, &e) && len(e.Fields) > 0 {
+		if lang == "en" && len(e.FieldsEN) > 0 {
+			body["fields"] = e.FieldsEN
+		} else {
+			body["fields"] = e.Fields
+		}
+	}
+	if code == cases.EINTERNAL {
+		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
+	}
+	c.AbortWithStatusJSON(statusOf[code], gin.H{"error": body})
+}
