@@ -209,10 +209,24 @@ func accept(x *exec, raw json.RawMessage) error {
 	return nil
 }
 
-// onOrBeforeDeadline: a pause can begin only on or before the current reply deadline (§4).
+// CurrentDeadline is the reply deadline as it stands on day today: the stored deadline plus, while
+// a pause lasts, the working days of (pause start, today] that the pause has already added.
+func CurrentDeadline(c *cases.Case, cal *Calendar, today cases.Date) cases.Date {
+	due := c.ReplyDue
+	for _, p := range c.Clock.Pauses {
+		if p.End.IsZero() && p.Epoch == c.Clock.Epoch && !due.IsZero() {
+			due = cal.AddWorkdays(due, cal.WorkdaysBetween(p.Start, today))
+		}
+	}
+	return due
+}
+
+// onOrBeforeDeadline: a pause, an extension or an Art. 35 period can begin only on or before the
+// current reply deadline (§4): an overdue case cannot be rescued.
 func (x *exec) onOrBeforeDeadline(what, whatEN string) error {
-	if x.env.Today.After(x.c.ReplyDue) {
-		return cases.E(cases.ECONFLICT, fmt.Sprintf("答复期限已于%s届满，不能再%s。", x.c.ReplyDue, what), fmt.Sprintf("the reply deadline passed on %s; %s is no longer possible", x.c.ReplyDue, whatEN))
+	due := CurrentDeadline(x.c, x.env.Cal, x.env.Today)
+	if x.env.Today.After(due) {
+		return cases.E(cases.ECONFLICT, fmt.Sprintf("答复期限已于%s届满，不能再%s。", due, what), fmt.Sprintf("the reply deadline passed on %s; %s is no longer possible", due, whatEN))
 	}
 	return nil
 }
