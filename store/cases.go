@@ -184,8 +184,20 @@ func (db *DB) fill(ctx context.Context, c *cases.Case) error {
 	if c.Documents, err = db.Documents(ctx, c.ID); err != nil {
 		return err
 	}
-	c.Remedies, err = db.Remedies(ctx, c.ID)
-	return err
+	if c.Remedies, err = db.Remedies(ctx, c.ID); err != nil {
+		return err
+	}
+	// The API shows empty lists as [], never null.
+	if c.Events == nil {
+		c.Events = []cases.Event{}
+	}
+	if c.Documents == nil {
+		c.Documents = []cases.Document{}
+	}
+	if c.Remedies == nil {
+		c.Remedies = []cases.Remedy{}
+	}
+	return nil
 }
 
 func (db *DB) caseByID(ctx context.Context, q getter, id int64, lock bool) (*cases.Case, error) {
