@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	cases "foidesk/case"
+)
+
+func TestSessionStore(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		real := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+		s := db.SessionStore().(*SessionStore)
+		s.Now = func() time.Time { return real }
+		if _, found, err := s.Find("nope"); found || err != nil {
+			t.Fatalf("unknown token: %v %v", found, err)
+		}
+		if err := s.Commit("tok-a", []byte("alpha"), real.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commit("tok-b", []byte("beta"), real.Add(-time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		b, found, err := s.Find("tok-a")
+		if err != nil || !found || string(b) != "alpha" {
+			t.Fatalf("find a: %q %v %v", b, found, err)
+		}
+		if _, found, _ := s.Find("tok-b"); found {
+			t.Fatal("expired session found")
+		}
+		if err := s.Commit("tok-a", []byte("alpha2"), real.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if b, _, _ := s.Find("tok-a"); string(b) != "alpha2" {
+			t.Fatalf("overwrite: %q", b)
+		}
+		var stored string
+		if err := db.R.Get(&stored, `SELECT token FROM sessions LIMIT 1`); err != nil || stored == "tok-a" || stored == "tok-b" {
+			t.Fatalf("token stored in clear: %q %v", stored, err)
+		}
+		if n, err := s.DeleteExpired(ctx); err != nil || n != 1 {
+			t.Fatalf("delete expired: %d %v", n, err)
+		}
+		if n, _ := s.Count(ctx); n != 1 {
+			t.Fatalf("count %d", n)
+		}
+		if err := s.Delete("tok-a"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Delete("tok-a"); err != nil {
+			t.Fatal("second delete:", err)
+		}
+		if _, found, _ := s.Find("tok-a"); found {
+			t.Fatal("deleted session found")
+		}
+		// One hour later the remaining session has expired.
+		s.Commit("tok-c", []byte("c"), real.Add(time.Hour))
+		s.Now = func() time.Time { return real.Add(time.Hour + time.Second) }
+		if _, found, _ := s.Find("tok-c"); found {
+			t.Fatal("session found after expiry")
+		}
+	})
+}
+
+func TestAccountsTokensThrottle(t *testing.T) {
+	now := at("2026-11-03")
+	forEachEngine(t, now, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		a := staff(t, db, "clerk1", "clerk")
+		other, err := db.CreateAgency(ctx, "dept", "区住建局", cases.Settings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		roles := []string{"clerk", "supervisor"}
+		name, email, off := "李四", "lisi@example.cn", false
+		u, err := db.UpdateUser(ctx, a.UserID, cases.UserPatch{Roles: &roles, DisplayName: &name, Email: &email, Agencies: &[]int64{other.ID, other.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.RolesText != "clerk,supervisor" || u.DisplayName != "李四" || len(u.Agencies) != 1 || u.Agencies[0] != other.ID {
+			t.Fatalf("patched: %+v", u)
+		}
+		bad := []string{"boss"}
+		if _, err := db.UpdateUser(ctx, a.UserID, cases.UserPatch{Roles: &bad}); cases.ErrorCode(err) != cases.EINVALID {
+			t.Fatalf("bad role: %v", err)
+		}
+		short := "short"
+		if _, err := db.UpdateUser(ctx, a.UserID, cases.UserPatch{Password: &short}); cases.ErrorCode(err) != cases.EINVALID {
+			t.Fatalf("short password: %v", err)
+		}
+		if _, err := db.UpdateUser(ctx, 999, cases.UserPatch{Active: &off}); cases.ErrorCode(err) != cases.ENOTFOUND {
+			t.Fatalf("unknown user: %v", err)
+		}
+		pw := "a new long password"
+		if _, err := db.UpdateUser(ctx, a.UserID, cases.UserPatch{Password: &pw}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Authenticate(ctx, "clerk1", pw); err != nil {
+			t.Fatal("new password refused:", err)
+		}
+
+		tok, err := db.CreateToken(ctx, a.UserID, "script")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, err := db.Tokens(ctx, a.UserID)
+		if err != nil || len(ts) != 1 || ts[0].Label != "script" || ts[0].RevokedAt != nil {
+			t.Fatalf("tokens: %+v %v", ts, err)
+		}
+		if _, err := db.UserByToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RevokeTokenID(ctx, a.UserID+1, ts[0].ID); cases.ErrorCode(err) != cases.ENOTFOUND {
+			t.Fatalf("revoking another's token: %v", err)
+		}
+		if err := db.RevokeTokenID(ctx, a.UserID, ts[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.UserByToken(ctx, tok); cases.ErrorCode(err) != cases.EUNAUTHORIZED {
+			t.Fatalf("revoked token: %v", err)
+		}
+		if _, err := db.UpdateUser(ctx, a.UserID, cases.UserPatch{Active: &off}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Authenticate(ctx, "clerk1", pw); cases.ErrorCode(err) != cases.EUNAUTHORIZED {
+			t.Fatalf("inactive user logged in: %v", err)
+		}
+
+		// Throttling counts: failures since the last success per account, all per address.
+		clock := now
+		db.Now = func() time.Time { return clock }
+		log := func(user, addr, ev string) {
+			clock = clock.Add(time.Minute)
+			if err := db.LogAuth(ctx, user, addr, ev, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		log("x", "10.0.0.1", AuthLoginFailed)
+		log("x", "10.0.0.1", AuthLoginFailed)
+		log("x", "10.0.0.1", AuthLogin)
+		log("x", "10.0.0.2", AuthLoginFailed)
+		log("y", "10.0.0.1", AuthLoginFailed)
+		f, err := db.LoginFailures(ctx, "x", "10.0.0.1", now.Add(-15*time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.ByUser != 1 || f.ByAddress != 3 || !f.FirstAddress.Equal(now.Add(time.Minute)) || !f.FirstUser.Equal(now.Add(4*time.Minute)) {
+			t.Fatalf("failures: %+v", f)
+		}
+		f, _ = db.LoginFailures(ctx, "x", "10.0.0.1", now.Add(3*time.Minute+time.Second))
+		if f.ByUser != 1 || f.ByAddress != 1 {
+			t.Fatalf("window: %+v", f)
+		}
+	})
+}
+
+func TestMonthCount(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-11-02")
+		var last *cases.Case
+		for range 3 {
+			c, err := db.RegisterPaper(ctx, app, clerk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last = c
+		}
+		old := app
+		old.ReceivedOn = cases.MustDate("2026-10-30")
+		if _, err := db.RegisterPaper(ctx, old, clerk); err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.MonthCount(ctx, last)
+		if err != nil || n != 3 {
+			t.Fatalf("month count %d %v", n, err)
+		}
+	})
+}
