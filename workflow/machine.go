@@ -138,14 +138,23 @@ func Apply(c *cases.Case, req Request, actor cases.Actor, env Env) (*Result, err
 		return nil, cases.Errorf(cases.EINTERNAL, "系统内部错误。", "no handler for %s", req.Event)
 	}
 	n := Clone(c)
-	Recompute(n, env.Cal)
-	before := n.ReplyDue
+	// Only a case that is open (or not yet received) follows the current calendar: a concluded
+	// case keeps the deadline in force when it was concluded, as the calendar recomputation
+	// leaves it (REGULATION §3), so a note or a delivery record never moves it. The event records
+	// the stored deadline as the one before.
+	live := c.State == cases.StateSubmitted || cases.IsOpen(c.State)
+	if live {
+		Recompute(n, env.Cal)
+	}
+	before := c.ReplyDue
 	x := &exec{c: n, actor: actor, env: env, payload: map[string]any{}}
 	if err := h(x, req.Payload); err != nil {
 		return nil, err
 	}
 	n.State = m.Current()
-	Recompute(n, env.Cal)
+	if live || cases.IsOpen(n.State) {
+		Recompute(n, env.Cal)
+	}
 	n.Version++
 	payload, err := Canonical(x.payload)
 	if err != nil {
