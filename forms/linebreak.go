@@ -50,7 +50,8 @@ func canBreak(a, b rune) bool {
 // additive: the width of a string is the sum of the widths of its parts).
 //
 // Lines break between any two CJK characters and at the spaces between Latin words; a Latin word
-// longer than a whole line is split between characters. Explicit newlines are kept ("\r\n" and
+// longer than a whole line is split between characters, preferably after a separator such as
+// @ . / - so that addresses and URLs break where a reader expects. Explicit newlines are kept ("\r\n" and
 // "\r" count as "\n"); an empty paragraph yields an empty line. The spaces at which a line breaks
 // and those that end a paragraph are dropped; every other character, spaces included, is kept in
 // order. The ideographic space U+3000 (used for the two-character indent) is an ordinary character.
@@ -152,7 +153,7 @@ func breakParagraph(lines []string, measure func(string) float64, para string, w
 			}
 			n := fit(measure, rest, width-lineW)
 			if n < len(rest) {
-				n = adjustCut(rest, n)
+				n = adjustCut(rest, softCut(rest, n))
 			}
 			line = append(line, rest[:n]...)
 			lineW += measure(rest[:n])
@@ -176,6 +177,16 @@ func fit(measure func(string) float64, s string, w float64) int {
 		used += cw
 	}
 	return len(s)
+}
+
+// softCut moves a forced cut at byte n of s back to just after the last of the separators of
+// addresses and identifiers (@ . / - _ ? & = #) in s[:n], if any: "zhangsan@" / "example.com"
+// reads better than "zhangsan@example.co" / "m".
+func softCut(s string, n int) int {
+	if i := strings.LastIndexAny(s[:n], "@./-_?&=#"); i > 0 && i+1 < n {
+		return i + 1
+	}
+	return n
 }
 
 // adjustCut moves a forced cut at byte n of s (0 < n < len(s)) back to the nearest character

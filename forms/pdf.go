@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -36,6 +37,7 @@ type Style struct {
 	Left    float64 // inset from the left margin, mm
 	Right   float64 // inset from the right margin, mm
 	Gray    int     // text colour, 0 (black) to 255 (white)
+	Justify bool    // left-aligned lines other than a paragraph's last are spread to the full width
 }
 
 func (s Style) size() float64 {
@@ -88,6 +90,7 @@ type op struct {
 	fill  int     // rect fill colour; -1 for none
 	angle float64 // text rotation in degrees, counter-clockwise
 	lw    float64 // line width, mm
+	tc    float64 // text: extra space after every character (PDF Tc), mm
 }
 
 // Doc lays out a document: text wrapped by BreakLines, tables and rules, page breaks. Nothing is
@@ -247,30 +250,48 @@ func (d *Doc) Text(text string, st Style) {
 func (d *Doc) Hanging(label, text string, st Style) {
 	label, text = d.clean(label, st.Bold), d.clean(text, st.Bold)
 	measure := d.Measure(st)
-	lh := st.leading()
+	size, lh := st.size(), st.leading()
 	left := d.m.Left + st.Left
 	labelW := measure(label)
 	width := d.Width() - st.Left - st.Right - labelW
-	for i, line := range BreakLines(measure, text, width) {
-		if d.Remaining() < lh {
-			d.AddPage()
+	first := true
+	for _, para := range strings.Split(text, "\n") {
+		lines := BreakLines(measure, para, width)
+		for i, line := range lines {
+			if d.Remaining() < lh {
+				d.AddPage()
+			}
+			base := baseline(d.y, lh, size)
+			if first && label != "" {
+				d.add(op{kind: opText, x: left, y: base, text: label, size: size, bold: st.Bold, gray: st.Gray})
+			}
+			first = false
+			x, lw := left+labelW, measure(line)
+			tc := 0.0
+			switch {
+			case st.Align == AlignCenter:
+				x += (width - lw) / 2
+			case st.Align == AlignRight:
+				x += width - lw
+			case st.Justify && i < len(lines)-1:
+				tc = justify(line, width-lw, measure("国"))
+			}
+			if line != "" {
+				d.add(op{kind: opText, x: x, y: base, text: line, size: size, bold: st.Bold, gray: st.Gray, tc: tc})
+			}
+			d.y += lh
 		}
-		base := baseline(d.y, lh, st.size())
-		if i == 0 && label != "" {
-			d.add(op{kind: opText, x: left, y: base, text: label, size: st.size(), bold: st.Bold, gray: st.Gray})
-		}
-		x := left + labelW
-		switch st.Align {
-		case AlignCenter:
-			x += (width - measure(line)) / 2
-		case AlignRight:
-			x += width - measure(line)
-		}
-		if line != "" {
-			d.add(op{kind: opText, x: x, y: base, text: line, size: st.size(), bold: st.Bold, gray: st.Gray})
-		}
-		d.y += lh
 	}
+}
+
+// justify returns the extra space after each character that spreads line over slack more
+// millimetres, or 0 when the line is too loose to spread (more than three ems short).
+func justify(line string, slack, em float64) float64 {
+	n := utf8.RuneCountInString(strings.TrimRight(line, " "))
+	if n < 2 || slack <= 0.01 || slack > 3*em {
+		return 0
+	}
+	return slack / float64(n-1)
 }
 
 // Rule draws a horizontal line across the text width at the cursor.
@@ -290,7 +311,7 @@ func (d *Doc) furnish() {
 			w := d.font.Width(wm, size)
 			cx, cy := d.pageW/2, d.pageH/2
 			// Rotate about the centre of the page; the text is centred on it before rotation.
-			ops = append(ops, op{kind: opText, x: cx - w/2, y: cy + 0.38*size*mmPerPt, text: wm, size: size, gray: 225, angle: 45, w: cx, h: cy})
+			ops = append(ops, op{kind: opText, x: cx - w/2, y: cy + 0.38*size*mmPerPt, text: wm, size: size, gray: 215, angle: 45, w: cx, h: cy})
 		}
 		small := 9.0
 		top := d.m.Top - 10
@@ -372,7 +393,13 @@ func (d *Doc) PDF() (out []byte, err error) {
 					p.SetLineWidth(o.size * mmPerPt * 0.03)
 					p.SetTextRenderingMode(2) // fill and stroke
 				}
+				if o.tc != 0 {
+					p.RawWriteStr(fmt.Sprintf("%.3f Tc", o.tc/mmPerPt))
+				}
 				p.Text(o.x, o.y, o.text)
+				if o.tc != 0 {
+					p.RawWriteStr("0 Tc")
+				}
 				if o.bold && fakeBold {
 					p.SetTextRenderingMode(0)
 				}

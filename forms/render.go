@@ -1,0 +1,361 @@
+package forms
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	cases "foidesk/case"
+)
+
+// Regulation is the full name under which articles are cited.
+const Regulation = "《中华人民共和国政府信息公开条例》"
+
+// FeeMeasures is the full name of the fee measures.
+const FeeMeasures = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
+
+// QuoteLimit is the number of characters of the applicant's description a letter quotes before
+// cutting it with "……".
+const QuoteLimit = 200
+
+// Body text sizes, points.
+const (
+	bodySize  = 14
+	smallSize = 10.5
+)
+
+// Renderer renders the letters of package cases into PDF; it implements cases.Renderer and is safe
+// for concurrent use.
+type Renderer struct {
+	font, bold *Font
+}
+
+var _ cases.Renderer = (*Renderer)(nil)
+
+// NewRenderer returns a Renderer setting text in font, and headings in boldFont (nil: font drawn
+// thicker).
+func NewRenderer(font *Font, boldFont *Font) *Renderer {
+	return &Renderer{font: font, bold: boldFont}
+}
+
+// letterFuncs writes the body of each kind of document.
+var letterFuncs = map[string]func(*letter) error{
+	cases.DocReceipt:            receipt,
+	cases.DocCorrectionNotice:   correctionNotice,
+	cases.DocExtensionNotice:    extensionNotice,
+	cases.DocConsultationLetter: consultationLetter,
+	cases.DocConsultationNotice: consultationNotice,
+	cases.DocFeeNotice:          feeNotice,
+	cases.DocObjectionOverride:  objectionOverride,
+	cases.DocReplyPeriodNotice:  replyPeriodNotice,
+	cases.DocTerminationNotice:  terminationNotice,
+	cases.DocReply:              reply,
+	cases.DocApplicationForm:    applicationForm,
+}
+
+// Render renders one document of a case. The warnings name every character printed as 〓 and
+// any agency setting the letter had to do without. A request the renderer cannot honour (unknown
+// kind, missing addressee, missing number of an issued letter, an outcome without a letter)
+// returns EINVALID.
+func (r *Renderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
+	if r == nil || r.font == nil {
+		return nil, nil, cases.Errorf(cases.EINTERNAL, "文书字体未加载。", "forms: no font loaded")
+	}
+	build, ok := letterFuncs[req.Kind]
+	if !ok {
+		return nil, nil, cases.Errorf(cases.EINVALID, "不支持的文书类型“%s”。", "unknown document kind %q", req.Kind)
+	}
+	if req.Case == nil {
+		return nil, nil, cases.Errorf(cases.EINVALID, "缺少案件。", "no case to render")
+	}
+	if req.Date.IsZero() {
+		return nil, nil, cases.Errorf(cases.EINVALID, "文书日期不能为空。", "the letter has no date")
+	}
+	if !req.Draft && req.Number == "" && req.Kind != cases.DocApplicationForm {
+		return nil, nil, cases.Errorf(cases.EINVALID, "正式文书必须有文号。", "an issued %s needs a document number", req.Kind)
+	}
+	title := cases.DocKinds.Label(req.Kind, "zh")
+	layout := Layout{
+		HeaderLeft:  "申请编号：" + req.Case.TrackingNo,
+		HeaderRight: title,
+		PageNumbers: true,
+		Title:       req.Agency.Name + title,
+		Date:        req.Date.Time(),
+	}
+	if req.Draft {
+		layout.Watermark = "草稿"
+	}
+	l := &letter{
+		Doc:   NewDoc(r.font, r.bold, layout),
+		req:   req,
+		c:     req.Case,
+		set:   req.Agency.Settings.WithDefaults(),
+		title: title,
+	}
+	if err := build(l); err != nil {
+		return nil, nil, err
+	}
+	pdf, err := l.PDF()
+	if err != nil {
+		return nil, nil, cases.Errorf(cases.EINTERNAL, "生成PDF文书失败。", "%v", err)
+	}
+	return pdf, append(l.Warnings(), l.notes...), nil
+}
+
+// letter is a document being written: the layout engine plus the request and the phrases every
+// letter shares.
+type letter struct {
+	*Doc
+	req   cases.LetterRequest
+	c     *cases.Case
+	set   cases.Settings
+	title string
+	notes []string // warnings about settings
+}
+
+var (
+	headingStyle = Style{Size: 22, Bold: true, Align: AlignCenter, Leading: 12}
+	titleStyle   = Style{Size: 18, Bold: true, Align: AlignCenter, Leading: 10}
+	bodyStyle    = Style{Size: bodySize, Justify: true}
+)
+
+// head writes the agency's name, the title and the document number (or the draft mark).
+func (l *letter) head() {
+	l.Text(l.req.Agency.Name, headingStyle)
+	l.Space(2)
+	l.Text(l.title, titleStyle)
+	switch {
+	case l.req.Draft:
+		l.Text("（草稿，未编号）", Style{Size: bodySize, Align: AlignRight})
+	case l.req.Number != "":
+		l.Text(l.req.Number, Style{Size: bodySize, Align: AlignRight})
+	}
+	l.Space(4)
+}
+
+// to writes the addressee line.
+func (l *letter) to(name string) { l.Text(name+"：", bodyStyle) }
+
+// para writes a body paragraph with the customary two-character indent.
+func (l *letter) para(text string) { l.Text("　　"+text, bodyStyle) }
+
+// paras writes a paragraph per line of text (the clerk's free text may hold several).
+func (l *letter) paras(text string) {
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			l.para(p)
+		}
+	}
+}
+
+// numbered writes items as （一）（二）… with hanging lines.
+func (l *letter) numbered(items []string) {
+	for i, it := range items {
+		l.Hanging("　　"+chineseOrdinal(i+1), it, bodyStyle)
+	}
+}
+
+// attachments writes 附件：1. … with the following items aligned under the first.
+func (l *letter) attachments() {
+	if len(l.req.Attachments) == 0 {
+		return
+	}
+	l.Space(3)
+	label := "　　附件："
+	inset := l.Measure(bodyStyle)(label)
+	for i, a := range l.req.Attachments {
+		num := fmt.Sprintf("%d. ", i+1)
+		if i == 0 {
+			l.Hanging(label+num, a, bodyStyle)
+		} else {
+			st := bodyStyle
+			st.Left = inset
+			l.Hanging(num, a, st)
+		}
+	}
+}
+
+// closing writes the seal line and the date, centred on each other at the right, then the
+// agency's contact details.
+func (l *letter) closing() {
+	seal := l.set.SealText
+	if seal == "" {
+		seal = l.req.Agency.Name
+	}
+	date := l.req.Date.Chinese()
+	lh := bodyStyle.leading()
+	l.Ensure(12 + 2*lh) // the seal line and the date stay together
+	l.Space(12)
+	measure := l.Measure(bodyStyle)
+	em := measure("国")
+	sw, dw := measure(seal), measure(date)
+	axis := 2*em + max(sw, dw)/2 // distance of the common centre from the right margin
+	l.Text(seal, Style{Size: bodySize, Align: AlignRight, Right: max(axis-sw/2, 0)})
+	l.Text(date, Style{Size: bodySize, Align: AlignRight, Right: max(axis-dw/2, 0)})
+	var contact []string
+	if l.set.Address != "" {
+		contact = append(contact, "通信地址："+l.set.Address)
+	}
+	if l.set.Postcode != "" {
+		contact = append(contact, "邮政编码："+l.set.Postcode)
+	}
+	if l.set.Phone != "" {
+		contact = append(contact, "联系电话："+l.set.Phone)
+	}
+	if l.set.Email != "" {
+		contact = append(contact, "电子邮箱："+l.set.Email)
+	}
+	if len(contact) > 0 {
+		l.Space(6)
+		l.Text("（"+strings.Join(contact, "；")+"）", Style{Size: smallSize})
+	}
+}
+
+// quote is the applicant's description as a letter quotes it: whole up to QuoteLimit characters,
+// else cut there with "……".
+func (l *letter) quote() string {
+	d := strings.TrimSpace(l.c.Description)
+	if utf8.RuneCountInString(d) <= QuoteLimit {
+		return d
+	}
+	return string([]rune(d)[:QuoteLimit]) + "……"
+}
+
+// quoted is the quote in quotation marks ending a sentence: “…”。, or “…。” when the
+// applicant's words end with a sentence mark of their own.
+func (l *letter) quoted() string {
+	q := l.quote()
+	last, _ := utf8.DecodeLastRuneInString(q)
+	if strings.ContainsRune("。！？", last) {
+		return "“" + q + "”"
+	}
+	return "“" + q + "”。"
+}
+
+// received is "本机关于2026年10月8日收到您以网上申请方式提交的政府信息公开申请（申请编号：…）".
+func (l *letter) received() string {
+	when := ""
+	if !l.c.ReceivedOn.IsZero() {
+		when = "于" + l.c.ReceivedOn.Chinese()
+	}
+	return fmt.Sprintf("本机关%s收到您以%s方式提交的政府信息公开申请（申请编号：%s）", when, channel(l.c.Channel), l.c.TrackingNo)
+}
+
+// intro is the opening paragraph of a letter to the applicant.
+func (l *letter) intro() string {
+	s := l.received() + "，您申请获取" + l.quoted()
+	if !l.c.Clock.CorrectedOn.IsZero() {
+		s += "您于" + l.c.Clock.CorrectedOn.Chinese() + "提交了补正后的申请。"
+	}
+	return s
+}
+
+// introParty is the opening of a letter to a consulted party: the request without the
+// applicant's identity.
+func (l *letter) introParty() string {
+	when := ""
+	if !l.c.ReceivedOn.IsZero() {
+		when = "于" + l.c.ReceivedOn.Chinese()
+	}
+	return fmt.Sprintf("本机关%s收到一份政府信息公开申请（申请编号：%s），申请人申请获取%s", when, l.c.TrackingNo, l.quoted())
+}
+
+// reconsideration and court name the remedy bodies, noting a missing setting.
+func (l *letter) reconsideration() string {
+	if l.set.ReconsiderationBody == "" {
+		l.notes = append(l.notes, "机关设置中未填写行政复议机关，救济条款使用了“有管辖权的行政复议机关”")
+		return "有管辖权的行政复议机关"
+	}
+	return l.set.ReconsiderationBody
+}
+
+func (l *letter) court() string {
+	if l.set.Court == "" {
+		l.notes = append(l.notes, "机关设置中未填写人民法院，救济条款使用了“有管辖权的人民法院”")
+		return "有管辖权的人民法院"
+	}
+	return l.set.Court
+}
+
+// remedy is the remedy clause of a decision letter. For withhold.* and partial (RemedyFirst)
+// reconsideration comes first and no direct lawsuit is offered (行政复议法 Art. 23).
+func (l *letter) remedy(o cases.Outcome) string {
+	if o.RemedyFirst() {
+		return "如对本答复不服，应当先向" + l.reconsideration() + "申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内依法向人民法院提起行政诉讼。"
+	}
+	return "如对本答复不服，可以自收到本答复之日起六十日内向" + l.reconsideration() + "申请行政复议，或者自收到本答复之日起六个月内向" + l.court() + "提起行政诉讼。"
+}
+
+// cite is "根据《中华人民共和国政府信息公开条例》第十五条的规定". extra is the clerk's legal
+// basis: an article of the Regulation ("第…") replaces basis; anything else (another law) is
+// cited beside it.
+func cite(basis, extra string) string {
+	extra = strings.TrimSpace(extra)
+	switch {
+	case extra == "":
+	case strings.HasPrefix(extra, "第"):
+		basis, extra = extra, ""
+	case strings.HasPrefix(extra, Regulation):
+		basis, extra = strings.TrimPrefix(extra, Regulation), ""
+	}
+	s := "根据" + Regulation + basis
+	if extra != "" {
+		s += "和" + extra
+	}
+	return s + "的规定"
+}
+
+// sentence ends s with a full stop unless it already ends with a sentence mark.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if strings.ContainsRune("。！？；…”）", last) {
+		return s
+	}
+	return strings.TrimRight(s, "，、,.;；") + "。"
+}
+
+// clause strips a trailing full stop so that s can be embedded in a sentence.
+func clause(s string) string {
+	return strings.TrimRight(strings.TrimSpace(s), "。.；;，,")
+}
+
+func channel(code string) string { return cases.Channels.Label(code, "zh") }
+
+// chineseOrdinal is （一）, （二), … （二十）.
+func chineseOrdinal(n int) string {
+	return "（" + chineseNumber(n) + "）"
+}
+
+// chineseNumber writes 1 to 99 in Chinese numerals.
+func chineseNumber(n int) string {
+	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n < 10:
+		return digits[n]
+	case n < 20:
+		if n == 10 {
+			return "十"
+		}
+		return "十" + digits[n%10]
+	case n < 100:
+		s := digits[n/10] + "十"
+		if n%10 != 0 {
+			s += digits[n%10]
+		}
+		return s
+	}
+	return fmt.Sprint(n)
+}
+
+// agencyLocation is the agency's time zone, or China Standard Time when it cannot be loaded.
+func (l *letter) agencyLocation() *time.Location {
+	if loc, err := time.LoadLocation(l.set.TimeZone); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}
