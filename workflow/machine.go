@@ -234,16 +234,33 @@ func (x *exec) conclude(outcome string) {
 	x.c.ConcludedOn = x.env.Today
 }
 
-// decode reads the payload into v, refusing unknown fields; an empty payload is "{}".
+// decode reads the payload into v, refusing unknown fields (a misspelt field must not be
+// silently ignored); an empty payload is "{}". The API body carries the event's name and
+// expected_version beside the payload: those two keys are ignored.
 func decode(raw json.RawMessage, v any) error {
 	if len(strings.TrimSpace(string(raw))) == 0 {
 		raw = json.RawMessage("{}")
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return cases.Errorf(cases.EINVALID, "提交的内容格式不正确。", "malformed payload: %v", err)
+	}
+	delete(obj, "event")
+	delete(obj, "expected_version")
+	clean, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(clean)))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var ce *cases.Error
 		if errors.As(err, &ce) {
 			return ce
+		}
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			name = strings.Trim(name, `"`)
+			return invalid(name, "不接受字段“"+name+"”。", "Unknown field "+name+".")
 		}
 		return cases.Errorf(cases.EINVALID, "提交的内容格式不正确。", "malformed payload: %v", err)
 	}
