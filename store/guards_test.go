@@ -233,9 +233,9 @@ func TestGuardArt30CorrectionLastDay(t *testing.T) {
 		g.on("2026-05-06")
 		g.refused(ids[1], g.applicant, "submit_correction", map[string]any{"text": "迟到的补正"}, cases.ECONFLICT)
 		g.refused(ids[2], g.clerk, "submit_correction", map[string]any{"text": "补正", "received_on": "2026-05-06"}, cases.ECONFLICT)
-		g.refused(ids[2], g.clerk, "submit_correction", map[string]any{"text": "补正", "received_on": "2026-04-08"}, cases.EINVALID) // before the notice
+		g.refused(ids[2], g.clerk, "submit_correction", map[string]any{"text": "补正", "received_on": "2026-04-08"}, cases.EINVALID)  // before the notice
 		g.refused(ids[2], g.clerk, "submit_correction", map[string]any{"text": "补正", "received_on": "2026-05-07"}, cases.ECONFLICT) // lapsed (history) before future (payload)
-		g.refused(ids[2], g.clerk, "submit_correction", map[string]any{"received_on": "2026-04-30"}, cases.EINVALID)               // nothing corrected
+		g.refused(ids[2], g.clerk, "submit_correction", map[string]any{"received_on": "2026-04-30"}, cases.EINVALID)                // nothing corrected
 		c = g.ok(ids[2], g.clerk, "submit_correction", map[string]any{"text": "邮寄的补正材料", "received_on": "2026-04-30"})
 		wantDates(t, "clock_start", c.ClockStart, "2026-04-30")
 		g.refused(ids[1], g.clerk, "correction_lapsed", nil, cases.EFORBIDDEN) // the sweep's event
