@@ -183,8 +183,7 @@ func feeNotice(l *letter) error {
 	l.head()
 	l.to(l.c.Applicant.Name)
 	l.para(l.intro())
-	l.para("经审查，您申请公开政府信息的数量、频次明显超过合理范围。根据" + Regulation + "第四十二条和" + FeeMeasures + "的规定，本机关决定收取信息处理费。")
-	l.para("计收方式：" + cases.FeeBases.Label(fee.Basis, "zh") + "。收费标准如下：")
+	l.para("经审查，您申请公开政府信息的数量、频次明显超过合理范围。根据" + Regulation + "第四十二条和" + FeeMeasures + "的规定，本机关决定收取信息处理费，计收方式为" + cases.FeeBases.Label(fee.Basis, "zh") + "，收费标准如下：")
 	var rows [][]string
 	var own string
 	if fee.Basis == cases.FeePerPage {
@@ -199,11 +198,11 @@ func feeNotice(l *letter) error {
 		rows = [][]string{
 			{"同一申请人一个自然月内累计申请10件以下（含10件）", "不收费"},
 			{"第11—30件（含30件）", "每件100元"},
-			{"第31件起，每10件为一档", "每增加一档，每件收费标准提高100元（第31—40件每件200元，第41—50件每件300元，依此类推）"},
+			{"第31件起，每10件为一档", "每增加一档，每件加收100元（第31—40件每件200元，第41—50件每件300元，依此类推）"},
 		}
 		own = fmt.Sprintf("您本件申请为本自然月内提出的第%d件申请", fee.Count)
 	}
-	l.Table(Table{Columns: []Column{{Header: "计收档次", Width: 80}, {Header: "收费标准"}}, Rows: rows, Size: 12})
+	l.Table(Table{Columns: []Column{{Header: "计收档次", Width: 80}, {Header: "收费标准"}}, Rows: rows, Size: 11})
 	l.Space(2)
 	l.para(fmt.Sprintf("%s，应缴纳信息处理费人民币%d元。", own, fee.Amount))
 	pay := strings.TrimSpace(l.set.PaymentInstructions)
@@ -215,8 +214,7 @@ func feeNotice(l *letter) error {
 	if !due.IsZero() {
 		when += "（即" + due.Chinese() + "前）"
 	}
-	l.para(when + "缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。")
-	l.para("自本通知发出之日至您缴纳费用之日的期间，不计算在答复期限内。本机关自收到费用之日起继续办理您的申请。")
+	l.para(when + "缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。自本通知发出之日至您缴纳费用之日的期间，不计算在答复期限内。")
 	l.para("特此通知。")
 	l.attachments()
 	l.closing()

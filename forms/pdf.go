@@ -60,7 +60,7 @@ type Margins struct{ Top, Right, Bottom, Left float64 }
 // Layout is the page set-up and the furniture printed on every page of a Doc.
 type Layout struct {
 	Landscape   bool    // A4 landscape (ledgers) instead of A4 portrait (letters)
-	Margins     Margins // zero: 25 mm top and bottom, 26 mm right, 28 mm left (GB/T 9704 sides)
+	Margins     Margins // zero: 22 mm top and bottom, 26 mm right, 28 mm left (GB/T 9704 sides)
 	HeaderLeft  string  // small grey text above the top margin, left (e.g. 申请编号：GK2026000123)
 	HeaderRight string  // likewise, right
 	PageNumbers bool    // 第1页 共2页, centred below the bottom margin
@@ -122,7 +122,7 @@ func NewDoc(font, bold *Font, layout Layout) *Doc {
 		d.pageW, d.pageH = d.pageH, d.pageW
 	}
 	if d.m == (Margins{}) {
-		d.m = Margins{Top: 25, Right: 26, Bottom: 25, Left: 28}
+		d.m = Margins{Top: 22, Right: 26, Bottom: 22, Left: 28}
 		if layout.Landscape {
 			d.m = Margins{Top: 20, Right: 15, Bottom: 18, Left: 15}
 		}

@@ -86,15 +86,25 @@ func (r *Renderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
 	if req.Draft {
 		layout.Watermark = "草稿"
 	}
-	l := &letter{
-		Doc:   NewDoc(r.font, r.bold, layout),
-		req:   req,
-		c:     req.Case,
-		set:   req.Agency.Settings.WithDefaults(),
-		title: title,
-	}
-	if err := build(l); err != nil {
-		return nil, nil, err
+	var l *letter
+	for _, leading := range leadings {
+		try := &letter{
+			Doc:     NewDoc(r.font, r.bold, layout),
+			req:     req,
+			c:       req.Case,
+			set:     req.Agency.Settings.WithDefaults(),
+			title:   title,
+			leading: leading,
+		}
+		if err := build(try); err != nil {
+			return nil, nil, err
+		}
+		if l == nil || try.Pages() < l.Pages() {
+			l = try
+		}
+		if l.Pages() == 1 {
+			break
+		}
 	}
 	pdf, err := l.PDF()
 	if err != nil {
@@ -107,18 +117,28 @@ func (r *Renderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
 // letter shares.
 type letter struct {
 	*Doc
-	req   cases.LetterRequest
-	c     *cases.Case
-	set   cases.Settings
-	title string
-	notes []string // warnings about settings
+	req     cases.LetterRequest
+	c       *cases.Case
+	set     cases.Settings
+	title   string
+	leading float64  // line height of body text, ems
+	notes   []string // warnings about settings
 }
 
 var (
 	headingStyle = Style{Size: 22, Bold: true, Align: AlignCenter, Leading: 12}
 	titleStyle   = Style{Size: 18, Bold: true, Align: AlignCenter, Leading: 10}
-	bodyStyle    = Style{Size: bodySize, Justify: true}
 )
+
+// leadings are the line heights of body text, in ems, that Render tries in turn: a letter that
+// spills onto another page is set tighter when that saves the page (GB/T 9704 adjusts the line
+// spacing rather than leave the seal and date alone on a page).
+var leadings = []float64{1.6, 1.5, 1.4, 1.3}
+
+// body is the style of body text.
+func (l *letter) body() Style {
+	return Style{Size: bodySize, Justify: true, Leading: l.leading * bodySize * mmPerPt}
+}
 
 // head writes the agency's name, the title and the document number (or the draft mark).
 func (l *letter) head() {
@@ -135,10 +155,10 @@ func (l *letter) head() {
 }
 
 // to writes the addressee line.
-func (l *letter) to(name string) { l.Text(name+"：", bodyStyle) }
+func (l *letter) to(name string) { l.Text(name+"：", l.body()) }
 
 // para writes a body paragraph with the customary two-character indent.
-func (l *letter) para(text string) { l.Text("　　"+text, bodyStyle) }
+func (l *letter) para(text string) { l.Text("　　"+text, l.body()) }
 
 // paras writes a paragraph per line of text (the clerk's free text may hold several).
 func (l *letter) paras(text string) {
@@ -152,7 +172,7 @@ func (l *letter) paras(text string) {
 // numbered writes items as （一）（二）… with hanging lines.
 func (l *letter) numbered(items []string) {
 	for i, it := range items {
-		l.Hanging("　　"+chineseOrdinal(i+1), it, bodyStyle)
+		l.Hanging("　　"+chineseOrdinal(i+1), it, l.body())
 	}
 }
 
@@ -163,13 +183,13 @@ func (l *letter) attachments() {
 	}
 	l.Space(3)
 	label := "　　附件："
-	inset := l.Measure(bodyStyle)(label)
+	inset := l.Measure(l.body())(label)
 	for i, a := range l.req.Attachments {
 		num := fmt.Sprintf("%d. ", i+1)
 		if i == 0 {
-			l.Hanging(label+num, a, bodyStyle)
+			l.Hanging(label+num, a, l.body())
 		} else {
-			st := bodyStyle
+			st := l.body()
 			st.Left = inset
 			l.Hanging(num, a, st)
 		}
@@ -177,38 +197,48 @@ func (l *letter) attachments() {
 }
 
 // closing writes the seal line and the date, centred on each other at the right, then the
-// agency's contact details.
+// agency's contact details in small type. The block is kept together on one page, 12 mm below
+// the text or, when that keeps it on the page, as little as 4 mm.
 func (l *letter) closing() {
 	seal := l.set.SealText
 	if seal == "" {
 		seal = l.req.Agency.Name
 	}
 	date := l.req.Date.Chinese()
-	lh := bodyStyle.leading()
-	l.Ensure(12 + 2*lh) // the seal line and the date stay together
-	l.Space(12)
-	measure := l.Measure(bodyStyle)
+	body := l.body()
+	lh := body.leading()
+
+	var parts []string
+	for _, p := range [][2]string{
+		{"通信地址：", l.set.Address}, {"邮政编码：", l.set.Postcode},
+		{"联系电话：", l.set.Phone}, {"电子邮箱：", l.set.Email},
+	} {
+		if p[1] != "" {
+			parts = append(parts, p[0]+p[1])
+		}
+	}
+	small := Style{Size: smallSize, Leading: 1.4 * smallSize * mmPerPt}
+	contact, contactH := "", 0.0
+	if len(parts) > 0 {
+		contact = "（" + strings.Join(parts, "；") + "）"
+		contactH = 4 + float64(len(BreakLines(l.Measure(small), contact, l.Width())))*small.leading()
+	}
+
+	gap := 12.0
+	if r := l.Remaining() - 2*lh - contactH; r < gap {
+		gap = max(r, 4)
+	}
+	l.Ensure(gap + 2*lh + contactH)
+	l.Space(gap)
+	measure := l.Measure(body)
 	em := measure("国")
 	sw, dw := measure(seal), measure(date)
 	axis := 2*em + max(sw, dw)/2 // distance of the common centre from the right margin
-	l.Text(seal, Style{Size: bodySize, Align: AlignRight, Right: max(axis-sw/2, 0)})
-	l.Text(date, Style{Size: bodySize, Align: AlignRight, Right: max(axis-dw/2, 0)})
-	var contact []string
-	if l.set.Address != "" {
-		contact = append(contact, "通信地址："+l.set.Address)
-	}
-	if l.set.Postcode != "" {
-		contact = append(contact, "邮政编码："+l.set.Postcode)
-	}
-	if l.set.Phone != "" {
-		contact = append(contact, "联系电话："+l.set.Phone)
-	}
-	if l.set.Email != "" {
-		contact = append(contact, "电子邮箱："+l.set.Email)
-	}
-	if len(contact) > 0 {
-		l.Space(6)
-		l.Text("（"+strings.Join(contact, "；")+"）", Style{Size: smallSize})
+	l.Text(seal, Style{Size: bodySize, Leading: lh, Align: AlignRight, Right: max(axis-sw/2, 0)})
+	l.Text(date, Style{Size: bodySize, Leading: lh, Align: AlignRight, Right: max(axis-dw/2, 0)})
+	if contact != "" {
+		l.Space(4)
+		l.Text(contact, small)
 	}
 }
 
@@ -306,17 +336,18 @@ func cite(basis, extra string) string {
 	return s + "的规定"
 }
 
-// sentence ends s with a full stop unless it already ends with a sentence mark.
+// sentence ends s with a full stop unless it already ends with a sentence mark (possibly
+// inside closing quotes or brackets, as in “…。”).
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return s
 	}
-	last, _ := utf8.DecodeLastRuneInString(s)
-	if strings.ContainsRune("。！？；…”）", last) {
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, "”’）」』》)\"'"))
+	if strings.ContainsRune("。！？…!?", last) {
 		return s
 	}
-	return strings.TrimRight(s, "，、,.;；") + "。"
+	return strings.TrimRight(s, "，、；：,.;:") + "。"
 }
 
 // clause strips a trailing full stop so that s can be embedded in a sentence.
