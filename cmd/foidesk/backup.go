@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"io"
+)
+
+const backupUsage = `Usage: foidesk backup --out FILE [--db DSN]
+
+Writes a consistent online copy of the SQLite database, documents included (they are stored in
+it), while foidesk keeps running. FILE must not exist. For PostgreSQL use pg_dump.`
+
+func init() {
+	register(&command{Name: "backup", Summary: "write a consistent online copy of the database", Usage: backupUsage, Run: runBackup})
+}
+
+func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags(ctx, "backup")
+	dsn := f.DB()
+	out := f.String("out", "", "the copy to write")
+	pos, err := f.parse(args, backupUsage, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	db, err := openExistingDB(*dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, *out); err != nil {
+		return err
+	}
+	logger(ctx).Info("backup written", "out", *out)
+	return nil
+}

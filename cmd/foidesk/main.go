@@ -1,0 +1,316 @@
+// Command foidesk is the one binary of foidesk: the web server and the administration commands
+// (INTERFACES.md "CLI"). Each command lives in its own file and registers itself from init():
+//
+//	func init() {
+//		register(&command{Name: "backup", Summary: "…", Usage: "…", Run: runBackup})
+//	}
+//
+// A command reads its flags with newFlags (which adds --db, --font and --addr where asked), logs to
+// stderr through logger(ctx), and writes to stdout only the output INTERFACES.md gives it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	_ "time/tzdata" // Asia/Shanghai on machines without zoneinfo
+
+	cases "foidesk/case"
+	"foidesk/forms"
+)
+
+// command is one top-level command of the binary.
+type command struct {
+	Name    string // the word after "foidesk"
+	Summary string // one line for "foidesk --help"
+	Usage   string // the synopsis and what the command does, for "foidesk NAME --help"
+	// Run runs the command with the arguments after its name. It returns a usageError for bad
+	// arguments (exit 2), an exitError to exit with a code and no message, or any other error
+	// (printed, exit 1).
+	Run func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+// commands is the registry filled by the init() of each command's file.
+var commands = map[string]*command{}
+
+// register adds a command; a duplicate name is a programming error.
+func register(c *command) {
+	if _, dup := commands[c.Name]; dup {
+		panic("foidesk: command registered twice: " + c.Name)
+	}
+	commands[c.Name] = c
+}
+
+// Defaults of the global settings (DESIGN.md "Interfaces").
+const (
+	defaultDB   = "foidesk.db"
+	defaultAddr = ":8080"
+)
+
+// options are the global settings: flags before the command name, else FOIDESK_* variables, else
+// the defaults. Commands see them through opts(ctx) and as the defaults of their own flags.
+type options struct {
+	DB     string
+	Addr   string
+	Font   string
+	Stdin  io.Reader
+	Logger *slog.Logger
+}
+
+type optionsKey struct{}
+
+// opts returns the global options of the running command.
+func opts(ctx context.Context) *options {
+	if o, ok := ctx.Value(optionsKey{}).(*options); ok {
+		return o
+	}
+	return &options{DB: defaultDB, Addr: defaultAddr, Font: forms.DefaultFontPath, Stdin: os.Stdin, Logger: slog.Default()}
+}
+
+// logger is the structured logger of the running command (stderr).
+func logger(ctx context.Context) *slog.Logger { return opts(ctx).Logger }
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// usageError is a mistake in the command line: printed with the command's usage, exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// exitError ends the command with Code and prints nothing more.
+type exitError struct{ Code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Main runs foidesk with args (without the program name) and returns the exit code. SIGINT and
+// SIGTERM cancel the command's context (serve shuts down gracefully).
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return MainContext(ctx, args, stdin, stdout, stderr)
+}
+
+// MainContext is Main with a context of the caller's (tests cancel it to stop serve).
+func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := &options{Stdin: stdin}
+	global := flag.NewFlagSet("foidesk", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	global.StringVar(&o.DB, "db", envOr("FOIDESK_DB", defaultDB), "")
+	global.StringVar(&o.Addr, "addr", envOr("FOIDESK_ADDR", defaultAddr), "")
+	global.StringVar(&o.Font, "font", envOr("FOIDESK_FONT", forms.DefaultFontPath), "")
+	logLevel := global.String("log-level", envOr("FOIDESK_LOG_LEVEL", "info"), "")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printHelp(stdout)
+			return 0
+		}
+		fmt.Fprintf(stderr, "foidesk: %v\n\n", err)
+		printHelp(stderr)
+		return 2
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "foidesk: bad log level %q (debug, info, warn, error)\n", *logLevel)
+		return 2
+	}
+	o.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	rest := global.Args()
+	if len(rest) == 0 {
+		printHelp(stderr)
+		return 2
+	}
+	name := rest[0]
+	if name == "help" {
+		if len(rest) > 1 {
+			if c, ok := commands[rest[1]]; ok {
+				printUsage(stdout, c)
+				return 0
+			}
+		}
+		printHelp(stdout)
+		return 0
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "foidesk: unknown command %q\n\n", name)
+		printHelp(stderr)
+		return 2
+	}
+	ctx = context.WithValue(ctx, optionsKey{}, o)
+	err := c.Run(ctx, rest[1:], stdout, stderr)
+	return exitCode(err, c, stderr)
+}
+
+// exitCode prints err the way its kind asks and returns the exit code.
+func exitCode(err error, c *command, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "foidesk %s: %s\n\n", c.Name, ue.msg)
+		printUsage(stderr, c)
+		return 2
+	}
+	fmt.Fprintf(stderr, "foidesk %s: %s\n", c.Name, describe(err))
+	return 1
+}
+
+// describe is an error as a person reads it: a coded error's Chinese and English messages and its
+// fields; any other error as it is.
+func describe(err error) string {
+	var e *cases.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	var b strings.Builder
+	b.WriteString(e.Message)
+	if e.MessageEN != "" && e.MessageEN != e.Message {
+		b.WriteString(" (" + e.MessageEN + ")")
+	}
+	keys := make([]string, 0, len(e.Fields))
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\n  %s: %s", k, e.Fields[k])
+		if en := e.FieldsEN[k]; en != "" {
+			b.WriteString(" (" + en + ")")
+		}
+	}
+	return b.String()
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, `foidesk — case management for government information disclosure (政府信息公开依申请公开)
+
+Usage: foidesk [global flags] COMMAND [arguments]
+
+Commands:
+`)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].Summary)
+	}
+	fmt.Fprint(w, `
+Global flags (also accepted after the command where it uses them):
+  --db DSN        database: a SQLite file or a postgres:// URL (FOIDESK_DB, default foidesk.db)
+  --addr ADDR     listen address of serve (FOIDESK_ADDR, default :8080)
+  --font PATH     CJK TrueType font for letters (FOIDESK_FONT, default `+forms.DefaultFontPath+`)
+  --log-level L   debug, info, warn or error (FOIDESK_LOG_LEVEL, default info)
+
+Logs go to stderr; stdout carries only each command's output.
+Run "foidesk COMMAND --help" for the details of a command.
+`)
+}
+
+func printUsage(w io.Writer, c *command) {
+	fmt.Fprintf(w, "%s\n", strings.TrimSpace(c.Usage))
+}
+
+// flags is a command's flag set: it refuses unknown flags and accepts flags between positional
+// arguments ("agency add CODE --name NAME").
+type flags struct {
+	*flag.FlagSet
+	ctx context.Context
+}
+
+// newFlags returns the flag set of a command. Its usage output goes to stderr on a mistake; help
+// (-h, --help) is answered by the caller with the command's Usage.
+func newFlags(ctx context.Context, name string) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return &flags{FlagSet: fs, ctx: ctx}
+}
+
+// DB adds --db with the global value as its default.
+func (f *flags) DB() *string { return f.String("db", opts(f.ctx).DB, "database (SQLite file or postgres:// URL)") }
+
+// Font adds --font with the global value as its default.
+func (f *flags) Font() *string { return f.String("font", opts(f.ctx).Font, "CJK TrueType font") }
+
+// Addr adds --addr with the global value as its default.
+func (f *flags) Addr() *string { return f.String("addr", opts(f.ctx).Addr, "listen address") }
+
+// parse parses args, allowing flags after positional arguments; everything after "--" is
+// positional. It returns the positional arguments. -h and --help return flag.ErrHelp after the
+// caller's usage has been printed to stdout.
+func (f *flags) parse(args []string, usage string, stdout io.Writer) ([]string, error) {
+	var pos []string
+	for {
+		err := f.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, strings.TrimSpace(usage))
+			return nil, flag.ErrHelp
+		}
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		rest := f.Args()
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// subcommand is one word after a command ("agency add").
+type subcommand struct {
+	Name    string
+	Summary string
+	Run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+// dispatch runs the subcommand named by args[0]; usage is the parent's usage text.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, usage string, subs ...subcommand) error {
+	if len(args) == 0 {
+		return usagef("missing subcommand")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help" {
+		fmt.Fprintln(stdout, strings.TrimSpace(usage))
+		return flag.ErrHelp
+	}
+	for _, s := range subs {
+		if s.Name == args[0] {
+			return s.Run(ctx, args[1:], stdout, stderr)
+		}
+	}
+	return usagef("unknown subcommand %q", args[0])
+}
