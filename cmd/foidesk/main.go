@@ -256,7 +256,9 @@ func newFlags(ctx context.Context, name string) *flags {
 }
 
 // DB adds --db with the global value as its default.
-func (f *flags) DB() *string { return f.String("db", opts(f.ctx).DB, "database (SQLite file or postgres:// URL)") }
+func (f *flags) DB() *string {
+	return f.String("db", opts(f.ctx).DB, "database (SQLite file or postgres:// URL)")
+}
 
 // Font adds --font with the global value as its default.
 func (f *flags) Font() *string { return f.String("font", opts(f.ctx).Font, "CJK TrueType font") }
