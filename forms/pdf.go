@@ -64,7 +64,7 @@ type Layout struct {
 	HeaderLeft  string  // small grey text above the top margin, left (e.g. 申请编号：GK2026000123)
 	HeaderRight string  // likewise, right
 	PageNumbers bool    // 第1页 共2页, centred below the bottom margin
-	Watermark   string  // large light-grey diagonal text under the content of every page (草稿)
+	Watermark   string  // large light-grey diagonal text across every page (草稿)
 	Title       string  // PDF metadata
 	Date        time.Time
 }
@@ -91,6 +91,7 @@ type op struct {
 	angle float64 // text rotation in degrees, counter-clockwise
 	lw    float64 // line width, mm
 	tc    float64 // text: extra space after every character (PDF Tc), mm
+	alpha float64 // text: opacity when not 0
 }
 
 // Doc lays out a document: text wrapped by BreakLines, tables and rules, page breaks. Nothing is
@@ -304,14 +305,15 @@ func (d *Doc) furnish() {
 	l := d.layout
 	n := len(d.pages)
 	for i := range d.pages {
-		var ops []op
+		var ops, over []op
 		if l.Watermark != "" {
-			wm := d.clean(l.Watermark, false)
+			// Over the content, translucent, so that dense text cannot hide it; rotated about the
+			// centre of the page, on which the text is centred before rotation.
+			wm := d.clean(l.Watermark, true)
 			size := 150.0
-			w := d.font.Width(wm, size)
+			w := d.fontFor(true).Width(wm, size)
 			cx, cy := d.pageW/2, d.pageH/2
-			// Rotate about the centre of the page; the text is centred on it before rotation.
-			ops = append(ops, op{kind: opText, x: cx - w/2, y: cy + 0.38*size*mmPerPt, text: wm, size: size, gray: 215, angle: 45, w: cx, h: cy})
+			over = append(over, op{kind: opText, x: cx - w/2, y: cy + 0.38*size*mmPerPt, text: wm, size: size, bold: true, gray: 100, alpha: 0.3, angle: 45, w: cx, h: cy})
 		}
 		small := 9.0
 		top := d.m.Top - 10
@@ -326,14 +328,16 @@ func (d *Doc) furnish() {
 			t := fmt.Sprintf("第%d页 共%d页", i+1, n)
 			ops = append(ops, op{kind: opText, x: (d.pageW - d.font.Width(t, small)) / 2, y: d.pageH - d.m.Bottom + 10, text: t, size: small, gray: 96})
 		}
-		for _, o := range ops {
-			if o.kind == opText {
-				for _, r := range o.text {
-					d.runes[r] = true
-				}
+		for _, o := range append(ops, over...) {
+			used := d.runes
+			if o.bold && d.bold != nil {
+				used = d.boldRunes
+			}
+			for _, r := range o.text {
+				used[r] = true
 			}
 		}
-		d.pages[i] = append(ops, d.pages[i]...)
+		d.pages[i] = append(append(ops, d.pages[i]...), over...)
 	}
 }
 
@@ -384,6 +388,9 @@ func (d *Doc) PDF() (out []byte, err error) {
 				}
 				p.SetFont(family, style, o.size)
 				p.SetTextColor(o.gray, o.gray, o.gray)
+				if o.alpha != 0 {
+					p.SetAlpha(o.alpha, "Normal")
+				}
 				if o.angle != 0 {
 					p.TransformBegin()
 					p.TransformRotate(o.angle, o.w, o.h)
@@ -405,6 +412,9 @@ func (d *Doc) PDF() (out []byte, err error) {
 				}
 				if o.angle != 0 {
 					p.TransformEnd()
+				}
+				if o.alpha != 0 {
+					p.SetAlpha(1, "Normal")
 				}
 			case opLine:
 				p.SetDrawColor(o.gray, o.gray, o.gray)
