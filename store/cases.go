@@ -104,7 +104,7 @@ func (db *DB) RegisterPaper(ctx context.Context, app cases.Application, actor ca
 			return err
 		}
 		out = c
-		return nil
+		return db.notifyEvent(ctx, tx, c, agency, cases.Event{Event: "register", Actor: actor.Name, Seq: c.EventCount}, now)
 	})
 	return out, err
 }
@@ -291,7 +291,7 @@ func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, re
 	if k, _ := r.RowsAffected(); k != 1 {
 		return cases.Errorf(cases.ECONFLICT, "案件已被他人修改，请刷新后重试。", "the case changed meanwhile; reload and retry")
 	}
-	return nil
+	return db.notifyEvent(ctx, tx, n, agency, ev, now) // the event's notices, in its transaction (store/outbox_notices.go)
 }
 
 // monthCount is the applicant's number of requests received in the case's receipt month, this
