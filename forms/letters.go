@@ -301,7 +301,7 @@ func terminationNotice(l *letter) error {
 		}
 		body = s + "。您逾期未缴纳。根据" + Regulation + "第四十二条和" + FeeMeasures + "的规定，视为您放弃申请，本机关不再处理该政府信息公开申请。"
 	default:
-		return cases.Errorf(cases.EINVALID, "只有逾期未补正或者逾期未缴费的申请才出具终止办理告知书。", "no termination notice for outcome %q", l.c.Outcome)
+		return &cases.Error{Code: cases.EINVALID, Message: "只有逾期未补正或者逾期未缴费的申请才出具终止办理告知书。", MessageEN: fmt.Sprintf("no termination notice for outcome %q", l.c.Outcome)}
 	}
 	l.head()
 	l.to(l.c.Applicant.Name)

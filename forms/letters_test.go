@@ -504,3 +504,19 @@ func BenchmarkReplyLetter(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "pdf-bytes")
 }
+
+func TestRenderErrorMessages(t *testing.T) {
+	r := renderer(t)
+	for _, req := range []cases.LetterRequest{
+		fixtureRequest(cases.DocReceipt, fixtureCase(), func(r *cases.LetterRequest) { r.Number = "" }),
+		fixtureRequest(cases.DocTerminationNotice, fixtureCase(func(c *cases.Case) { c.Outcome = cases.OutcomeOther })),
+		fixtureRequest("memo", fixtureCase()),
+	} {
+		_, _, err := r.Render(req)
+		for _, lang := range []string{"zh", "en"} {
+			if msg := cases.ErrorMessage(err, lang); msg == "" || strings.Contains(msg, "%!") {
+				t.Errorf("%s: bad %s message %q", req.Kind, lang, msg)
+			}
+		}
+	}
+}

@@ -73,7 +73,7 @@ func (r *Renderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
 		return nil, nil, cases.Errorf(cases.EINVALID, "文书日期不能为空。", "the letter has no date")
 	}
 	if !req.Draft && req.Number == "" && req.Kind != cases.DocApplicationForm {
-		return nil, nil, cases.Errorf(cases.EINVALID, "正式文书必须有文号。", "an issued %s needs a document number", req.Kind)
+		return nil, nil, &cases.Error{Code: cases.EINVALID, Message: cases.DocKinds.Label(req.Kind, "zh") + "须有文号（草稿预览除外）。", MessageEN: fmt.Sprintf("an issued %s needs a document number", req.Kind)}
 	}
 	title := cases.DocKinds.Label(req.Kind, "zh")
 	layout := Layout{
@@ -108,7 +108,7 @@ func (r *Renderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
 	}
 	pdf, err := l.PDF()
 	if err != nil {
-		return nil, nil, cases.Errorf(cases.EINTERNAL, "生成PDF文书失败。", "%v", err)
+		return nil, nil, &cases.Error{Code: cases.EINTERNAL, Message: "生成PDF文书失败。", MessageEN: err.Error()}
 	}
 	return pdf, append(l.Warnings(), l.notes...), nil
 }
