@@ -23,7 +23,6 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
-
 )
 
 // sink is a real SMTP server (github.com/emersion/go-smtp) run inside the test: STARTTLS with a
@@ -339,4 +338,3 @@ func TestSMTPConfigFromEnv(t *testing.T) {
 		t.Error("enabled without a host")
 	}
 }
-
