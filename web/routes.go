@@ -4,6 +4,7 @@ package web
 // documents every /api/v1 route (a test checks it).
 func (s *Server) routes() {
 	r := s.engine
+	r.Use(s.authenticate, s.authorize) // the one authorization table: web/authz.go
 	r.GET("/healthz", s.healthz)
 	r.GET("/metrics", s.metricsHandler())
 	r.GET("/static/*path", s.static)

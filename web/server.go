@@ -23,6 +23,7 @@ type Backend interface {
 	cases.CaseService
 	cases.AgencyService
 	cases.UserService
+	cases.AccountService // account changes, API tokens, login throttling, fee counts (web/auth.go, web/admin.go)
 	Calendar() *workflow.Calendar
 	SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]cases.Recomputed, error)
 	Ping(ctx context.Context) error
@@ -45,6 +46,7 @@ type Server struct {
 	engine  *gin.Engine
 	views   *views
 	metrics *metrics
+	staff   *staffState // sessions of the office side (auth.go)
 }
 
 // New builds the server and its routes; it fails on a missing or broken view.
@@ -80,7 +82,7 @@ func (s *Server) handler() http.Handler {
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte(`{"error":{"code":"EFORBIDDEN","message":"跨站请求已被拒绝。"}}`))
 	}))
-	return cop.Handler(s.engine)
+	return cop.Handler(s.withSessions(s.engine)) // staff sessions: web/auth.go
 }
 
 // Engine exposes the gin engine (for tests listing routes).

@@ -1,6 +1,317 @@
 package web
 
-import "github.com/gin-gonic/gin"
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
 
-// staffRoutes are the office's pages and the staff API (login or bearer token required).
-func (s *Server) staffRoutes(r *gin.Engine) {}
+	"github.com/gin-gonic/gin"
+
+	cases "foidesk/case"
+	"foidesk/workflow"
+)
+
+// staffRoutes are the office's pages and the staff API (login or bearer token required; who may
+// use which route is stated once, in authzTable).
+func (s *Server) staffRoutes(r *gin.Engine) {
+	s.staff = s.newStaffState()
+	r.GET("/login", s.loginPage)
+	r.POST("/login", s.login)
+	r.POST("/logout", s.logout)
+	r.GET("/staff", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/staff/queue") })
+	r.GET("/staff/queue", s.queue)
+	r.GET("/staff/register", s.registerForm)
+	r.POST("/staff/register", s.registerSubmit)
+	r.GET("/staff/cases/:id", s.casePage)
+	r.POST("/staff/cases/:id/events", s.caseEvent)
+	r.POST("/staff/cases/:id/uploads", s.caseUpload)
+	r.GET("/staff/cases/:id/documents/:doc_id", s.caseDocument)
+	r.GET("/staff/overview", s.overview)
+	s.adminRoutes(r)
+	s.staffAPIRoutes(r.Group("/api/v1"))
+}
+
+// userAgencies are the agencies a user may act for: the home agency and those overseen.
+func userAgencies(u cases.User) []int64 {
+	ids := []int64{u.AgencyID}
+	for _, id := range u.Agencies {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// homeAgency returns the user's home agency with its settings.
+func (s *Server) homeAgency(ctx context.Context, u cases.User) (cases.Agency, error) {
+	a, err := s.db.Agency(ctx, u.AgencyID)
+	if err != nil {
+		return a, err
+	}
+	a.Settings = a.Settings.WithDefaults()
+	return a, nil
+}
+
+// staffToday is the agency's calendar date now.
+func (s *Server) staffToday(a cases.Agency) cases.Date {
+	loc, err := time.LoadLocation(a.Settings.TimeZone)
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	return cases.DateOf(s.now(), loc)
+}
+
+// soonDays is the smallest alert threshold of the agency: "due soon" means due within it.
+func soonDays(a cases.Agency) int {
+	n := 0
+	for _, t := range a.Settings.WithDefaults().AlertThresholds {
+		if t > 0 && (n == 0 || t < n) {
+			n = t
+		}
+	}
+	if n == 0 {
+		n = 1
+	}
+	return n
+}
+
+// Queue tabs, in the order shown.
+var queueTabs = []string{"to_register", "registered", "mine", "in_progress", "paused", "pending_approval", "replied", "due_soon", "overdue"}
+
+// queueFilter is the filter of a queue tab for user u: the same filter gives the tab's count and
+// its list. today is the agency's date, soon the last day of "due soon".
+func queueFilter(tab string, u cases.User, today, soon cases.Date) (cases.CaseFilter, bool) {
+	f := cases.CaseFilter{AgencyIDs: userAgencies(u), Today: today}
+	switch tab {
+	case "to_register":
+		f.States = []string{cases.StateSubmitted}
+	case "registered":
+		f.States = []string{cases.StateRegistered}
+	case "mine":
+		me := u.Username
+		f.States, f.Assignee = []string{cases.StateInProgress}, &me
+	case "in_progress":
+		f.States = []string{cases.StateInProgress}
+	case "paused":
+		f.States = []string{cases.StateAwaitingCorrection, cases.StateConsulting, cases.StateAwaitingFee}
+	case "pending_approval":
+		f.States = []string{cases.StatePendingApproval}
+	case "replied":
+		f.States = []string{cases.StateReplied, cases.StateClosed}
+	case "due_soon":
+		f.States, f.DueBefore = slices.Clone(cases.RunningStates), soon
+	case "overdue":
+		f.Overdue = true
+	default:
+		return f, false
+	}
+	return f, true
+}
+
+func defaultTab(u cases.User) string {
+	a := u.Actor()
+	if !a.Has(cases.RoleClerk) && a.Has(cases.RoleSupervisor) {
+		return "pending_approval"
+	}
+	return "mine"
+}
+
+type queueTab struct {
+	Key    string
+	Count  int
+	Active bool
+}
+
+// queueRow is one case in a list, with its deadline as a date and in working days.
+type queueRow struct {
+	ID          int64
+	TrackingNo  string
+	Applicant   string
+	Summary     string
+	State       string
+	Assignee    string
+	ReceivedOn  cases.Date
+	ReplyDue    cases.Date
+	Provisional bool
+	Left        int  // working days left (deadline not passed)
+	Late        int  // working days overdue
+	Overdue     bool // running clock, deadline passed
+	Paused      bool // clock stopped or paused
+	Concluded   cases.Date
+	DueToday    bool
+}
+
+func (s *Server) rowOf(c *cases.Case, today cases.Date) queueRow {
+	cal := s.db.Calendar()
+	r := queueRow{ID: c.ID, TrackingNo: c.TrackingNo, Applicant: c.Applicant.Name, Summary: excerpt(c.Description, 40), State: c.State,
+		Assignee: c.Assignee, ReceivedOn: c.ReceivedOn, ReplyDue: c.ReplyDue, Provisional: c.Provisional, Concluded: c.ConcludedOn}
+	if cases.IsOpen(c.State) && !cases.ClockRunning(c.State) {
+		r.Paused = true
+	}
+	if !c.ReplyDue.IsZero() && cases.IsOpen(c.State) {
+		switch {
+		case c.Overdue(today):
+			r.Overdue, r.Late = true, cal.WorkdaysBetween(c.ReplyDue, today)
+		case !c.ReplyDue.Before(today):
+			r.Left = cal.WorkdaysBetween(today, c.ReplyDue)
+			r.DueToday = c.ReplyDue.Equal(today)
+		}
+	}
+	return r
+}
+
+func excerpt(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+type queueData struct {
+	Tabs     []queueTab
+	Tab      string
+	Q        string
+	Rows     []queueRow
+	Next     string
+	Paged    bool
+	Today    cases.Date
+	Soon     cases.Date
+	SoonDays int
+	Count    int
+}
+
+func (s *Server) queue(c *gin.Context) {
+	ctx := c.Request.Context()
+	u, _ := currentUser(c)
+	a, err := s.homeAgency(ctx, u)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	today := s.staffToday(a)
+	n := soonDays(a)
+	soon := s.db.Calendar().AddWorkdays(today, n)
+	tab := c.Query("tab")
+	if _, ok := queueFilter(tab, u, today, soon); !ok {
+		tab = defaultTab(u)
+	}
+	q := c.Query("q")
+	d := queueData{Tab: tab, Q: q, Today: today, Soon: soon, SoonDays: n, Paged: c.Query("cursor") != ""}
+	for _, key := range queueTabs {
+		f, _ := queueFilter(key, u, today, soon)
+		f.Q = q
+		cnt, err := s.db.CountCases(ctx, f)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		d.Tabs = append(d.Tabs, queueTab{Key: key, Count: cnt, Active: key == tab})
+		if key == tab {
+			d.Count = cnt
+		}
+	}
+	f, _ := queueFilter(tab, u, today, soon)
+	f.Q, f.Cursor = q, c.Query("cursor")
+	f.Limit = 25
+	if l, err := strconv.Atoi(c.Query("limit")); err == nil && l > 0 && l <= 200 {
+		f.Limit = l
+	}
+	list, next, err := s.db.FindCases(ctx, f)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	for _, cs := range list {
+		d.Rows = append(d.Rows, s.rowOf(cs, today))
+	}
+	d.Next = next
+	s.render(c, http.StatusOK, "staff/queue", "queue.title", d)
+}
+
+// caseFor loads the case of the route's :id for the current user; a case of an agency the user
+// may not act for is "not found".
+func (s *Server) caseFor(c *gin.Context) (*cases.Case, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return nil, cases.E(cases.ENOTFOUND, "案件不存在。", "no such case")
+	}
+	cs, err := s.db.Case(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	u, _ := currentUser(c)
+	if !u.Actor().MayActFor(cs.AgencyID) {
+		return nil, cases.E(cases.ENOTFOUND, "案件不存在。", "no such case")
+	}
+	return cs, nil
+}
+
+// clerksOf lists the active clerks of an agency (for accept and reassign).
+func (s *Server) clerksOf(ctx context.Context, agencyID int64) ([]cases.User, error) {
+	us, err := s.db.Users(ctx, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	var out []cases.User
+	for _, u := range us {
+		if u.Active && u.Actor().Has(cases.RoleClerk) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// eventLabel labels an event name in lang.
+func eventLabel(name, lang string) string { return workflow.EventLabel(name, lang) }
+
+func init() {
+	addMessages(map[string][2]string{
+		"queue.title":                 {"待办队列", "Queue"},
+		"queue.search":                {"搜索", "Search"},
+		"queue.search.label":          {"申请编号、申请人或申请内容关键词", "Tracking number, applicant, or words of the request"},
+		"queue.search.clear":          {"清除搜索", "Clear search"},
+		"queue.tabs":                  {"按办理阶段筛选", "Stages"},
+		"queue.tab.to_register":       {"待登记", "To register"},
+		"queue.tab.registered":        {"已登记", "Registered"},
+		"queue.tab.mine":              {"我办理的", "Mine"},
+		"queue.tab.in_progress":       {"办理中（全部）", "In progress (all)"},
+		"queue.tab.paused":            {"中止/暂停", "Paused"},
+		"queue.tab.pending_approval":  {"待审批", "Pending approval"},
+		"queue.tab.replied":           {"待送达/归档", "To deliver or archive"},
+		"queue.tab.due_soon":          {"临近期限", "Due soon"},
+		"queue.tab.overdue":           {"已逾期", "Overdue"},
+		"queue.desc.to_register":      {"网上提交、尚未登记的申请。登记之日为收到申请之日（第三十一条）。", "Online submissions not yet registered. The day of registration is the day of receipt (Art. 31)."},
+		"queue.desc.registered":       {"已登记、尚未受理的申请。", "Registered applications not yet accepted."},
+		"queue.desc.mine":             {"由我办理、正在办理中的申请。", "Applications in progress assigned to me."},
+		"queue.desc.in_progress":      {"所有正在办理中的申请。", "Every application in progress."},
+		"queue.desc.paused":           {"等待补正、征求意见或缴费的申请，答复期限中止或暂停计算。", "Awaiting correction, consultation or a fee: the reply clock is stopped or paused."},
+		"queue.desc.pending_approval": {"已拟稿、等待审批的答复。", "Drafted replies awaiting approval."},
+		"queue.desc.replied":          {"已答复待登记送达或归档的申请，以及已终止待归档的申请。", "Replied applications awaiting delivery or archiving, and closed ones awaiting archiving."},
+		"queue.desc.due_soon":         {"答复期限在 %s（%d 个工作日内）或之前届满、仍在计时的申请。", "Running cases whose reply is due on or before %s (within %d working days)."},
+		"queue.desc.overdue":          {"已超过答复期限、仍在计时的申请。", "Running cases past their reply deadline."},
+		"queue.count":                 {"共 %d 件", "%d in all"},
+		"queue.empty":                 {"此处没有申请。", "Nothing here."},
+		"queue.col.tracking":          {"申请编号", "Tracking no."},
+		"queue.col.applicant":         {"申请人", "Applicant"},
+		"queue.col.request":           {"申请内容", "Request"},
+		"queue.col.state":             {"状态", "State"},
+		"queue.col.assignee":          {"经办人", "Clerk"},
+		"queue.col.received":          {"收到日期", "Received"},
+		"queue.col.due":               {"答复期限", "Reply due"},
+		"queue.left":                  {"剩余 %d 个工作日", "%d working days left"},
+		"queue.due_today":             {"今日届满", "Due today"},
+		"queue.late":                  {"逾期 %d 个工作日", "Overdue by %d working days"},
+		"queue.paused":                {"计时中止", "Clock stopped"},
+		"queue.provisional":           {"（暂定）", " (provisional)"},
+		"queue.not_received":          {"尚未收到", "Not yet received"},
+		"queue.concluded":             {"%s 办结", "Concluded %s"},
+		"queue.next":                  {"下一页", "Next page"},
+		"queue.first":                 {"返回第一页", "First page"},
+		"queue.unassigned":            {"未分配", "Unassigned"},
+		"queue.today":                 {"今天是 %s", "Today is %s"},
+	})
+}

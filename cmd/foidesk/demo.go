@@ -417,7 +417,12 @@ func weighted[T any](r *rand.Rand, items []T, weight func(T) int) T {
 // drawn with realistic frequencies.
 func (g *demoGen) randomScenario(r *rand.Rand) scenario {
 	var s scenario
-	s.created = g.today.AddDays(-(1 + r.IntN(729)))
+	// A fifth of the applications arrived in the last six weeks: the open queue of a busy office.
+	if r.IntN(5) == 0 {
+		s.created = g.today.AddDays(-(1 + r.IntN(42)))
+	} else {
+		s.created = g.today.AddDays(-(1 + r.IntN(729)))
+	}
 	s.channel = weighted(r, demoChannelWeights, func(c struct {
 		code string
 		w    int

@@ -436,3 +436,58 @@ func testApplication(received string) cases.Application {
 		Channel: cases.ChannelInPerson, ReceivedOn: cases.MustDate(received),
 	}
 }
+
+// pgDatabase returns the URL of a fresh PostgreSQL database (dropped at cleanup), skipping the
+// test when FOIDESK_TEST_PG is unset and CI is not.
+func pgDatabase(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("FOIDESK_TEST_PG")
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but FOIDESK_TEST_PG is empty: the CLI must be tested on PostgreSQL in CI")
+		}
+		t.Skip("PostgreSQL not configured (FOIDESK_TEST_PG unset)")
+	}
+	admin, err := store.Open(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("foidesk_cli_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9)
+	if _, err := admin.W.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.W.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u, q, _ := strings.Cut(base, "?")
+	u = u[:strings.LastIndexByte(u, '/')+1] + name
+	if q != "" {
+		u += "?" + q
+	}
+	return u
+}
+
+// The same commands on PostgreSQL: migrate, users, the demo and the audit.
+func TestPostgres(t *testing.T) {
+	dsn := pgDatabase(t)
+	needFont(t)
+	if code, _, errOut := run(t, "", "--db", dsn, "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", errOut)
+	}
+	if code, _, errOut := run(t, "another-secret\n", "--db", dsn, "user", "add", "boss", "--role", "admin"); code != 0 {
+		t.Fatalf("user add: %s", errOut)
+	}
+	if code, out, errOut := run(t, "", "--db", dsn, "token", "create", "--user", "boss"); code != 0 || !tokenRE.MatchString(out) {
+		t.Fatalf("token create: %q %s", out, errOut)
+	}
+	if code, out, errOut := run(t, "", "--db", dsn, "demo", "--cases", "30", "--today", "2026-06-15"); code != 0 || !strings.Contains(out, "cases: 30\n") {
+		t.Fatalf("demo: exit %d %q %s", code, out, errOut)
+	}
+	if code, out, _ := run(t, "", "--db", dsn, "audit", "verify"); code != 0 || out != "verified: 30, broken: 0\n" {
+		t.Fatalf("audit verify: exit %d %q", code, out)
+	}
+	if code, out, errOut := run(t, "", "--db", dsn, "calendar", "due", "--from", "2026-02-10", "--days", "20"); code != 0 || out != "2026-03-16\n" {
+		t.Fatalf("calendar due: %q %s", out, errOut)
+	}
+}

@@ -39,7 +39,8 @@ type serveEnv struct {
 	DB          *store.DB
 	Web         *web.Server
 	Logger      *slog.Logger
-	NoScheduler bool // --no-scheduler: scheduled jobs must not start
+	Font        string // the path of the font serve loaded (--font, FOIDESK_FONT)
+	NoScheduler bool   // --no-scheduler: scheduled jobs must not start
 }
 
 // serveHooks start background work beside the web server (the notify scheduler registers one
@@ -74,6 +75,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	db.Renderer = renderer
 
 	var logins []demoLogin
+	var sample string
 	if *demo {
 		n, err := db.CountCases(ctx, cases.CaseFilter{})
 		if err != nil {
@@ -86,6 +88,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				return fmt.Errorf("demo data: %w", err)
 			}
 			logins = res.Logins
+			if res.SampleTracking != "" {
+				sample = "track: " + res.SampleTracking + " / " + res.SampleCode
+			}
 		} else {
 			log.Info("the database already holds cases: no demo data added", "cases", n)
 			logins = demoLogins()
@@ -96,7 +101,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	env := &serveEnv{DB: db, Web: srv, Logger: log, NoScheduler: *noScheduler}
+	env := &serveEnv{DB: db, Web: srv, Logger: log, Font: *fontPath, NoScheduler: *noScheduler}
 	var stops []func()
 	defer func() {
 		for i := len(stops) - 1; i >= 0; i-- {
@@ -131,6 +136,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, "foidesk is running at "+url)
 		for _, l := range logins {
 			fmt.Fprintln(stdout, l.String())
+		}
+		if sample != "" {
+			fmt.Fprintln(stdout, sample)
 		}
 	}
 

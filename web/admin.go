@@ -1,0 +1,646 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	cases "foidesk/case"
+	"foidesk/workflow"
+)
+
+// adminRoutes are the administrator's pages: agencies and their settings, users and roles with
+// API tokens, and calendar corrections.
+func (s *Server) adminRoutes(r *gin.Engine) {
+	r.GET("/admin", s.adminHome)
+	r.GET("/admin/agencies", s.adminAgencies)
+	r.POST("/admin/agencies", s.adminAgencyCreate)
+	r.GET("/admin/agencies/:id", s.adminAgency)
+	r.POST("/admin/agencies/:id", s.adminAgencyUpdate)
+	r.GET("/admin/users", s.adminUsers)
+	r.POST("/admin/users", s.adminUserCreate)
+	r.GET("/admin/users/:id", s.adminUser)
+	r.POST("/admin/users/:id", s.adminUserUpdate)
+	r.POST("/admin/users/:id/tokens", s.adminTokenCreate)
+	r.POST("/admin/users/:id/tokens/:token_id/revoke", s.adminTokenRevoke)
+	r.GET("/admin/calendar", s.adminCalendar)
+	r.POST("/admin/calendar", s.adminCalendarSet)
+}
+
+// adminForm carries a form's typed input and its errors.
+type adminForm struct {
+	Input  url.Values
+	Fields map[string]string
+	Error  string
+	Flash  string
+}
+
+// V returns the typed value of a field, or def.
+func (f adminForm) V(field, def string) string {
+	if f.Input != nil {
+		if _, ok := f.Input[field]; ok {
+			return f.Input.Get(field)
+		}
+	}
+	return def
+}
+
+// E returns the error of a field.
+func (f adminForm) E(field string) string { return f.Fields[field] }
+
+// Has reports whether value was submitted for field (checkboxes), or def without input.
+func (f adminForm) Has(field, value string, def bool) bool {
+	if f.Input == nil {
+		return def
+	}
+	return slices.Contains(f.Input[field], value)
+}
+
+func (s *Server) formRefused(c *gin.Context, f *adminForm, err error) int {
+	l := lang(c)
+	f.Input, f.Error = c.Request.PostForm, cases.ErrorMessage(err, l)
+	var e *cases.Error
+	if errors.As(err, &e) {
+		f.Fields = e.Fields
+		if l == langEN && len(e.FieldsEN) > 0 {
+			f.Fields = e.FieldsEN
+		}
+	}
+	return statusOf[cases.ErrorCode(err)]
+}
+
+func (s *Server) flash(c *gin.Context) string {
+	if sm := sessions(c); sm != nil {
+		return sm.PopString(c.Request.Context(), "flash")
+	}
+	return ""
+}
+
+func (s *Server) setFlash(c *gin.Context, msg string) {
+	if sm := sessions(c); sm != nil {
+		sm.Put(c.Request.Context(), "flash", msg)
+	}
+}
+
+func (s *Server) adminHome(c *gin.Context) {
+	s.render(c, http.StatusOK, "admin/index", "admin.title", nil)
+}
+
+// --- Agencies ---------------------------------------------------------------------------------
+
+type agenciesData struct {
+	adminForm
+	Agencies []cases.Agency
+}
+
+func (s *Server) adminAgencies(c *gin.Context) {
+	s.agenciesPage(c, http.StatusOK, adminForm{Flash: s.flash(c)})
+}
+
+func (s *Server) agenciesPage(c *gin.Context, status int, f adminForm) {
+	as, err := s.db.Agencies(c.Request.Context())
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.render(c, status, "admin/agencies", "admin.agencies", agenciesData{adminForm: f, Agencies: as})
+}
+
+func (s *Server) adminAgencyCreate(c *gin.Context) {
+	code, name := strings.TrimSpace(c.PostForm("code")), strings.TrimSpace(c.PostForm("name"))
+	var fe cases.FieldErrors
+	if name == "" {
+		fe.Add("name", "请填写机关名称。", "Enter the agency's name.")
+	}
+	if code == "" {
+		fe.Add("code", "请填写机关代码。", "Enter the agency's code.")
+	}
+	err := fe.Err()
+	var a cases.Agency
+	if err == nil {
+		a, err = s.db.CreateAgency(c.Request.Context(), code, name, cases.DefaultSettings())
+	}
+	if err != nil {
+		if cases.ErrorCode(err) == cases.EINTERNAL {
+			s.pageError(c, err)
+			return
+		}
+		var f adminForm
+		status := s.formRefused(c, &f, err)
+		if len(f.Fields) == 0 {
+			f.Fields = map[string]string{"code": f.Error}
+		}
+		s.agenciesPage(c, status, f)
+		return
+	}
+	s.setFlash(c, T(lang(c), "admin.agency.created", a.Name))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d", a.ID))
+}
+
+type agencyData struct {
+	adminForm
+	Agency  cases.Agency
+	Letters cases.CodeList // the numbered letter classes
+}
+
+// Thresholds is the alert thresholds as typed: "5,3,1".
+func (d agencyData) Thresholds() string {
+	var parts []string
+	for _, n := range d.Agency.Settings.AlertThresholds {
+		parts = append(parts, strconv.Itoa(n))
+	}
+	return strings.Join(parts, ",")
+}
+
+// UploadMB is the upload limit in megabytes.
+func (d agencyData) UploadMB() string {
+	return strconv.FormatInt(d.Agency.Settings.UploadLimit>>20, 10)
+}
+
+// letterClasses are the document kinds with numbers (each has its prefix setting).
+func letterClasses() cases.CodeList {
+	var out cases.CodeList
+	for _, k := range cases.DocKinds {
+		if k.Code != cases.DocApplicationForm && k.Code != cases.DocUpload {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (s *Server) agencyOf(c *gin.Context) (cases.Agency, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return cases.Agency{}, cases.E(cases.ENOTFOUND, "机关不存在。", "no such agency")
+	}
+	a, err := s.db.Agency(c.Request.Context(), id)
+	a.Settings = a.Settings.WithDefaults()
+	return a, err
+}
+
+func (s *Server) adminAgency(c *gin.Context) {
+	a, err := s.agencyOf(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "admin/agency", "admin.agency", agencyData{adminForm: adminForm{Flash: s.flash(c)}, Agency: a, Letters: letterClasses()})
+}
+
+// settingsFromForm reads and checks the settings form.
+func settingsFromForm(f url.Values, old cases.Settings) (string, cases.Settings, error) {
+	var fe cases.FieldErrors
+	st := old
+	text := func(field string, limit int, dst *string) {
+		v := strings.TrimSpace(f.Get(field))
+		if utf8.RuneCountInString(v) > limit {
+			fe.Add(field, fmt.Sprintf("不得超过%d个字。", limit), fmt.Sprintf("At most %d characters.", limit))
+			return
+		}
+		*dst = v
+	}
+	num := func(field string, lo, hi int, dst *int) {
+		v := strings.TrimSpace(f.Get(field))
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			fe.Add(field, fmt.Sprintf("请填写%d至%d之间的整数。", lo, hi), fmt.Sprintf("Enter a whole number from %d to %d.", lo, hi))
+			return
+		}
+		*dst = n
+	}
+	name := strings.TrimSpace(f.Get("name"))
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		fe.Add("name", "请填写机关名称（不超过100个字）。", "Enter the agency's name (at most 100 characters).")
+	}
+	prefix := strings.TrimSpace(f.Get("tracking_prefix"))
+	if prefix == "" || len(prefix) > 10 || strings.Trim(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != "" {
+		fe.Add("tracking_prefix", "申请编号前缀应为1至10位英文字母或数字。", "The tracking prefix is 1 to 10 letters or digits.")
+	} else {
+		st.TrackingPrefix = prefix
+	}
+	st.LetterPrefixes = map[string]string{}
+	for _, k := range letterClasses() {
+		v := strings.TrimSpace(f.Get("letter_prefix." + k.Code))
+		if utf8.RuneCountInString(v) > 20 || strings.ContainsAny(v, "〔〕[]") {
+			fe.Add("letter_prefix."+k.Code, "文号前缀不超过20个字，且不含括号〔〕。", "A number prefix has at most 20 characters and no brackets 〔〕.")
+			continue
+		}
+		if v != "" {
+			st.LetterPrefixes[k.Code] = v
+		}
+	}
+	text("reconsideration_body", 100, &st.ReconsiderationBody)
+	text("court", 100, &st.Court)
+	text("address", 200, &st.Address)
+	text("postcode", 6, &st.Postcode)
+	if st.Postcode != "" {
+		if err := cases.ValidatePostcode(st.Postcode); err != nil {
+			fe.Add("postcode", cases.ErrorMessage(err, "zh"), cases.ErrorMessage(err, "en"))
+		}
+	}
+	text("phone", 30, &st.Phone)
+	if st.Phone != "" {
+		if err := cases.ValidatePhone(st.Phone); err != nil {
+			fe.Add("phone", cases.ErrorMessage(err, "zh"), cases.ErrorMessage(err, "en"))
+		}
+	}
+	for _, field := range []string{"email", "superior_email"} {
+		v := strings.TrimSpace(f.Get(field))
+		if v != "" {
+			if err := cases.ValidateEmail(v); err != nil {
+				fe.Add(field, cases.ErrorMessage(err, "zh"), cases.ErrorMessage(err, "en"))
+			}
+		}
+		if field == "email" {
+			st.Email = v
+		} else {
+			st.SuperiorEmail = v
+		}
+	}
+	text("seal_text", 100, &st.SealText)
+	text("payment_instructions", 1000, &st.PaymentInstructions)
+	num("correction_period", 1, 60, &st.CorrectionPeriod)
+	num("unregistered_alert", 1, 20, &st.UnregisteredAlert)
+	num("submit_rate_limit", 1, 1000, &st.SubmitRateLimit)
+	var mb int
+	num("upload_limit_mb", 1, 100, &mb)
+	if mb > 0 {
+		st.UploadLimit = int64(mb) << 20
+	}
+	var th []int
+	for _, p := range strings.FieldsFunc(f.Get("alert_thresholds"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' }) {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 20 {
+			th = nil
+			break
+		}
+		if !slices.Contains(th, n) {
+			th = append(th, n)
+		}
+	}
+	if len(th) == 0 {
+		fe.Add("alert_thresholds", "请填写1至20之间的整数，以逗号分隔，如5,3,1。", "Enter whole numbers from 1 to 20 separated by commas, e.g. 5,3,1.")
+	} else {
+		slices.Sort(th)
+		slices.Reverse(th)
+		st.AlertThresholds = th
+	}
+	tz := strings.TrimSpace(f.Get("time_zone"))
+	if _, err := time.LoadLocation(tz); tz == "" || err != nil {
+		fe.Add("time_zone", "时区不正确，如Asia/Shanghai。", "Not a time zone; e.g. Asia/Shanghai.")
+	} else {
+		st.TimeZone = tz
+	}
+	return name, st, fe.Err()
+}
+
+func (s *Server) adminAgencyUpdate(c *gin.Context) {
+	a, err := s.agencyOf(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+		return
+	}
+	name, st, err := settingsFromForm(c.Request.PostForm, a.Settings)
+	if err == nil {
+		a.Name, a.Settings = name, st
+		err = s.db.UpdateAgency(c.Request.Context(), a)
+	}
+	if err != nil {
+		if cases.ErrorCode(err) == cases.EINTERNAL {
+			s.pageError(c, err)
+			return
+		}
+		var f adminForm
+		status := s.formRefused(c, &f, err)
+		s.render(c, status, "admin/agency", "admin.agency", agencyData{adminForm: f, Agency: a, Letters: letterClasses()})
+		return
+	}
+	s.setFlash(c, T(lang(c), "admin.saved"))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d", a.ID))
+}
+
+// --- Users ------------------------------------------------------------------------------------
+
+type usersData struct {
+	adminForm
+	Users    []userRow
+	Agencies []cases.Agency
+	Roles    cases.CodeList
+}
+
+type userRow struct {
+	cases.User
+	Agency string
+}
+
+func (s *Server) adminUsers(c *gin.Context) {
+	s.usersPage(c, http.StatusOK, adminForm{Flash: s.flash(c)})
+}
+
+func (s *Server) usersPage(c *gin.Context, status int, f adminForm) {
+	ctx := c.Request.Context()
+	us, err := s.db.Users(ctx, 0)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	as, err := s.db.Agencies(ctx)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, a := range as {
+		names[a.ID] = a.Name
+	}
+	d := usersData{adminForm: f, Agencies: as, Roles: cases.Roles}
+	for _, u := range us {
+		d.Users = append(d.Users, userRow{User: u, Agency: names[u.AgencyID]})
+	}
+	s.render(c, status, "admin/users", "admin.users", d)
+}
+
+func (s *Server) adminUserCreate(c *gin.Context) {
+	ctx := c.Request.Context()
+	if err := c.Request.ParseForm(); err != nil {
+		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+		return
+	}
+	f := c.Request.PostForm
+	var fe cases.FieldErrors
+	roles := f["roles"]
+	if len(roles) == 0 {
+		fe.Add("roles", "请至少选择一个角色。", "Choose at least one role.")
+	}
+	agencyID, _ := strconv.ParseInt(f.Get("agency"), 10, 64)
+	username := strings.TrimSpace(f.Get("username"))
+	if username == "" {
+		fe.Add("username", "请填写用户名。", "Enter a username.")
+	}
+	if f.Get("password") == "" {
+		fe.Add("password", "请设置初始密码（至少8个字符）。", "Set a password (at least 8 characters).")
+	}
+	err := fe.Err()
+	var u cases.User
+	if err == nil {
+		u, err = s.db.CreateUser(ctx, username, f.Get("password"), roles, agencyID, strings.TrimSpace(f.Get("display_name")))
+	}
+	if err == nil && strings.TrimSpace(f.Get("email")) != "" {
+		email := strings.TrimSpace(f.Get("email"))
+		_, err = s.db.UpdateUser(ctx, u.ID, cases.UserPatch{Email: &email})
+	}
+	if err != nil {
+		if cases.ErrorCode(err) == cases.EINTERNAL {
+			s.pageError(c, err)
+			return
+		}
+		var af adminForm
+		status := s.formRefused(c, &af, err)
+		s.usersPage(c, status, af)
+		return
+	}
+	s.setFlash(c, T(lang(c), "admin.user.created", u.Username))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d", u.ID))
+}
+
+type userData struct {
+	adminForm
+	User     cases.User
+	Agencies []cases.Agency
+	Tokens   []tokenRow
+	NewToken string
+	Self     bool
+	Roles    cases.CodeList
+}
+
+// Oversees reports whether the user acts for agency id besides the home agency.
+func (d userData) Oversees(id int64) bool {
+	if d.Input != nil {
+		return slices.Contains(d.Input["agencies"], strconv.FormatInt(id, 10))
+	}
+	return slices.Contains(d.User.Agencies, id)
+}
+
+type tokenRow struct {
+	ID        int64
+	Label     string
+	Created   string
+	Revoked   string
+	IsRevoked bool
+}
+
+func (s *Server) userOf(c *gin.Context) (cases.User, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return cases.User{}, cases.E(cases.ENOTFOUND, "用户不存在。", "no such user")
+	}
+	return s.db.UserByID(c.Request.Context(), id)
+}
+
+func (s *Server) userPage(c *gin.Context, status int, u cases.User, f adminForm, newToken string) {
+	ctx := c.Request.Context()
+	as, err := s.db.Agencies(ctx)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	ts, err := s.db.Tokens(ctx, u.ID)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	me, _ := currentUser(c)
+	d := userData{adminForm: f, User: u, Agencies: as, NewToken: newToken, Self: me.ID == u.ID, Roles: cases.Roles}
+	for _, t := range ts {
+		r := tokenRow{ID: t.ID, Label: t.Label, Created: t.CreatedAt.Local().Format("2006-01-02 15:04")}
+		if t.RevokedAt != nil {
+			r.IsRevoked, r.Revoked = true, t.RevokedAt.Local().Format("2006-01-02 15:04")
+		}
+		d.Tokens = append(d.Tokens, r)
+	}
+	s.render(c, status, "admin/user", "admin.user", d)
+}
+
+func (s *Server) adminUser(c *gin.Context) {
+	u, err := s.userOf(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.userPage(c, http.StatusOK, u, adminForm{Flash: s.flash(c)}, "")
+}
+
+// adminUserUpdate changes roles, agencies, name, e-mail, active flag and (optionally) the
+// password. An administrator cannot deactivate or demote their own account (no lock-out).
+func (s *Server) adminUserUpdate(c *gin.Context) {
+	ctx := c.Request.Context()
+	u, err := s.userOf(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+		return
+	}
+	f := c.Request.PostForm
+	me, _ := currentUser(c)
+	roles := f["roles"]
+	active := f.Get("active") != ""
+	display, email := f.Get("display_name"), f.Get("email")
+	var agencies []int64
+	for _, v := range f["agencies"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			agencies = append(agencies, id)
+		}
+	}
+	home, _ := strconv.ParseInt(f.Get("agency"), 10, 64)
+	p := cases.UserPatch{DisplayName: &display, Email: &email, Roles: &roles, Active: &active, Agencies: &agencies, AgencyID: &home}
+	if pw := f.Get("password"); pw != "" {
+		p.Password = &pw
+	}
+	var fe cases.FieldErrors
+	if me.ID == u.ID && !active {
+		fe.Add("active", "不能停用当前登录的账户。", "You cannot deactivate your own account.")
+	}
+	if me.ID == u.ID && !slices.Contains(roles, cases.RoleAdmin) {
+		fe.Add("roles", "不能取消本人的管理员角色。", "You cannot remove your own administrator role.")
+	}
+	err = fe.Err()
+	if err == nil {
+		_, err = s.db.UpdateUser(ctx, u.ID, p)
+	}
+	if err != nil {
+		if cases.ErrorCode(err) == cases.EINTERNAL {
+			s.pageError(c, err)
+			return
+		}
+		var af adminForm
+		status := s.formRefused(c, &af, err)
+		s.userPage(c, status, u, af, "")
+		return
+	}
+	s.setFlash(c, T(lang(c), "admin.saved"))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d", u.ID))
+}
+
+// adminTokenCreate issues an API token and shows it once; only its hash is kept.
+func (s *Server) adminTokenCreate(c *gin.Context) {
+	u, err := s.userOf(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	label := strings.TrimSpace(c.PostForm("label"))
+	if utf8.RuneCountInString(label) > 100 {
+		label = string([]rune(label)[:100])
+	}
+	tok, err := s.db.CreateToken(c.Request.Context(), u.ID, label)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	s.userPage(c, http.StatusCreated, u, adminForm{}, tok)
+}
+
+func (s *Server) adminTokenRevoke(c *gin.Context) {
+	u, err := s.userOf(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	tid, err := strconv.ParseInt(c.Param("token_id"), 10, 64)
+	if err == nil {
+		err = s.db.RevokeTokenID(c.Request.Context(), u.ID, tid)
+	} else {
+		err = cases.E(cases.ENOTFOUND, "令牌不存在。", "no such token")
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.setFlash(c, T(lang(c), "admin.token.revoked"))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d", u.ID))
+}
+
+// --- Calendar ---------------------------------------------------------------------------------
+
+type calendarData struct {
+	adminForm
+	Overrides []workflow.Override
+	Moved     []cases.Recomputed
+	Applied   *workflow.Override
+	Today     cases.Date
+}
+
+func (s *Server) adminCalendar(c *gin.Context) {
+	s.calendarPage(c, http.StatusOK, calendarData{adminForm: adminForm{Flash: s.flash(c)}})
+}
+
+func (s *Server) calendarPage(c *gin.Context, status int, d calendarData) {
+	u, _ := currentUser(c)
+	if a, err := s.homeAgency(c.Request.Context(), u); err == nil {
+		d.Today = s.staffToday(a)
+	}
+	d.Overrides = s.db.Calendar().Overrides()
+	slices.Reverse(d.Overrides)
+	s.render(c, status, "admin/calendar", "admin.calendar", d)
+}
+
+// adminCalendarSet records a working day or day off and shows every open case whose deadline
+// moved (REGULATION §3: a calendar change recomputes the open cases, each with an event).
+func (s *Server) adminCalendarSet(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+		return
+	}
+	f := c.Request.PostForm
+	var fe cases.FieldErrors
+	day, err := cases.ParseDate(strings.TrimSpace(f.Get("day")))
+	if err != nil {
+		fe.Add("day", "请按“年-月-日”格式填写日期，如2027-01-01。", "Enter the day as YYYY-MM-DD, e.g. 2027-01-01.")
+	}
+	kind := f.Get("kind")
+	if kind != "work" && kind != "off" {
+		fe.Add("kind", "请选择工作日或休息日。", "Choose a working day or a day off.")
+	}
+	note := strings.TrimSpace(f.Get("note"))
+	if note == "" {
+		fe.Add("note", "请说明依据，如国务院办公厅关于节假日安排的通知。", "Give the ground, e.g. the State Council's holiday notice.")
+	} else if utf8.RuneCountInString(note) > 200 {
+		fe.Add("note", "说明不得超过200个字。", "At most 200 characters.")
+	}
+	d := calendarData{}
+	if err := fe.Err(); err != nil {
+		status := s.formRefused(c, &d.adminForm, err)
+		s.calendarPage(c, status, d)
+		return
+	}
+	u, _ := currentUser(c)
+	o := workflow.Override{Day: day, Work: kind == "work", Note: note}
+	moved, err := s.db.SetCalendarDay(c.Request.Context(), o, u.Username)
+	if err != nil {
+		if cases.ErrorCode(err) == cases.EINTERNAL {
+			s.pageError(c, err)
+			return
+		}
+		status := s.formRefused(c, &d.adminForm, err)
+		s.calendarPage(c, status, d)
+		return
+	}
+	d.Moved, d.Applied = moved, &o
+	s.calendarPage(c, http.StatusOK, d)
+}

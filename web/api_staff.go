@@ -1,0 +1,263 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	cases "foidesk/case"
+)
+
+// staffAPIRoutes are the staff part of the JSON API (INTERFACES.md), for bearer tokens.
+func (s *Server) staffAPIRoutes(g *gin.RouterGroup) {
+	g.POST("/cases", s.apiCreateCase)
+	g.GET("/cases", s.apiListCases)
+	g.GET("/cases/:id", s.apiCase)
+	g.POST("/cases/:id/events", s.apiCaseEvent)
+	g.GET("/cases/:id/documents/:doc_id", s.apiCaseDocument)
+	g.GET("/calendar/due", s.apiCalendarDue)
+}
+
+const maxAPIBody = 1 << 20
+
+// readJSON decodes a JSON body strictly (unknown fields refused) into v.
+func readJSON(c *gin.Context, v any) error {
+	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxAPIBody+1))
+	if err != nil || len(body) > maxAPIBody {
+		return cases.E(cases.EINVALID, "请求内容过大或无法读取。", "the body is too large or unreadable")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if ce, ok := err.(*cases.Error); ok {
+			return ce
+		}
+		return cases.Errorf(cases.EINVALID, "请求内容不是有效的JSON，或含有未知字段。", "the body is not valid JSON or has unknown fields: %v", err)
+	}
+	return nil
+}
+
+// apiCreateCase registers an application received otherwise than online: 201 with the case,
+// in registered (Art. 31: the receipt date is received_on, not in the future).
+func (s *Server) apiCreateCase(c *gin.Context) {
+	var app cases.Application
+	if err := readJSON(c, &app); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	var formErr error
+	if strings.TrimSpace(app.Channel) == cases.ChannelOnline {
+		var fe cases.FieldErrors
+		fe.Add("channel", "网上申请由申请人在线提交，请在登记时使用register事件。", "Online applications are submitted by the applicant; fire register on them.")
+		formErr = fe.Err()
+	}
+	u, _ := currentUser(c)
+	a, err := s.homeAgency(c.Request.Context(), u)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if app.Agency != "" {
+		x, err := s.db.AgencyByCode(c.Request.Context(), strings.TrimSpace(app.Agency))
+		if err != nil {
+			if cases.ErrorCode(err) != cases.ENOTFOUND {
+				s.apiError(c, err)
+				return
+			}
+			var fe cases.FieldErrors
+			fe.Add("agency", "机关代码不存在。", "No such agency code.")
+			s.apiError(c, fe.Err())
+			return
+		}
+		a = x
+		a.Settings = a.Settings.WithDefaults()
+	}
+	if err := checkPaper(app, formErr, s.staffToday(a)); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	cs, err := s.db.RegisterPaper(c.Request.Context(), app, actorOf(c))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	full, err := s.db.Case(c.Request.Context(), cs.ID)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10))
+	c.JSON(http.StatusCreated, full)
+}
+
+// apiListCases lists the cases of the caller's agencies by deadline with keyset pagination:
+// {items, next}; next is null on the last page.
+func (s *Server) apiListCases(c *gin.Context) {
+	u, _ := currentUser(c)
+	a, err := s.homeAgency(c.Request.Context(), u)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	f := cases.CaseFilter{AgencyIDs: userAgencies(u), Today: s.staffToday(a), Q: c.Query("q"), Cursor: c.Query("cursor")}
+	var fe cases.FieldErrors
+	for _, v := range c.QueryArray("state") {
+		for _, st := range strings.Split(v, ",") {
+			if st = strings.TrimSpace(st); st == "" {
+				continue
+			}
+			if !cases.States.Has(st) {
+				fe.Add("state", "未知的状态“"+st+"”。", "unknown state "+strconv.Quote(st))
+				continue
+			}
+			f.States = append(f.States, st)
+		}
+	}
+	if v := c.Query("assignee"); v != "" {
+		f.Assignee = &v
+	}
+	if v := c.Query("due_before"); v != "" {
+		d, err := cases.ParseDate(v)
+		if err != nil {
+			fe.Add("due_before", "日期格式应为YYYY-MM-DD。", "due_before must be YYYY-MM-DD")
+		}
+		f.DueBefore = d
+	}
+	switch c.Query("overdue") {
+	case "", "false":
+	case "true":
+		f.Overdue = true
+	default:
+		fe.Add("overdue", "overdue只能为true或false。", "overdue must be true or false")
+	}
+	f.Limit = 50
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			fe.Add("limit", "limit应为1至500之间的整数。", "limit must be a whole number from 1 to 500")
+		}
+		f.Limit = n
+	}
+	if err := fe.Err(); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	list, next, err := s.db.FindCases(c.Request.Context(), f)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	items := make([]*cases.Case, 0, len(list))
+	for _, x := range list {
+		if x.Documents == nil {
+			x.Documents = []cases.Document{}
+		}
+		if x.Events == nil {
+			x.Events = []cases.Event{}
+		}
+		if x.Remedies == nil {
+			x.Remedies = []cases.Remedy{}
+		}
+		items = append(items, x)
+	}
+	var nextv any
+	if next != "" {
+		nextv = next
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next": nextv})
+}
+
+func (s *Server) apiCase(c *gin.Context) {
+	cs, err := s.caseFor(c)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, cs)
+}
+
+// apiCaseEvent fires {event, expected_version?, ...payload}: 200 with the case, or the coded
+// error (422 unknown event or bad payload, 403 role or relation, 409 state, history or a lost race).
+func (s *Server) apiCaseEvent(c *gin.Context) {
+	cs, err := s.caseFor(c)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	var body map[string]json.RawMessage
+	if err := readJSON(c, &body); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if body == nil {
+		s.apiError(c, cases.E(cases.EINVALID, "请求内容应为JSON对象。", "the body must be a JSON object"))
+		return
+	}
+	var req cases.EventRequest
+	if err := json.Unmarshal(body["event"], &req.Event); err != nil || req.Event == "" {
+		var fe cases.FieldErrors
+		fe.Add("event", "请指定操作（event）。", "event is required")
+		s.apiError(c, fe.Err())
+		return
+	}
+	if raw, ok := body["expected_version"]; ok && string(raw) != "null" {
+		var n int
+		if err := json.Unmarshal(raw, &n); err != nil {
+			var fe cases.FieldErrors
+			fe.Add("expected_version", "expected_version应为整数。", "expected_version must be an integer")
+			s.apiError(c, fe.Err())
+			return
+		}
+		req.ExpectedVersion = &n
+	}
+	delete(body, "event")
+	delete(body, "expected_version")
+	if req.Payload, err = json.Marshal(body); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	out, err := s.db.TransitionCase(c.Request.Context(), cs.ID, req, actorOf(c))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) apiCaseDocument(c *gin.Context) {
+	cs, err := s.caseFor(c)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	s.sendDocument(c, cs, c.Param("doc_id"), s.apiError)
+}
+
+// apiCalendarDue answers when a period of days working days from a day ends, with the
+// explanation (REGULATION §3), one line per step.
+func (s *Server) apiCalendarDue(c *gin.Context) {
+	var fe cases.FieldErrors
+	from, err := cases.ParseDate(c.Query("from"))
+	if err != nil {
+		fe.Add("from", "from应为YYYY-MM-DD格式的日期。", "from must be a date YYYY-MM-DD")
+	}
+	days, err := strconv.Atoi(c.Query("days"))
+	if err != nil || days < 0 || days > 1000 {
+		fe.Add("days", "days应为0至1000之间的整数。", "days must be a whole number from 0 to 1000")
+	}
+	if err := fe.Err(); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	ex := s.db.Calendar().ExplainDue(from, days)
+	lines := ex.Lines()
+	if lang(c) == langEN {
+		lines = ex.LinesEN()
+	}
+	c.JSON(http.StatusOK, gin.H{"due": ex.Due, "days": days, "from": from, "provisional": ex.Provisional, "explanation": lines})
+}

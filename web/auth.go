@@ -1,0 +1,316 @@
+package web
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/alexedwards/scs/v2/memstore"
+	"github.com/gin-gonic/gin"
+
+	cases "foidesk/case"
+)
+
+// Login throttling (per account since its last successful login, and per address): after this
+// many failures within throttleWindow, logins are refused with 429 until the window has passed.
+const (
+	throttleWindow  = 15 * time.Minute
+	maxUserFailures = 5
+	maxAddrFailures = 20
+)
+
+// Auth log events (store.Auth*; the store's names, repeated to keep web free of store).
+const (
+	authLogin     = "login"
+	authFailed    = "login_failed"
+	authLogout    = "logout"
+	authThrottled = "login_throttled"
+)
+
+// staffState is the office side's state: the session managers (one for plain HTTP, one whose
+// cookie is Secure, for TLS requests) on one store.
+type staffState struct {
+	plain, secure *scs.SessionManager
+}
+
+type sessionStorer interface{ SessionStore() scs.Store }
+
+// newStaffState builds the session managers on the backend's session store (the database), or
+// in memory when the backend has none.
+func (s *Server) newStaffState() *staffState {
+	var st scs.Store = memstore.New()
+	if p, ok := s.db.(sessionStorer); ok {
+		st = p.SessionStore()
+	}
+	mk := func(secure bool) *scs.SessionManager {
+		sm := scs.New()
+		sm.Store = st
+		sm.Lifetime = 12 * time.Hour
+		sm.IdleTimeout = 2 * time.Hour
+		sm.Cookie.Name = "foidesk_session"
+		sm.Cookie.HttpOnly = true
+		sm.Cookie.SameSite = http.SameSiteLaxMode
+		sm.Cookie.Secure = secure
+		sm.Cookie.Persist = false
+		sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+			s.log.Error("session", "err", err)
+			http.Error(w, "系统内部错误。Internal error.", http.StatusInternalServerError)
+		}
+		return sm
+	}
+	return &staffState{plain: mk(false), secure: mk(true)}
+}
+
+type smKey struct{}
+
+// withSessions loads and saves the staff session around every request (the cookie is Secure on
+// TLS requests). Called from handler().
+func (s *Server) withSessions(next http.Handler) http.Handler {
+	plain := s.staff.plain.LoadAndSave(next)
+	secure := s.staff.secure.LoadAndSave(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sm, h := s.staff.plain, plain
+		if r.TLS != nil {
+			sm, h = s.staff.secure, secure
+		}
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), smKey{}, sm)))
+	})
+}
+
+// sessions returns the session manager of the request (nil outside withSessions).
+func sessions(c *gin.Context) *scs.SessionManager {
+	sm, _ := c.Request.Context().Value(smKey{}).(*scs.SessionManager)
+	return sm
+}
+
+// authenticate finds the user of a request: by bearer token under /api/v1, by session cookie
+// elsewhere. It only identifies; authorize decides.
+func (s *Server) authenticate(c *gin.Context) {
+	ctx := c.Request.Context()
+	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		h := c.GetHeader("Authorization")
+		if tok, ok := strings.CutPrefix(h, "Bearer "); ok && strings.TrimSpace(tok) != "" {
+			u, err := s.db.UserByToken(ctx, strings.TrimSpace(tok))
+			if err != nil {
+				c.Set("auth_error", err)
+			} else if u.Active {
+				c.Set("user", u)
+			}
+		}
+		c.Next()
+		return
+	}
+	if sm := sessions(c); sm != nil {
+		if id := sm.GetInt64(ctx, "user_id"); id > 0 {
+			u, err := s.db.UserByID(ctx, id)
+			switch {
+			case err == nil && u.Active:
+				c.Set("user", u)
+			case err == nil || cases.ErrorCode(err) == cases.ENOTFOUND:
+				_ = sm.Destroy(ctx) // deactivated or deleted: the session ends
+			default:
+				s.log.Error("session user", "err", err)
+			}
+		}
+	}
+	c.Next()
+}
+
+// currentUser returns the authenticated user, if any.
+func currentUser(c *gin.Context) (cases.User, bool) {
+	v, ok := c.Get("user")
+	if !ok {
+		return cases.User{}, false
+	}
+	u, ok := v.(cases.User)
+	return u, ok
+}
+
+// actorOf is the workflow actor of the request's user.
+func actorOf(c *gin.Context) cases.Actor {
+	u, _ := currentUser(c)
+	return u.Actor()
+}
+
+func init() {
+	addMessages(map[string][2]string{
+		"auth.title":          {"工作人员登录", "Staff sign-in"},
+		"auth.username":       {"用户名", "Username"},
+		"auth.password":       {"密码", "Password"},
+		"auth.submit":         {"登录", "Sign in"},
+		"auth.failed":         {"用户名或密码不正确。", "Wrong username or password."},
+		"auth.throttled":      {"登录失败次数过多，为保护账户安全，请于%d分钟后再试。", "Too many failed sign-in attempts. To protect the account, try again in %d minute(s)."},
+		"auth.required":       {"请先登录。", "Please sign in first."},
+		"auth.logged_out":     {"您已安全退出。", "You have signed out."},
+		"auth.missing":        {"请填写用户名和密码。", "Enter your username and password."},
+		"auth.hint":           {"本页面仅供政府信息公开工作人员使用。申请人请返回首页提交或查询申请。", "This page is for the disclosure office's staff. Applicants: return to the start page to apply or follow an application."},
+		"snav.staff":          {"工作人员导航", "Staff navigation"},
+		"snav.queue":          {"待办队列", "Queue"},
+		"snav.register":       {"登记申请", "Register"},
+		"snav.overview":       {"督办", "Oversight"},
+		"snav.admin":          {"系统管理", "Administration"},
+		"snav.logout":         {"退出", "Sign out"},
+		"snav.unread":         {"未读消息 %d 条", "%d unread"},
+		"snav.signed_in":      {"当前用户：%s", "Signed in as %s"},
+		"error.forbidden":     {"您无权访问此页面。", "You may not open this page."},
+		"error.notfound":      {"未找到该页面或案件。", "No such page or case."},
+		"error.forbidden.t":   {"无权访问", "Forbidden"},
+		"error.notfound.t":    {"未找到", "Not found"},
+		"error.internal":      {"系统内部错误，请稍后重试。", "Internal error; please try again later."},
+		"error.back.queue":    {"返回待办队列", "Back to the queue"},
+		"error.back.login":    {"前往登录", "Go to sign-in"},
+		"error.ratelimited.t": {"请稍后再试", "Try again later"},
+	})
+}
+
+type loginData struct {
+	Username string
+	Next     string
+	Error    string
+	Notice   string
+}
+
+// safeNext keeps a post-login destination on this site (a path, never //host or a scheme).
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return ""
+	}
+	return next
+}
+
+func (s *Server) loginPage(c *gin.Context) {
+	d := loginData{Next: safeNext(c.Query("next"))}
+	if c.Query("out") == "1" {
+		d.Notice = T(lang(c), "auth.logged_out")
+	}
+	if u, ok := currentUser(c); ok && d.Next == "" {
+		c.Redirect(http.StatusSeeOther, homeOf(u))
+		return
+	}
+	s.render(c, http.StatusOK, "staff/login", "auth.title", d)
+}
+
+// homeOf is where a user lands after signing in.
+func homeOf(u cases.User) string {
+	if !u.Actor().Has(cases.RoleClerk) && !u.Actor().Has(cases.RoleSupervisor) && u.Actor().Has(cases.RoleAdmin) {
+		return "/admin"
+	}
+	return "/staff/queue"
+}
+
+// login checks the throttle, then the password; it renews the session token (no session
+// fixation) and records the outcome in the auth log.
+func (s *Server) login(c *gin.Context) {
+	ctx := c.Request.Context()
+	l := lang(c)
+	username := strings.TrimSpace(c.PostForm("username"))
+	password := c.PostForm("password")
+	d := loginData{Username: username, Next: safeNext(c.PostForm("next"))}
+	addr := c.ClientIP()
+	if username == "" || password == "" {
+		d.Error = T(l, "auth.missing")
+		s.render(c, http.StatusUnprocessableEntity, "staff/login", "auth.title", d)
+		return
+	}
+	now := s.now()
+	f, err := s.db.LoginFailures(ctx, username, addr, now.Add(-throttleWindow))
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if f.ByUser >= maxUserFailures || f.ByAddress >= maxAddrFailures {
+		first := f.FirstUser
+		if f.ByAddress >= maxAddrFailures && (f.ByUser < maxUserFailures || f.FirstAddress.After(first)) {
+			first = f.FirstAddress
+		}
+		wait := first.Add(throttleWindow).Sub(now)
+		secs := max(1, int(math.Ceil(wait.Seconds())))
+		s.logAuth(ctx, username, addr, authThrottled, "")
+		c.Header("Retry-After", strconv.Itoa(secs))
+		d.Error = T(l, "auth.throttled", (secs+59)/60)
+		s.render(c, http.StatusTooManyRequests, "staff/login", "auth.title", d)
+		return
+	}
+	u, err := s.db.Authenticate(ctx, username, password)
+	if err != nil {
+		if cases.ErrorCode(err) != cases.EUNAUTHORIZED {
+			s.pageError(c, err)
+			return
+		}
+		s.logAuth(ctx, username, addr, authFailed, "")
+		d.Error = T(l, "auth.failed")
+		s.render(c, http.StatusUnauthorized, "staff/login", "auth.title", d)
+		return
+	}
+	sm := sessions(c)
+	if err := sm.RenewToken(ctx); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	sm.Put(ctx, "user_id", u.ID)
+	s.logAuth(ctx, username, addr, authLogin, "")
+	next := d.Next
+	if next == "" {
+		next = homeOf(u)
+	}
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) logout(c *gin.Context) {
+	ctx := c.Request.Context()
+	if u, ok := currentUser(c); ok {
+		s.logAuth(ctx, u.Username, c.ClientIP(), authLogout, "")
+	}
+	if sm := sessions(c); sm != nil {
+		if err := sm.Destroy(ctx); err != nil {
+			s.pageError(c, err)
+			return
+		}
+	}
+	c.Redirect(http.StatusSeeOther, "/login?out=1")
+}
+
+func (s *Server) logAuth(ctx context.Context, username, addr, event, detail string) {
+	if err := s.db.LogAuth(ctx, username, addr, event, detail); err != nil {
+		s.log.Error("auth log", "err", err)
+	}
+}
+
+// pageError renders a coded error as a page with its status.
+func (s *Server) pageError(c *gin.Context, err error) {
+	code := cases.ErrorCode(err)
+	status := statusOf[code]
+	l := lang(c)
+	d := staffErrorData{Message: cases.ErrorMessage(err, l), Status: status}
+	title := "error.title"
+	switch code {
+	case cases.EFORBIDDEN:
+		title = "error.forbidden.t"
+	case cases.ENOTFOUND:
+		title = "error.notfound.t"
+	case cases.ERATELIMIT:
+		title = "error.ratelimited.t"
+	case cases.EINTERNAL:
+		s.log.Error("internal error", "path", c.Request.URL.Path, "err", err)
+		d.Message = T(l, "error.internal")
+	}
+	if _, ok := currentUser(c); !ok {
+		d.Login = true
+	}
+	s.render(c, status, "staff/error", title, d)
+	c.Abort()
+}
+
+type staffErrorData struct {
+	Message string
+	Status  int
+	Login   bool
+}

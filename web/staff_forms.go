@@ -1,0 +1,162 @@
+package web
+
+import (
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+
+	cases "foidesk/case"
+)
+
+// Kinds of form fields of an action form and how each becomes a payload value.
+const (
+	fText  = iota // a string, always sent (the workflow says when it is required)
+	fOpt          // a string, left out when empty
+	fDate         // YYYY-MM-DD, left out when empty
+	fInt          // an integer, left out when empty
+	fLines        // a textarea, one item per line → [text]
+	fIDs          // checkboxes of document ids → [id]
+)
+
+type formField struct {
+	Name string
+	Kind int
+}
+
+// actionFields are the form fields of each action on the case page, named as the payload keys
+// of INTERFACES.md so that the workflow's field errors land next to their fields. consult and
+// consultation_done have repeated rows and are built by their own functions.
+var actionFields = map[string][]formField{
+	"register":           nil,
+	"discard":            {{"reason", fText}},
+	"withdraw":           {{"reason", fOpt}},
+	"request_correction": {{"items", fLines}, {"period_days", fInt}},
+	"submit_correction":  {{"received_on", fDate}, {"text", fText}},
+	"accept":             {{"assignee", fOpt}},
+	"request_fee":        {{"basis", fText}, {"pages", fInt}},
+	"fee_paid":           {{"paid_on", fDate}},
+	"extend":             {{"days", fInt}, {"reason", fText}},
+	"set_reply_period":   {{"due_on", fDate}, {"reason", fText}},
+	"draft_reply":        {{"outcome", fText}, {"reasons", fText}, {"legal_basis", fOpt}, {"responsible_agency", fOpt}, {"where_public", fOpt}, {"documents", fIDs}},
+	"return":             {{"comment", fText}},
+	"approve":            nil,
+	"record_delivery":    {{"way", fText}, {"delivered_on", fDate}, {"proof", fOpt}},
+	"archive":            nil,
+	"reopen":             {{"reason", fText}, {"due_on", fDate}},
+	"reassign":           {{"assignee", fText}},
+	"add_note":           {{"text", fText}},
+	"record_remedy":      {{"kind", fText}, {"filed_on", fDate}, {"result", fOpt}, {"decided_on", fDate}},
+	"consult":            nil,
+	"consultation_done":  nil,
+}
+
+// formPayload turns an action form into the event's JSON payload. Values that cannot be what
+// their field holds (a date, a number) are field errors; everything else is for the workflow to
+// judge, so the page and the API refuse exactly the same things.
+func formPayload(event string, form url.Values, c *cases.Case) (json.RawMessage, error) {
+	p := map[string]any{}
+	var fe cases.FieldErrors
+	switch event {
+	case "consult":
+		kinds, names, addrs := form["party_kind"], form["party_name"], form["party_address"]
+		parties := []map[string]string{}
+		for i := range names {
+			name := strings.TrimSpace(names[i])
+			if name == "" {
+				continue
+			}
+			pt := map[string]string{"name": name, "kind": formAt(kinds, i)}
+			if a := strings.TrimSpace(formAt(addrs, i)); a != "" {
+				pt["address"] = a
+			}
+			parties = append(parties, pt)
+		}
+		p["parties"] = parties
+	case "consultation_done":
+		answers := []map[string]string{}
+		for i := range c.Parties {
+			n := strconv.Itoa(i)
+			a := map[string]string{"name": c.Parties[i].Name, "answer": form.Get("answer_" + n)}
+			if t := strings.TrimSpace(form.Get("answer_text_" + n)); t != "" {
+				a["text"] = t
+			}
+			if a["answer"] == "" {
+				continue
+			}
+			answers = append(answers, a)
+		}
+		p["answers"] = answers
+	default:
+		fields, ok := actionFields[event]
+		if !ok {
+			return nil, cases.Errorf(cases.EINVALID, "未知的操作“%s”。", "unknown event %q", event)
+		}
+		for _, f := range fields {
+			v := strings.TrimSpace(form.Get(f.Name))
+			switch f.Kind {
+			case fText:
+				p[f.Name] = v
+			case fOpt:
+				if v != "" {
+					p[f.Name] = v
+				}
+			case fDate:
+				if v == "" {
+					continue
+				}
+				if _, err := cases.ParseDate(v); err != nil {
+					fe.Add(f.Name, "请按“年-月-日”格式填写日期，如2026-11-03。", "Enter the date as YYYY-MM-DD, e.g. 2026-11-03.")
+					continue
+				}
+				p[f.Name] = v
+			case fInt:
+				if v == "" {
+					continue
+				}
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					fe.Add(f.Name, "请填写整数。", "Enter a whole number.")
+					continue
+				}
+				p[f.Name] = n
+			case fLines:
+				items := []string{}
+				for _, line := range strings.Split(form.Get(f.Name), "\n") {
+					if line = strings.TrimSpace(line); line != "" {
+						items = append(items, line)
+					}
+				}
+				p[f.Name] = items
+			case fIDs:
+				var ids []int64
+				for _, s := range form[f.Name] {
+					id, err := strconv.ParseInt(s, 10, 64)
+					if err != nil {
+						fe.Add(f.Name, "所选文件不正确。", "A chosen document is not valid.")
+						break
+					}
+					ids = append(ids, id)
+				}
+				if len(ids) > 0 {
+					p[f.Name] = ids
+				}
+			}
+		}
+		if event == "request_fee" && p["basis"] != cases.FeePerPage {
+			delete(p, "pages")
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(p)
+	return b, err
+}
+
+func formAt(l []string, i int) string {
+	if i < len(l) {
+		return strings.TrimSpace(l[i])
+	}
+	return ""
+}
