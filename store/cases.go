@@ -54,8 +54,13 @@ func (db *DB) CreateApplication(ctx context.Context, app cases.Application) (*ca
 	c.State = cases.StateSubmitted
 	c.AccessCodeHash = HashSecret(code)
 	err = db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		return db.insertCase(ctx, tx, c, agency, now, cases.Event{Event: "submit", Actor: "applicant", ToState: cases.StateSubmitted,
-			Payload: mustCanonical(map[string]any{"channel": cases.ChannelOnline})})
+		if err := db.insertCase(ctx, tx, c, agency, now, cases.Event{Event: "submit", Actor: "applicant", ToState: cases.StateSubmitted,
+			Payload: mustCanonical(map[string]any{"channel": cases.ChannelOnline})}); err != nil {
+			return err
+		}
+		// The application as submitted (申请表), frozen with the case: the applicant downloads
+		// it from the tracking page, and it is in the case file like a paper application's.
+		return db.issueLetters(ctx, tx, c, agency, []cases.LetterRequest{{Kind: cases.DocApplicationForm, Date: Today(agency, now)}}, c.EventCount, now)
 	})
 	if err != nil {
 		return nil, "", err

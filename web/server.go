@@ -35,6 +35,9 @@ type Config struct {
 	Renderer cases.Renderer // for previews and the application form
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed when finding the
+	// client's address (rate limits); none by default.
+	TrustedProxies []string
 }
 
 // Server is foidesk's HTTP server.
@@ -46,7 +49,8 @@ type Server struct {
 	engine  *gin.Engine
 	views   *views
 	metrics *metrics
-	staff   *staffState // sessions of the office side (auth.go)
+	staff   *staffState  // sessions of the office side (auth.go)
+	public  *publicState // rate limits and replay protection of the public pages (public.go)
 }
 
 // New builds the server and its routes; it fails on a missing or broken view.
@@ -61,6 +65,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, db: cfg.Backend, log: cfg.Logger, now: cfg.Now, engine: gin.New(), metrics: newMetrics()}
 	var err error
 	if s.views, err = loadViews(); err != nil {
+		return nil, err
+	}
+	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
 	s.engine.Use(gin.CustomRecovery(func(c *gin.Context, v any) {

@@ -1,0 +1,299 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	cases "foidesk/case"
+	"foidesk/workflow"
+)
+
+// trackView is the applicant's view of a case: GET /api/v1/track/{tracking_no} and the tracking
+// page. It shows only what the applicant may see: the events addressed to them in plain words
+// (no internal notes, no assignee or reassignment, no drafts, no consulted parties' names), and
+// the documents addressed to them (never a consultation letter).
+type trackView struct {
+	TrackingNo      string          `json:"tracking_no"`
+	Agency          agencyRef       `json:"agency"`
+	State           string          `json:"state"`
+	StateLabel      string          `json:"state_label"`
+	StateText       string          `json:"state_text"`
+	SubmittedAt     time.Time       `json:"submitted_at"`
+	ReceivedOn      cases.Date      `json:"received_on"`
+	ReplyDue        cases.Date      `json:"reply_due"`
+	Provisional     bool            `json:"provisional"`
+	Clock           string          `json:"clock"` // not_started | running | stopped | paused | ended
+	Deadline        []string        `json:"deadline_explanation"`
+	CorrectionDue   cases.Date      `json:"correction_due"`
+	CorrectionItems []string        `json:"correction_items,omitempty"`
+	Fee             *feeView        `json:"fee,omitempty"`
+	Outcome         string          `json:"outcome,omitempty"`
+	OutcomeLabel    string          `json:"outcome_label,omitempty"`
+	ConcludedOn     cases.Date      `json:"concluded_on"`
+	LetterNo        string          `json:"letter_no,omitempty"`
+	Application     applicationView `json:"application"`
+	Timeline        []timelineEntry `json:"timeline"`
+	Documents       []documentView  `json:"documents"`
+	Actions         []string        `json:"actions"`
+
+	lang string
+}
+
+type agencyRef struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// applicationView is what the applicant submitted, with the identity number masked.
+type applicationView struct {
+	Kind        string `json:"kind"`
+	Name        string `json:"name"`
+	IDType      string `json:"id_type"`
+	IDNumber    string `json:"id_number"` // masked: only the last four characters
+	Description string `json:"description"`
+	Purpose     string `json:"purpose,omitempty"`
+	Delivery    string `json:"delivery"`
+	Carrier     string `json:"carrier"`
+}
+
+type feeView struct {
+	Basis        string     `json:"basis"`
+	BasisLabel   string     `json:"basis_label"`
+	Amount       int        `json:"amount"`
+	Due          cases.Date `json:"due"`
+	PaidOn       cases.Date `json:"paid_on"`
+	Instructions string     `json:"instructions,omitempty"`
+}
+
+// timelineEntry is one event as the applicant sees it.
+type timelineEntry struct {
+	Event     string     `json:"event"`
+	Label     string     `json:"label"`
+	At        time.Time  `json:"at"`
+	By        string     `json:"by"` // applicant | agency | system
+	Detail    string     `json:"detail,omitempty"`
+	ReplyDue  cases.Date `json:"reply_due"`
+	Documents []int64    `json:"documents,omitempty"`
+}
+
+type documentView struct {
+	ID          int64     `json:"id"`
+	Kind        string    `json:"kind"`
+	Title       string    `json:"title"`
+	Number      string    `json:"number,omitempty"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	CreatedAt   time.Time `json:"created_at"`
+	URL         string    `json:"url"`
+	Href        string    `json:"-"` // the tracking page's download link
+}
+
+// applicantEvents are the applicant's own events, the only ones the public side fires.
+var applicantEvents = []string{"submit_correction", "withdraw"}
+
+// visibleEvents are the events shown to the applicant; the rest (draft_reply, return, reassign,
+// add_note, record_remedy, imported) are the office's internal work.
+var visibleEvents = map[string]bool{
+	"submit": true, "register": true, "discard": true, "withdraw": true,
+	"request_correction": true, "submit_correction": true, "correction_lapsed": true,
+	"accept": true, "consult": true, "consultation_done": true,
+	"request_fee": true, "fee_paid": true, "fee_lapsed": true,
+	"extend": true, "set_reply_period": true, "approve": true, "record_delivery": true,
+	"archive": true, "reopen": true, "deadline_recomputed": true, "document_issued": true,
+}
+
+// buildTrackView makes the applicant's view of c (filled with documents and events) in lang.
+func (s *Server) buildTrackView(c *cases.Case, agency cases.Agency, lang string) trackView {
+	v := trackView{
+		TrackingNo: c.TrackingNo, Agency: agencyRef{agency.Code, agency.Name},
+		State: c.State, StateLabel: cases.States.Label(c.State, lang), StateText: T(lang, "track.state."+c.State),
+		SubmittedAt: c.CreatedAt, ReceivedOn: c.ReceivedOn, ReplyDue: c.ReplyDue, Provisional: c.Provisional,
+		ConcludedOn: c.ConcludedOn, LetterNo: c.LetterNo,
+		Timeline: []timelineEntry{}, Documents: []documentView{}, Actions: []string{}, lang: lang,
+	}
+	switch {
+	case c.State == cases.StateSubmitted || c.State == cases.StateDiscarded:
+		v.Clock = "not_started"
+	case !cases.IsOpen(c.State):
+		v.Clock = "ended"
+	case c.State == cases.StateAwaitingCorrection:
+		v.Clock = "stopped"
+	case c.State == cases.StateConsulting || c.State == cases.StateAwaitingFee:
+		v.Clock = "paused"
+	default:
+		v.Clock = "running"
+	}
+	if v.Clock != "ended" {
+		ex := workflow.ExplainReply(c, s.db.Calendar())
+		for _, st := range ex.Steps {
+			if lang == langEN {
+				v.Deadline = append(v.Deadline, st.TextEN)
+			} else {
+				v.Deadline = append(v.Deadline, st.Text)
+			}
+		}
+	}
+	if c.State == cases.StateAwaitingCorrection {
+		v.CorrectionDue, v.CorrectionItems = c.CorrectionDue, c.CorrectionItems
+	}
+	if c.Fee != nil && (c.State == cases.StateAwaitingFee || !c.Fee.PaidOn.IsZero()) {
+		v.Fee = &feeView{Basis: c.Fee.Basis, BasisLabel: cases.FeeBases.Label(c.Fee.Basis, lang), Amount: c.Fee.Amount, PaidOn: c.Fee.PaidOn}
+		if c.State == cases.StateAwaitingFee {
+			v.Fee.Due, v.Fee.Instructions = c.FeeDue, agency.Settings.PaymentInstructions
+		}
+	}
+	if c.Outcome != "" && !cases.IsOpen(c.State) {
+		if o, ok := cases.FindOutcome(c.Outcome); ok {
+			v.Outcome = o.Code
+			v.OutcomeLabel = o.EN
+			if lang != langEN {
+				v.OutcomeLabel = o.Label()
+			}
+		}
+	}
+	a := c.Applicant
+	v.Application = applicationView{Kind: a.Kind, Name: a.Name, IDType: a.IDType, IDNumber: maskID(a.IDNumber),
+		Description: c.Description, Purpose: c.Purpose, Delivery: c.Delivery, Carrier: c.Carrier}
+
+	visibleDoc := map[int64]bool{}
+	bySeq := map[int][]int64{}
+	for _, d := range c.Documents {
+		if !d.Applicant {
+			continue
+		}
+		visibleDoc[d.ID] = true
+		bySeq[d.EventSeq] = append(bySeq[d.EventSeq], d.ID)
+		title := cases.DocKinds.Label(d.Kind, lang)
+		if d.Kind == cases.DocUpload {
+			title = T(lang, "track.doc.upload")
+			if d.Title != "" && lang != langEN {
+				title = d.Title
+			}
+		}
+		v.Documents = append(v.Documents, documentView{ID: d.ID, Kind: d.Kind, Title: title, Number: d.Number, Filename: d.Filename,
+			ContentType: d.ContentType, Size: d.Size, SHA256: d.SHA256, CreatedAt: d.CreatedAt,
+			URL:  fmt.Sprintf("/api/v1/track/%s/documents/%d", c.TrackingNo, d.ID),
+			Href: fmt.Sprintf("/track/%s/documents/%d", c.TrackingNo, d.ID)})
+	}
+	for _, e := range c.Events {
+		if !visibleEvents[e.Event] {
+			continue
+		}
+		var p map[string]any
+		_ = json.Unmarshal(e.Payload, &p)
+		if e.Event == "document_issued" {
+			id, _ := p["document_id"].(float64)
+			if !visibleDoc[int64(id)] {
+				continue
+			}
+		}
+		te := timelineEntry{Event: e.Event, Label: T(lang, "track.ev."+e.Event), At: e.At, By: actorKind(e.Actor), ReplyDue: e.ReplyDueAfter,
+			Detail: eventDetail(e, p, lang), Documents: bySeq[e.Seq]}
+		if e.Event == "document_issued" {
+			te.Documents = nil
+			if id, ok := p["document_id"].(float64); ok {
+				te.Documents = []int64{int64(id)}
+			}
+		}
+		v.Timeline = append(v.Timeline, te)
+	}
+	for _, ev := range workflow.Allowed(c, applicantActor) {
+		if hasString(applicantEvents, ev) {
+			v.Actions = append(v.Actions, ev)
+		}
+	}
+	return v
+}
+
+// Can reports whether the applicant may fire ev now.
+func (v trackView) Can(ev string) bool { return hasString(v.Actions, ev) }
+
+// DocTitle returns the title of a document of the view.
+func (v trackView) DocTitle(id int64) string {
+	for _, d := range v.Documents {
+		if d.ID == id {
+			return d.Title
+		}
+	}
+	return ""
+}
+
+// DocHref returns the tracking page's link to a document of the view.
+func (v trackView) DocHref(id int64) string {
+	for _, d := range v.Documents {
+		if d.ID == id {
+			return d.Href
+		}
+	}
+	return ""
+}
+
+func actorKind(actor string) string {
+	switch actor {
+	case "applicant":
+		return "applicant"
+	case "system", "":
+		return "system"
+	}
+	return "agency"
+}
+
+// maskID keeps the last four characters of an identity number.
+func maskID(s string) string {
+	r := []rune(s)
+	if len(r) <= 4 {
+		return strings.Repeat("*", len(r))
+	}
+	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
+}
+
+// eventDetail says in plain words what an event meant for the applicant. It uses only the
+// payload fields meant for the applicant (never a party's name, an assignee or a note).
+func eventDetail(e cases.Event, p map[string]any, lang string) string {
+	str := func(k string) string { s, _ := p[k].(string); return s }
+	num := func(k string) int { n, _ := p[k].(float64); return int(n) }
+	switch e.Event {
+	case "register":
+		return T(lang, "track.det.register", str("received_on"), e.ReplyDueAfter.String())
+	case "withdraw":
+		if e.Actor == "applicant" && str("reason") != "" {
+			return T(lang, "track.det.reason", str("reason"))
+		}
+	case "request_correction":
+		return T(lang, "track.det.request_correction", str("correction_due"))
+	case "submit_correction":
+		return T(lang, "track.det.submit_correction", str("received_on"), e.ReplyDueAfter.String())
+	case "consult":
+		return T(lang, "track.det.consult")
+	case "consultation_done":
+		return T(lang, "track.det.due", e.ReplyDueAfter.String())
+	case "request_fee":
+		return T(lang, "track.det.request_fee", num("amount"), str("fee_due"))
+	case "fee_paid":
+		return T(lang, "track.det.fee_paid", str("paid_on"), e.ReplyDueAfter.String())
+	case "extend":
+		return T(lang, "track.det.extend", num("days"), e.ReplyDueAfter.String(), str("reason"))
+	case "set_reply_period":
+		return T(lang, "track.det.set_reply_period", str("due_on"), str("reason"))
+	case "approve":
+		if o, ok := cases.FindOutcome(str("outcome")); ok {
+			if lang == langEN {
+				return o.EN
+			}
+			return o.Label()
+		}
+	case "record_delivery":
+		return T(lang, "track.det.record_delivery", cases.DeliveryWays.Label(str("way"), lang), str("delivered_on"))
+	case "reopen":
+		return T(lang, "track.det.due", e.ReplyDueAfter.String())
+	case "deadline_recomputed":
+		return T(lang, "track.det.recomputed", e.ReplyDueBefore.String(), e.ReplyDueAfter.String())
+	case "document_issued":
+		return T(lang, "track.det.document_issued")
+	}
+	return ""
+}
