@@ -142,7 +142,9 @@ func get(s *Server, path string, mods ...func(*http.Request)) *httptest.Response
 	return do(s, req)
 }
 
-func fromIP(ip string) func(*http.Request) { return func(r *http.Request) { r.RemoteAddr = ip + ":40000" } }
+func fromIP(ip string) func(*http.Request) {
+	return func(r *http.Request) { r.RemoteAddr = ip + ":40000" }
+}
 
 func withCode(code string) func(*http.Request) {
 	return func(r *http.Request) { r.Header.Set("X-Access-Code", code) }

@@ -32,17 +32,17 @@ func TestGuideFollowsSettings(t *testing.T) {
 	w := get(s, "/guide")
 	body := w.Body.String()
 	for _, want := range []string{
-		"15个工作日，自补正告知书之日起计算",   // cases.DefaultSettings().CorrectionPeriod
-		"自收到申请之日起20个工作日内",        // cases.ReplyDays
-		"延长期限最长不超过20个工作日",        // cases.MaxExtensionDays
-		"被征求意见方在15个工作日内提出意见",     // cases.ConsultationDays
-		"一个月内申请45件，共收费5500元",      // workflow.PerRequestMonthTotal(45)
-		"一件申请提供250页，收费4700元",      // workflow.PerPageFee(250)
-		"第11至30件</td><td>100元",     // workflow.PerRequestRate(11)
-		"第31至40件</td><td>200元",     // workflow.PerRequestRate(31)
-		"第101至200页</td><td>20元",    // workflow.PerPageFee bands
-		"第201页起</td><td>40元",       // the open band
-		"本级人民政府",                    // the reconsideration body of the default agency
+		"15个工作日，自补正告知书之日起计算",    // cases.DefaultSettings().CorrectionPeriod
+		"自收到申请之日起20个工作日内",       // cases.ReplyDays
+		"延长期限最长不超过20个工作日",       // cases.MaxExtensionDays
+		"被征求意见方在15个工作日内提出意见",    // cases.ConsultationDays
+		"一个月内申请45件，共收费5500元",    // workflow.PerRequestMonthTotal(45)
+		"一件申请提供250页，收费4700元",    // workflow.PerPageFee(250)
+		"第11至30件</td><td>100元",  // workflow.PerRequestRate(11)
+		"第31至40件</td><td>200元",  // workflow.PerRequestRate(31)
+		"第101至200页</td><td>20元", // workflow.PerPageFee bands
+		"第201页起</td><td>40元",    // the open band
+		"本级人民政府",                // the reconsideration body of the default agency
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("guide lacks %q", want)
