@@ -86,6 +86,13 @@ func withdraw(x *exec, raw json.RawMessage) error {
 	}
 	if x.c.State != cases.StateSubmitted {
 		// A withdrawn application is concluded without a letter: outcome 其他 (table 三 (六)3).
+		// A running consultation or fee pause ends with it, on the day of the withdrawal.
+		switch x.c.State {
+		case cases.StateConsulting:
+			endPause(x.c, "consultation", x.env.Today)
+		case cases.StateAwaitingFee:
+			endPause(x.c, "fee", x.env.Today)
+		}
 		x.c.Draft = nil
 		x.conclude(cases.OutcomeOther)
 	}
