@@ -95,6 +95,9 @@ func (db *DB) RegisterPaper(ctx context.Context, app cases.Application, actor ca
 	c.State = cases.StateRegistered
 	var out *cases.Case
 	err = db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if err := db.checkSignedDates(ctx, tx, agency, app.ReceivedOn, Today(agency, now)); err != nil { // signoff.go
+			return err
+		}
 		workflow.StartClock(c, app.ReceivedOn, actor.Name)
 		workflow.Recompute(c, db.Calendar())
 		c.Version = 1
@@ -229,6 +232,9 @@ func (db *DB) TransitionCase(ctx context.Context, id int64, req workflow.Request
 		}
 		res, agency, err := db.apply(ctx, tx, c, req, actor, now)
 		if err != nil {
+			return err
+		}
+		if err := db.checkSigned(ctx, tx, res, agency); err != nil { // no event inside a signed-off month (signoff.go)
 			return err
 		}
 		if err := db.commitResult(ctx, tx, c, res, agency, now); err != nil {
