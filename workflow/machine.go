@@ -14,13 +14,8 @@ import (
 	cases "foidesk/case"
 )
 
-// Request is one event asked for a case: its name, the version the caller saw (optional) and the
-// payload (the rest of the API body).
-type Request struct {
-	Event           string
-	ExpectedVersion *int
-	Payload         json.RawMessage
-}
+// Request is one event asked for a case (see cases.EventRequest).
+type Request = cases.EventRequest
 
 // Env is everything Apply needs besides the case: the instant, the agency's today, the calendar,
 // the agency settings and the facts the store looked up for this case.
