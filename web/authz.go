@@ -53,6 +53,13 @@ var authzTable = []route{
 	{"GET", "/track/:no/withdraw", public},
 	{"POST", "/track/:no/withdraw", public},
 	{"POST", "/track/:no/leave", public},
+	{"GET", "/api/v1/openapi.yaml", public},
+	{"GET", "/api/v1/agencies", public},
+	{"POST", "/api/v1/applications", public},
+	{"POST", "/api/v1/applications/:tracking_no/files", public},
+	{"GET", "/api/v1/track/:tracking_no", public},
+	{"POST", "/api/v1/track/:tracking_no/events", public},
+	{"GET", "/api/v1/track/:tracking_no/documents/:doc_id", public},
 
 	// Sign-in.
 	{"GET", "/login", public},

@@ -85,7 +85,7 @@ func (o *office) register(received string) *cases.Case {
 	if err != nil {
 		o.t.Fatal(err)
 	}
-	return c
+	return o.load(c.ID)
 }
 
 // fire fires an event directly through the store.
