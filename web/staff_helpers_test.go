@@ -192,4 +192,6 @@ func text(body string) string {
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
-func sanitize(p string) string { return strings.NewReplacer("/", "_", "?", "_", "=", "_", "&", "_").Replace(p) }
+func sanitize(p string) string {
+	return strings.NewReplacer("/", "_", "?", "_", "=", "_", "&", "_").Replace(p)
+}
