@@ -11,22 +11,46 @@ import (
 	"foidesk/workflow"
 )
 
-// Calendar returns the working-day calendar: built-in data overlaid with the stored overrides.
+// calendarTTL bounds how long a cached calendar is used by readers: another foidesk instance on
+// the same database may have changed a day meanwhile (transitions never use the cache).
+const calendarTTL = 30 * time.Second
+
+// Calendar returns the working-day calendar: built-in data overlaid with the stored overrides,
+// cached for calendarTTL.
 func (db *DB) Calendar() *workflow.Calendar {
 	db.calMu.RLock()
-	cal := db.cal
+	cal, fresh := db.cal, time.Since(db.calAt) < calendarTTL
 	db.calMu.RUnlock()
-	if cal != nil {
+	if cal != nil && fresh {
 		return cal
 	}
-	cal, err := db.loadCalendar(context.Background(), db.R)
+	loaded, err := db.loadCalendar(context.Background(), db.R)
 	if err != nil {
+		if cal != nil {
+			return cal
+		}
 		return workflow.NewCalendar(nil)
 	}
+	db.setCalendar(loaded)
+	return loaded
+}
+
+func (db *DB) setCalendar(cal *workflow.Calendar) {
 	db.calMu.Lock()
-	db.cal = cal
+	db.cal, db.calAt = cal, time.Now()
 	db.calMu.Unlock()
-	return cal
+}
+
+// calendarTx loads the calendar inside a write transaction: a transition counts its deadlines with
+// the overrides as committed — also those another instance recorded — never with a stale cache,
+// which would silently undo the recomputation of REGULATION §3.
+func (db *DB) calendarTx(ctx context.Context, tx *sqlx.Tx) (*workflow.Calendar, error) {
+	cal, err := db.loadCalendar(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	db.setCalendar(cal)
+	return cal, nil
 }
 
 type overrideRow struct {
@@ -70,9 +94,7 @@ func (db *DB) SetCalendarDay(ctx context.Context, o workflow.Override, by string
 	if err != nil {
 		return nil, err
 	}
-	db.calMu.Lock()
-	db.cal = cal
-	db.calMu.Unlock()
+	db.setCalendar(cal)
 	return moved, nil
 }
 

@@ -98,8 +98,12 @@ func (db *DB) RegisterPaper(ctx context.Context, app cases.Application, actor ca
 		if err := db.checkSignedDates(ctx, tx, agency, app.ReceivedOn, Today(agency, now)); err != nil { // signoff.go
 			return err
 		}
+		cal, err := db.calendarTx(ctx, tx)
+		if err != nil {
+			return err
+		}
 		workflow.StartClock(c, app.ReceivedOn, actor.Name)
-		workflow.Recompute(c, db.Calendar())
+		workflow.Recompute(c, cal)
 		c.Version = 1
 		if err := db.insertCase(ctx, tx, c, agency, now, cases.Event{Event: "register", Actor: actor.Name, ToState: cases.StateRegistered,
 			ReplyDueAfter: c.ReplyDue, Payload: mustCanonical(map[string]any{"channel": c.Channel, "received_on": c.ReceivedOn})}); err != nil {
@@ -255,7 +259,11 @@ func (db *DB) apply(ctx context.Context, tx *sqlx.Tx, c *cases.Case, req workflo
 	if err != nil {
 		return nil, agency, err
 	}
-	env := workflow.Env{Now: now, Today: Today(agency, now), Cal: db.Calendar(), Settings: agency.Settings}
+	cal, err := db.calendarTx(ctx, tx)
+	if err != nil {
+		return nil, agency, err
+	}
+	env := workflow.Env{Now: now, Today: Today(agency, now), Cal: cal, Settings: agency.Settings}
 	env.UserExists = func(name string) bool {
 		var n int
 		_ = tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM users WHERE username = ? AND active AND (agency_id = ? OR id IN (SELECT user_id FROM user_agencies WHERE agency_id = ?))`), name, c.AgencyID, c.AgencyID)

@@ -47,6 +47,7 @@ type DB struct {
 
 	calMu sync.RWMutex
 	cal   *workflow.Calendar
+	calAt time.Time // when cal was loaded (see Calendar)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
 // gx is a guard test's world: one database of one engine, its clock and its staff.
@@ -491,6 +492,44 @@ func TestGuardAgencyAndRegistration(t *testing.T) {
 		r = g.ok(r.ID, g.applicant, "withdraw", map[string]any{"reason": "不再需要"})
 		if r.State != cases.StateClosed || r.Outcome != cases.OutcomeOther {
 			t.Fatalf("withdrawn: %s %q", r.State, r.Outcome)
+		}
+	})
+}
+
+// REGULATION §3: a calendar change recomputes every open case once. Another foidesk instance on
+// the same database (DESIGN.md "Storage": several instances behind a load balancer) must not
+// undo it with the calendar it cached before the change.
+func TestGuardCalendarChangeSeenByOtherInstance(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		g := newGX(t, db)
+		c := g.paper("2026-03-02")
+		wantDates(t, "reply_due", c.ReplyDue, "2026-03-30")
+		other, err := Open(db.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		other.Now = db.Now
+		_ = other.Calendar() // instance B has loaded the calendar
+		if _, err := db.SetCalendarDay(ctx, workflow.Override{Day: date("2026-03-16"), Work: false, Note: "临时调整"}, "admin"); err != nil {
+			t.Fatal(err)
+		}
+		moved, err := db.Case(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantDates(t, "reply_due after the change", moved.ReplyDue, "2026-03-31")
+		n, err := other.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "add_note", Payload: payload(map[string]any{"text": "备注"})}, g.clerk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := n.Events[len(n.Events)-1]
+		if n.ReplyDue.String() != "2026-03-31" || last.ReplyDueBefore != last.ReplyDueAfter {
+			t.Fatalf("instance B moved the deadline back: %s (event %s → %s)", n.ReplyDue, last.ReplyDueBefore, last.ReplyDueAfter)
+		}
+		if other.Calendar().IsWorkday(date("2026-03-16")) {
+			t.Fatal("instance B still shows 2026-03-16 as a working day")
 		}
 	})
 }

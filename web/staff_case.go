@@ -248,6 +248,7 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 	for _, e := range workflow.Allowed(cs, u.Actor()) {
 		d.Actions = append(d.Actions, actionView{Event: e, Label: eventLabel(e, l)})
 	}
+	slices.SortStableFunc(d.Actions, func(a, b actionView) int { return actionRank(a.Event) - actionRank(b.Event) })
 	if d.Clerks, err = s.clerksOf(ctx, cs.AgencyID); err != nil {
 		return nil, err
 	}
@@ -280,6 +281,19 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		d.Fee = feeInfo{MonthCount: n, PerRequest: workflow.PerRequestRate(n)}
 	}
 	return d, nil
+}
+
+// actionOrder is the order the case page shows the allowed actions in: the usual next steps
+// first, the rarely used ones (withdrawal, reassignment, notes, remedies) last.
+var actionOrder = []string{"register", "accept", "submit_correction", "request_correction", "consult", "consultation_done", "request_fee", "fee_paid",
+	"draft_reply", "approve", "return", "record_delivery", "archive", "extend", "set_reply_period", "reassign", "reopen", "discard", "withdraw",
+	"add_note", "record_remedy"}
+
+func actionRank(e string) int {
+	if i := slices.Index(actionOrder, e); i >= 0 {
+		return i
+	}
+	return len(actionOrder)
 }
 
 func outcomeLabel(o cases.Outcome, l string) string {
