@@ -282,3 +282,9 @@ func confirmed(t *testing.T, w *httptest.ResponseRecorder) (string, string) {
 	}
 	return no[1], strings.ReplaceAll(code[1], " ", "")
 }
+
+type responseRecorder = httptest.ResponseRecorder
+
+func newRequest(method, path, body string) *http.Request {
+	return httptest.NewRequest(method, path, strings.NewReader(body))
+}
