@@ -2,8 +2,11 @@ package cases
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"io"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -294,6 +297,8 @@ type LedgerFilter struct {
 	OverdueOnly bool
 	// Full exports identity numbers and phones unmasked (administrators only; recorded).
 	Full bool
+	// RequestedFrom is the client address recorded with a full export.
+	RequestedFrom string
 }
 
 // LedgerPause is one interval in which the reply clock stood still.
@@ -351,6 +356,21 @@ type Ledger struct {
 	Full        bool        `json:"full"`
 	Digest      string      `json:"digest"`
 	Rows        []LedgerRow `json:"rows"`
+}
+
+// LedgerDigest is the chain digest of ledger rows: the SHA-256 (hex) of "tracking_no<TAB>head<LF>"
+// for every row, sorted by tracking number. Any change to any event of any listed case changes it.
+func LedgerDigest(rows []LedgerRow) string {
+	pairs := make([]string, len(rows))
+	for i, r := range rows {
+		pairs[i] = r.TrackingNo + "\t" + r.ChainHead + "\n"
+	}
+	sort.Strings(pairs)
+	h := sha256.New()
+	for _, p := range pairs {
+		h.Write([]byte(p))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Audit finding rules (REGULATION §4, §8; Art. 30, 33, 45).

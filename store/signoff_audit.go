@@ -1,0 +1,356 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	cases "foidesk/case"
+	"foidesk/workflow"
+)
+
+// The supervisor's audit: findings per case computed from its events (Art. 30, 33, 45;
+// REGULATION §4 and §8), and the monthly sign-off of the ledger.
+
+// DocLedgerSignOff is the document kind of a signed ledger PDF (stored without a case).
+const DocLedgerSignOff = "ledger_signoff"
+
+// AuditCase computes the findings on one case from its history: a reply approved or delivered
+// after the reply deadline; a correction notice later than 7 working days after receipt; an
+// extension approved after the deadline, or a second one in a handling; a reply without a
+// delivery record; an archive without the case's documents (every document present with its
+// digest, the reply letter issued, the delivery recorded); a broken event chain. docs are the
+// case's documents with their bodies (nil skips the digest check). It changes nothing.
+func AuditCase(c *cases.Case, evs []cases.Event, docs []cases.Document, cal *workflow.Calendar, loc *time.Location) []cases.Finding {
+	var out []cases.Finding
+	add := func(rule string, e cases.Event, zh, en string) {
+		out = append(out, cases.Finding{CaseID: c.ID, TrackingNo: c.TrackingNo, Rule: rule, Seq: e.Seq, Date: cases.DateOf(e.At, loc), Message: zh, MessageEN: en})
+	}
+	if b := VerifyChain(c, evs); b != nil {
+		f := cases.Finding{CaseID: c.ID, TrackingNo: c.TrackingNo, Rule: cases.FindingChainBroken, Seq: b.Seq,
+			Message: "事件链校验失败：" + b.Reason, MessageEN: "event chain broken: " + b.Reason}
+		if b.Seq >= 1 && b.Seq <= len(evs) {
+			f.Date = cases.DateOf(evs[b.Seq-1].At, loc)
+		}
+		out = append(out, f)
+	}
+	var (
+		received    cases.Date // receipt of the current handling
+		imported    bool
+		extensions  int
+		pauseStart  cases.Date // start of the pause running before the event
+		replied     *cases.Event
+		replyDue    cases.Date
+		delivered   bool
+		lateReplied bool
+	)
+	endHandling := func() {
+		if replied != nil && !delivered && !imported {
+			add(cases.FindingNoDelivery, *replied, fmt.Sprintf("答复已于%s作出，尚未登记送达。", cases.DateOf(replied.At, loc)),
+				fmt.Sprintf("the reply of %s has no delivery record", cases.DateOf(replied.At, loc)))
+		}
+		replied, delivered, lateReplied, extensions = nil, false, false, 0
+	}
+	docsBySeq := map[int][]cases.Document{}
+	for _, d := range docs {
+		docsBySeq[d.EventSeq] = append(docsBySeq[d.EventSeq], d)
+	}
+	var replyDocSeq int
+	for i := range evs {
+		e := evs[i]
+		day := cases.DateOf(e.At, loc)
+		switch e.Event {
+		case "register":
+			received = payloadDate(e.Payload, "received_on", day)
+		case "imported":
+			received, imported = payloadDate(e.Payload, "received_on", day), true
+		case "reopen":
+			endHandling()
+			received, imported = day, false
+		case "request_correction":
+			// Art. 30: the correction notice goes out within 7 working days of receipt.
+			if by := cal.AddWorkdays(received, cases.CorrectionNoticeWindow); !received.IsZero() && day.After(by) {
+				add(cases.FindingLateCorrection, e, fmt.Sprintf("补正告知于%s发出，晚于收到申请后7个工作日（%s）。", day, by),
+					fmt.Sprintf("correction notice on %s, later than 7 working days after receipt (%s)", day, by))
+			}
+		case "consult", "request_fee":
+			pauseStart = day
+		case "extend":
+			// Art. 33: once, decided on or before the current deadline (a running pause moves it).
+			extensions++
+			due := e.ReplyDueBefore
+			if (e.FromState == cases.StateConsulting || e.FromState == cases.StateAwaitingFee) && !pauseStart.IsZero() {
+				due = cal.AddWorkdays(due, cal.WorkdaysBetween(pauseStart, day))
+			}
+			if !due.IsZero() && day.After(due) {
+				add(cases.FindingLateExtension, e, fmt.Sprintf("延期于%s批准，答复期限已于%s届满。", day, due),
+					fmt.Sprintf("extension approved on %s after the deadline of %s", day, due))
+			}
+			if extensions > 1 {
+				add(cases.FindingRepeatedExtension, e, fmt.Sprintf("本次办理中第%d次延期（第三十三条只允许延长一次）。", extensions),
+					fmt.Sprintf("extension number %d in this handling (Art. 33 allows one)", extensions))
+			}
+		case "approve":
+			replied, replyDue, replyDocSeq = &evs[i], e.ReplyDueBefore, e.Seq
+			if !replyDue.IsZero() && day.After(replyDue) {
+				lateReplied = true
+				add(cases.FindingLateReply, e, fmt.Sprintf("答复于%s作出，晚于答复期限%s。", day, replyDue),
+					fmt.Sprintf("replied on %s, after the deadline of %s", day, replyDue))
+			}
+		case "record_delivery":
+			delivered = true
+			d := payloadDate(e.Payload, "delivered_on", day)
+			if replied != nil && !lateReplied && !replyDue.IsZero() && d.After(replyDue) {
+				lateReplied = true
+				add(cases.FindingLateReply, e, fmt.Sprintf("答复于%s送达，晚于答复期限%s。", d, replyDue),
+					fmt.Sprintf("delivered on %s, after the deadline of %s", d, replyDue))
+			}
+		case "archive":
+			var missing []string
+			if replied != nil && !imported {
+				if !delivered {
+					missing = append(missing, "送达记录")
+				}
+				found := false
+				for _, d := range docsBySeq[replyDocSeq] {
+					found = found || d.Kind == cases.DocReply
+				}
+				if !found && docs != nil {
+					missing = append(missing, "答复书")
+				}
+			}
+			for _, d := range docs {
+				if d.EventSeq > e.Seq || d.Body == nil {
+					continue
+				}
+				if len(d.Body) == 0 || hexSum(d.Body) != d.SHA256 {
+					missing = append(missing, fmt.Sprintf("%s（文件缺失或与登记的摘要不符）", d.Title))
+				}
+			}
+			if len(missing) > 0 {
+				add(cases.FindingArchiveIncomplete, e, "归档时卷宗不完整：缺少"+strings.Join(missing, "、")+"。",
+					"archived without: "+strings.Join(missing, ", "))
+			}
+		}
+	}
+	endHandling()
+	return out
+}
+
+// monthRange returns the first and last day of a month.
+func monthRange(year, month int) (cases.Date, cases.Date) {
+	from := cases.NewDate(year, time.Month(month), 1)
+	t := from.Time().AddDate(0, 1, -1)
+	return from, cases.NewDate(t.Year(), t.Month(), t.Day())
+}
+
+// AuditMonth lists the findings of an agency's month: those about events dated in the month, and
+// every broken chain of a case with an event in the month, by date, tracking number and event.
+func (db *DB) AuditMonth(ctx context.Context, agencyID int64, year, month int) ([]cases.Finding, error) {
+	return db.auditMonth(ctx, db.R, agencyID, year, month)
+}
+
+func (db *DB) auditMonth(ctx context.Context, q getter, agencyID int64, year, month int) ([]cases.Finding, error) {
+	if month < 1 || month > 12 || year < 1990 || year > 9998 {
+		return nil, cases.Errorf(cases.EINVALID, "年份或月份不正确。", "bad year or month")
+	}
+	agency, err := agencyTx(ctx, q, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	loc := location(agency)
+	from, to := monthRange(year, month)
+	var ids []int64
+	if err := q.SelectContext(ctx, &ids, q.Rebind(`SELECT DISTINCT e.case_id FROM case_events e JOIN cases c ON c.id = e.case_id
+		WHERE c.agency_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.case_id`), agencyID, from.Time().Add(-24*time.Hour), to.Time().Add(48*time.Hour)); err != nil {
+		return nil, err
+	}
+	cal := db.Calendar()
+	in := func(d cases.Date) bool { return !d.Before(from) && !d.After(to) }
+	findings := []cases.Finding{}
+	for _, id := range ids {
+		c, err := db.caseByID(ctx, q, id, false)
+		if err != nil {
+			return nil, err
+		}
+		evs, err := events(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		active := false
+		archived := false
+		for _, e := range evs {
+			if in(cases.DateOf(e.At, loc)) {
+				active = true
+				archived = archived || e.Event == "archive"
+			}
+		}
+		if !active {
+			continue
+		}
+		var docs []cases.Document
+		if archived {
+			if err := q.SelectContext(ctx, &docs, q.Rebind(`SELECT `+documentColumns+`, body FROM documents WHERE case_id = ? ORDER BY id`), id); err != nil {
+				return nil, err
+			}
+			if docs == nil {
+				docs = []cases.Document{}
+			}
+		}
+		for _, f := range AuditCase(c, evs, docs, cal, loc) {
+			if f.Rule == cases.FindingChainBroken || in(f.Date) {
+				findings = append(findings, f)
+			}
+		}
+	}
+	sort.SliceStable(findings, func(i, j int) bool {
+		a, b := findings[i], findings[j]
+		if !a.Date.Equal(b.Date) {
+			return a.Date.Before(b.Date)
+		}
+		if a.TrackingNo != b.TrackingNo {
+			return a.TrackingNo < b.TrackingNo
+		}
+		return a.Seq < b.Seq
+	})
+	return findings, nil
+}
+
+// SignOffLedger is the ledger a month's sign-off covers: the applications of the agency received
+// in the month.
+func (db *DB) SignOffLedger(ctx context.Context, agencyID int64, year, month int, actor cases.Actor) (cases.Ledger, error) {
+	from, to := monthRange(year, month)
+	return db.Ledger(ctx, cases.LedgerFilter{AgencyIDs: []int64{agencyID}, From: from, To: to, By: cases.ByReceived}, actor)
+}
+
+type signOffRow struct {
+	ID           int64     `db:"id"`
+	AgencyID     int64     `db:"agency_id"`
+	AgencyCode   string    `db:"agency_code"`
+	Year         int       `db:"year"`
+	Month        int       `db:"month"`
+	SignedBy     string    `db:"signed_by"`
+	SignedAt     time.Time `db:"signed_at"`
+	LedgerSHA256 string    `db:"ledger_sha256"`
+	LedgerDigest string    `db:"ledger_digest"`
+	DocumentID   *int64    `db:"document_id"`
+	Findings     string    `db:"findings"`
+	Note         string    `db:"note"`
+}
+
+func (r signOffRow) signOff() cases.SignOff {
+	s := cases.SignOff{ID: r.ID, AgencyID: r.AgencyID, Agency: r.AgencyCode, Year: r.Year, Month: r.Month, SignedBy: r.SignedBy, SignedAt: r.SignedAt.UTC(),
+		LedgerSHA256: r.LedgerSHA256, LedgerDigest: r.LedgerDigest, Note: r.Note, Findings: []cases.Finding{}}
+	if r.DocumentID != nil {
+		s.DocumentID = *r.DocumentID
+	}
+	_ = json.Unmarshal([]byte(r.Findings), &s.Findings)
+	return s
+}
+
+const signOffSelect = `SELECT s.id, s.agency_id, a.code AS agency_code, s.year, s.month, s.signed_by, s.signed_at, s.ledger_sha256, s.ledger_digest, s.document_id, s.findings, s.note
+	FROM signoffs s JOIN agencies a ON a.id = s.agency_id`
+
+// SignOffMonth records a supervisor's sign-off of a month that has ended: who, when, the findings
+// acknowledged (req.Acknowledged must equal the number of findings now, else ECONFLICT: they
+// changed since the supervisor looked), the ledger PDF signed (stored, with its SHA-256) and its
+// chain digest (must be the digest of the month's ledger now, else ECONFLICT). From then on no
+// event may be dated in that month (checkSigned).
+func (db *DB) SignOffMonth(ctx context.Context, req cases.SignOffRequest, actor cases.Actor) (cases.SignOff, error) {
+	var out cases.SignOff
+	if !actor.Has(cases.RoleSupervisor) {
+		return out, cases.Errorf(cases.EFORBIDDEN, "只有审核人（负责人）可以签核台账。", "only a supervisor signs the ledger off")
+	}
+	agency, err := db.Agency(ctx, req.AgencyID)
+	if err != nil {
+		return out, err
+	}
+	if !actor.MayActFor(agency.ID) {
+		return out, cases.Errorf(cases.EFORBIDDEN, "您不能签核该机关的台账。", "you may not sign off this agency's ledger")
+	}
+	if req.Month < 1 || req.Month > 12 || req.Year < 1990 || req.Year > 9998 {
+		return out, cases.Errorf(cases.EINVALID, "年份或月份不正确。", "bad year or month")
+	}
+	from, to := monthRange(req.Year, req.Month)
+	if !to.Before(Today(agency, db.Now())) {
+		return out, cases.Errorf(cases.ECONFLICT, "%d年%d月尚未结束，月末之后才能签核。", "%d-%02d has not ended yet", req.Year, req.Month)
+	}
+	if !bytes.HasPrefix(req.LedgerPDF, []byte("%PDF-")) {
+		return out, cases.Errorf(cases.EINVALID, "缺少所签核的台账PDF。", "the ledger PDF signed is missing")
+	}
+	ledger, err := db.SignOffLedger(ctx, agency.ID, req.Year, req.Month, actor)
+	if err != nil {
+		return out, err
+	}
+	if req.LedgerDigest != ledger.Digest {
+		return out, cases.Errorf(cases.ECONFLICT, "台账在查看之后发生了变化，请重新生成台账后再签核。", "the ledger changed since it was generated; generate it again")
+	}
+	sum := sha256.Sum256(req.LedgerPDF)
+	err = db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM signoffs WHERE agency_id = ? AND year = ? AND month = ?`), agency.ID, req.Year, req.Month); err != nil {
+			return err
+		}
+		if n > 0 {
+			return cases.Errorf(cases.ECONFLICT, "%d年%d月的台账已经签核。", "%d-%02d is already signed off", req.Year, req.Month)
+		}
+		findings, err := db.auditMonth(ctx, tx, agency.ID, req.Year, req.Month)
+		if err != nil {
+			return err
+		}
+		if req.Acknowledged != len(findings) {
+			return cases.Errorf(cases.ECONFLICT, "本月共有%d项审计发现（您确认了%d项），请重新查看后再签核。", "the month has %d findings (%d acknowledged); review them again", len(findings), req.Acknowledged)
+		}
+		title := fmt.Sprintf("%d年%d月政府信息公开申请办理台账（签核）", req.Year, req.Month)
+		docID, err := insertDocument(ctx, tx, cases.Document{Kind: DocLedgerSignOff, Title: title, ContentType: "application/pdf",
+			Filename: fmt.Sprintf("ledger-%s-%04d-%02d.pdf", agency.Code, req.Year, req.Month), Body: req.LedgerPDF}, now)
+		if err != nil {
+			return err
+		}
+		fj, _ := json.Marshal(findings)
+		out = cases.SignOff{AgencyID: agency.ID, Agency: agency.Code, Year: req.Year, Month: req.Month, SignedBy: actor.Name, SignedAt: now.UTC().Truncate(time.Microsecond),
+			LedgerSHA256: hex.EncodeToString(sum[:]), LedgerDigest: ledger.Digest, DocumentID: docID, Findings: findings, Note: strings.TrimSpace(req.Note)}
+		return tx.GetContext(ctx, &out.ID, tx.Rebind(`INSERT INTO signoffs (agency_id, year, month, month_start, month_end, signed_by, signed_at, ledger_sha256, ledger_digest, document_id, findings, note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			agency.ID, req.Year, req.Month, from, to, out.SignedBy, out.SignedAt, out.LedgerSHA256, out.LedgerDigest, docID, string(fj), out.Note)
+	})
+	return out, err
+}
+
+// SignOffs lists the sign-offs of the agencies (all when none), newest month first.
+func (db *DB) SignOffs(ctx context.Context, agencyIDs []int64) ([]cases.SignOff, error) {
+	var q strings.Builder
+	var args []any
+	q.WriteString(signOffSelect + " WHERE 1=1")
+	if len(agencyIDs) > 0 {
+		q.WriteString(" AND s.agency_id IN (?" + strings.Repeat(", ?", len(agencyIDs)-1) + ")")
+		for _, id := range agencyIDs {
+			args = append(args, id)
+		}
+	}
+	q.WriteString(" ORDER BY s.year DESC, s.month DESC, a.code")
+	var rows []signOffRow
+	if err := db.R.SelectContext(ctx, &rows, db.R.Rebind(q.String()), args...); err != nil {
+		return nil, err
+	}
+	out := make([]cases.SignOff, len(rows))
+	for i, r := range rows {
+		out[i] = r.signOff()
+	}
+	return out, nil
+}
+
+// SignOffPDF returns the ledger PDF a sign-off signed (ENOTFOUND).
+func (db *DB) SignOffPDF(ctx context.Context, signOffID int64) (cases.Document, error) {
+	var d cases.Document
+	err := db.R.GetContext(ctx, &d, db.R.Rebind(`SELECT `+documentColumns+`, body FROM documents WHERE kind = ? AND id = (SELECT document_id FROM signoffs WHERE id = ?)`), DocLedgerSignOff, signOffID)
+	return d, notFound(err, "签核记录不存在。", "no such sign-off")
+}

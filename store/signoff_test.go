@@ -1,0 +1,323 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	cases "foidesk/case"
+)
+
+// forged is one event of a history built for a test, dated freely (the workflow would refuse
+// most of these histories: that is the point of the audit).
+type forged struct {
+	event, day, from, to string
+	payload              map[string]any
+	dueBefore, dueAfter  string
+}
+
+// forge inserts a case with a hash-chained history of forged events and returns its id.
+func forge(t *testing.T, db *DB, tracking string, evs []forged) int64 {
+	t.Helper()
+	ctx := context.Background()
+	agency, err := db.AgencyByCode(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := sampleApplication()
+	c := newCase(agency, app)
+	c.TrackingNo, c.Channel, c.Version = tracking, cases.ChannelInPerson, 1
+	c.ReceivedOn = cases.MustDate(evs[0].day)
+	last := evs[len(evs)-1]
+	c.State = last.to
+	err = db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		c.CreatedAt, c.UpdatedAt = now.UTC(), now.UTC()
+		if err := tx.GetContext(ctx, &c.ID, tx.Rebind(caseInsert), caseValues(c)...); err != nil {
+			return err
+		}
+		for _, f := range evs {
+			p := f.payload
+			if p == nil {
+				p = map[string]any{}
+			}
+			e := cases.Event{Event: f.event, Actor: "forger", At: at(f.day), FromState: f.from, ToState: f.to, Payload: mustCanonical(p)}
+			if f.dueBefore != "" {
+				e.ReplyDueBefore = cases.MustDate(f.dueBefore)
+			}
+			if f.dueAfter != "" {
+				e.ReplyDueAfter = cases.MustDate(f.dueAfter)
+			}
+			if err := appendEvent(ctx, tx, c, &e); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET event_count = ?, head_hash = ? WHERE id = ?`), c.EventCount, c.HeadHash, c.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// The start of every forged history: received 2026-02-02 (a Monday), due 2026-03-09.
+func received(day string) []forged {
+	return []forged{
+		{event: "register", day: day, from: "", to: "registered", payload: map[string]any{"received_on": day}, dueAfter: "2026-03-09"},
+		{event: "accept", day: day, from: "registered", to: "in_progress", dueBefore: "2026-03-09", dueAfter: "2026-03-09"},
+	}
+}
+
+func replied(day, due string) []forged {
+	return []forged{
+		{event: "draft_reply", day: day, from: "in_progress", to: "pending_approval", payload: map[string]any{"outcome": "disclose"}, dueBefore: due, dueAfter: due},
+		{event: "approve", day: day, from: "pending_approval", to: "replied", payload: map[string]any{"outcome": "disclose"}, dueBefore: due, dueAfter: due},
+	}
+}
+
+func rules(fs []cases.Finding, tracking string) []string {
+	var out []string
+	for _, f := range fs {
+		if f.TrackingNo == tracking {
+			out = append(out, f.Rule)
+		}
+	}
+	return out
+}
+
+// Every audit rule is found on a history that breaks it, and only there.
+func TestAuditFindings(t *testing.T) {
+	forEachEngine(t, at("2026-04-01"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		delivered := func(day, on string) forged {
+			return forged{event: "record_delivery", day: day, from: "replied", to: "replied", payload: map[string]any{"way": "post", "delivered_on": on}, dueBefore: "2026-03-09", dueAfter: "2026-03-09"}
+		}
+		h := func(parts ...[]forged) []forged {
+			var out []forged
+			for _, p := range parts {
+				out = append(out, p...)
+			}
+			return out
+		}
+		// clean: replied and delivered on time
+		forge(t, db, "T-CLEAN", h(received("2026-02-02"), replied("2026-02-20", "2026-03-09"), []forged{delivered("2026-02-21", "2026-02-21")}))
+		// replied after the deadline
+		forge(t, db, "T-LATE", h(received("2026-02-02"), replied("2026-03-12", "2026-03-09"), []forged{delivered("2026-03-12", "2026-03-12")}))
+		// approved in time, delivered after the deadline
+		forge(t, db, "T-LATEDELIV", h(received("2026-02-02"), replied("2026-03-06", "2026-03-09"), []forged{delivered("2026-03-16", "2026-03-16")}))
+		// correction notice 8 working days after receipt (2026-02-02 + 7 = 2026-02-11)
+		forge(t, db, "T-CORR", h(received("2026-02-02"), []forged{
+			{event: "request_correction", day: "2026-02-12", from: "in_progress", to: "awaiting_correction", dueBefore: "2026-03-09", dueAfter: "2026-03-09"}}))
+		forge(t, db, "T-CORR-OK", h(received("2026-02-02"), []forged{
+			{event: "request_correction", day: "2026-02-11", from: "in_progress", to: "awaiting_correction", dueBefore: "2026-03-09", dueAfter: "2026-03-09"}}))
+		// extension after the deadline; two extensions
+		forge(t, db, "T-EXTLATE", h(received("2026-02-02"), []forged{
+			{event: "extend", day: "2026-03-10", from: "in_progress", to: "in_progress", payload: map[string]any{"days": 10}, dueBefore: "2026-03-09", dueAfter: "2026-03-23"}}))
+		forge(t, db, "T-EXTTWICE", h(received("2026-02-02"), []forged{
+			{event: "extend", day: "2026-03-02", from: "in_progress", to: "in_progress", payload: map[string]any{"days": 5}, dueBefore: "2026-03-09", dueAfter: "2026-03-16"},
+			{event: "extend", day: "2026-03-03", from: "in_progress", to: "in_progress", payload: map[string]any{"days": 5}, dueBefore: "2026-03-16", dueAfter: "2026-03-23"}}))
+		// an extension during a consultation, after the stored due but within the current deadline
+		forge(t, db, "T-EXTPAUSE", h(received("2026-02-02"), []forged{
+			{event: "consult", day: "2026-03-02", from: "in_progress", to: "consulting", dueBefore: "2026-03-09", dueAfter: "2026-03-09"},
+			{event: "extend", day: "2026-03-11", from: "consulting", to: "consulting", payload: map[string]any{"days": 5}, dueBefore: "2026-03-09", dueAfter: "2026-03-16"}}))
+		// replied, never delivered
+		forge(t, db, "T-NODELIV", h(received("2026-02-02"), replied("2026-02-20", "2026-03-09")))
+		// archived without delivery and without the reply letter
+		forge(t, db, "T-ARCH", h(received("2026-02-02"), replied("2026-02-20", "2026-03-09"), []forged{
+			{event: "archive", day: "2026-02-27", from: "replied", to: "archived", dueBefore: "2026-03-09", dueAfter: "2026-03-09"}}))
+		// a broken chain: an event appended without the right hash
+		id := forge(t, db, "T-CHAIN", h(received("2026-02-02")))
+		if _, err := db.W.Exec(db.W.Rebind(`INSERT INTO case_events (case_id, seq, event, actor, at, payload, prev_hash, hash) VALUES (?, 3, 'add_note', 'x', ?, '{}', 'bogus', 'bogus')`), id, at("2026-02-05").UTC()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.W.Exec(db.W.Rebind(`UPDATE cases SET event_count = 3 WHERE id = ?`), id); err != nil {
+			t.Fatal(err)
+		}
+
+		agency, _ := db.AgencyByCode(ctx, "")
+		feb, err := db.AuditMonth(ctx, agency.ID, 2026, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mar, err := db.AuditMonth(ctx, agency.ID, 2026, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := append(append([]cases.Finding{}, feb...), mar...)
+		want := map[string]string{
+			"T-CLEAN":     "",
+			"T-LATE":      cases.FindingLateReply,
+			"T-LATEDELIV": cases.FindingLateReply,
+			"T-CORR":      cases.FindingLateCorrection,
+			"T-CORR-OK":   "",
+			"T-EXTLATE":   cases.FindingLateExtension,
+			"T-EXTTWICE":  cases.FindingRepeatedExtension,
+			"T-EXTPAUSE":  "",
+			"T-NODELIV":   cases.FindingNoDelivery,
+			"T-ARCH":      cases.FindingNoDelivery + "," + cases.FindingArchiveIncomplete,
+			"T-CHAIN":     cases.FindingChainBroken,
+		}
+		for tracking, w := range want {
+			got := strings.Join(rules(all, tracking), ",")
+			if tracking == "T-ARCH" { // order: archive (seq 5) is found before the end-of-handling no_delivery
+				got = strings.Join(sortedStrings(rules(all, tracking)), ",")
+				w = strings.Join(sortedStrings(strings.Split(w, ",")), ",")
+			}
+			if got != w {
+				t.Errorf("%s: findings %q, want %q", tracking, got, w)
+			}
+		}
+		for _, f := range all {
+			if f.Message == "" || f.MessageEN == "" || (f.Rule != cases.FindingChainBroken && f.Date.IsZero()) {
+				t.Errorf("finding without message or date: %+v", f)
+			}
+			if f.TrackingNo == "T-ARCH" && f.Rule == cases.FindingArchiveIncomplete && !strings.Contains(f.Message, "送达记录") {
+				t.Errorf("archive finding: %s", f.Message)
+			}
+		}
+		// findings are placed in the month of the event they are about
+		for _, f := range feb {
+			if f.Date.Month() != time.February && f.Rule != cases.FindingChainBroken {
+				t.Errorf("february finding dated %s", f.Date)
+			}
+		}
+	})
+}
+
+func sortedStrings(s []string) []string {
+	out := append([]string{}, s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+// A signed month refuses every event and every fact dated inside it; later events on its cases
+// are allowed.
+func TestSignedMonthIsFrozen(t *testing.T) {
+	forEachEngine(t, at("2026-01-12"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		sup := staff(t, db, "sup1", "supervisor")
+		admin := staff(t, db, "admin1", "admin")
+		agency, _ := db.AgencyByCode(ctx, "")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-01-12")
+		a, err := db.RegisterPaper(ctx, app, clerk) // will await correction
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustFire(t, db, a.ID, clerk, "request_correction", map[string]any{"items": []string{"请补充文件名称。"}})
+		b, err := db.RegisterPaper(ctx, app, clerk) // will be replied in January, delivered later
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustFire(t, db, b.ID, clerk, "accept", nil)
+		mustFire(t, db, b.ID, clerk, "draft_reply", map[string]any{"outcome": "disclose", "reasons": "予以公开。"})
+		setNow(db, "2026-01-20")
+		mustFire(t, db, b.ID, sup, "approve", nil)
+		c, err := db.RegisterPaper(ctx, app, clerk) // untouched until February
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		setNow(db, "2026-01-31")
+		sign := func(actor cases.Actor, year, month, ack int, digest string) (cases.SignOff, error) {
+			return db.SignOffMonth(ctx, cases.SignOffRequest{AgencyID: agency.ID, Year: year, Month: month, LedgerPDF: []byte("%PDF-1.4 ledger"), LedgerDigest: digest, Acknowledged: ack, Note: "已核对"}, actor)
+		}
+		led, err := db.SignOffLedger(ctx, agency.ID, 2026, 1, sup)
+		if err != nil || len(led.Rows) != 3 {
+			t.Fatalf("ledger %v %d", err, len(led.Rows))
+		}
+		findings, err := db.AuditMonth(ctx, agency.ID, 2026, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(findings) != 1 || findings[0].Rule != cases.FindingNoDelivery {
+			t.Fatalf("findings %+v", findings)
+		}
+		if _, err := sign(sup, 2026, 1, 1, led.Digest); cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Errorf("signing a month not yet ended: %v", err)
+		}
+		setNow(db, "2026-02-02")
+		if _, err := sign(clerk, 2026, 1, 1, led.Digest); cases.ErrorCode(err) != cases.EFORBIDDEN {
+			t.Errorf("clerk signing: %v", err)
+		}
+		if _, err := sign(sup, 2026, 1, 0, led.Digest); cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Errorf("findings not acknowledged: %v", err)
+		}
+		if _, err := sign(sup, 2026, 1, 1, strings.Repeat("0", 64)); cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Errorf("stale ledger: %v", err)
+		}
+		so, err := sign(sup, 2026, 1, 1, led.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if so.SignedBy != "sup1" || len(so.LedgerSHA256) != 64 || len(so.Findings) != 1 || so.DocumentID == 0 || so.LedgerDigest != led.Digest {
+			t.Errorf("sign-off %+v", so)
+		}
+		if pdf, err := db.SignOffPDF(ctx, so.ID); err != nil || string(pdf.Body) != "%PDF-1.4 ledger" || pdf.SHA256 != so.LedgerSHA256 {
+			t.Errorf("signed pdf %v %q", err, pdf.Body)
+		}
+		if list, err := db.SignOffs(ctx, nil); err != nil || len(list) != 1 || list[0].Findings[0].Rule != cases.FindingNoDelivery {
+			t.Errorf("list %v %+v", err, list)
+		}
+		if _, err := sign(sup, 2026, 1, 1, led.Digest); cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Errorf("signing twice: %v", err)
+		}
+		if _, err := db.W.Exec(`UPDATE signoffs SET note = 'x'`); err == nil {
+			t.Errorf("a sign-off was changed")
+		}
+
+		refused := func(what string, err error) {
+			t.Helper()
+			if cases.ErrorCode(err) != cases.ECONFLICT || !strings.Contains(cases.ErrorMessage(err, "zh"), "2026年1月的台账已签核") {
+				t.Errorf("%s: %v", what, err)
+			}
+		}
+		// facts dated in January
+		app.ReceivedOn = cases.MustDate("2026-01-30")
+		_, err = db.RegisterPaper(ctx, app, clerk)
+		refused("paper receipt in January", err)
+		_, err = fire(t, db, a.ID, clerk, "submit_correction", map[string]any{"received_on": "2026-01-30", "text": "补正材料"})
+		refused("correction received in January", err)
+		_, err = fire(t, db, b.ID, clerk, "record_delivery", map[string]any{"way": "post", "delivered_on": "2026-01-30"})
+		refused("delivery in January", err)
+		hdr := "tracking_no,applicant_kind,org_category,name,id_type,id_number,channel,received_on,description,outcome,concluded_on,letter_no\n"
+		_, err = db.ImportLedger(ctx, "f.csv", []byte(hdr+",person,,王建国,resident_id,430104198001101004,online,2026-01-06,申请公开预算。,disclose,2026-02-01,\n"), ImportOptions{Actor: admin})
+		if !strings.Contains(cases.ErrorMessage(err, "zh"), "row 2, column received_on: 2026年1月的台账已签核") {
+			t.Errorf("import into January: %v", err)
+		}
+		// an event dated in January (a clock set back)
+		setNow(db, "2026-01-30")
+		_, err = fire(t, db, c.ID, clerk, "accept", nil)
+		refused("event dated in January", err)
+		// later events on the same cases are allowed and dated in February
+		setNow(db, "2026-02-03")
+		mustFire(t, db, a.ID, clerk, "submit_correction", map[string]any{"received_on": "2026-02-02", "text": "补正材料"})
+		mustFire(t, db, b.ID, clerk, "record_delivery", map[string]any{"way": "post", "delivered_on": "2026-02-03"})
+		mustFire(t, db, c.ID, clerk, "accept", nil)
+		app.ReceivedOn = cases.MustDate("2026-02-02")
+		if _, err := db.RegisterPaper(ctx, app, clerk); err != nil {
+			t.Errorf("paper receipt in February: %v", err)
+		}
+		// the delivery resolves January's finding; the sign-off keeps what was acknowledged
+		if again, _ := db.AuditMonth(ctx, agency.ID, 2026, 1); len(again) != 0 {
+			t.Errorf("january findings now %+v", again)
+		}
+		if list, _ := db.SignOffs(ctx, nil); len(list) != 1 || len(list[0].Findings) != 1 {
+			t.Errorf("the sign-off changed: %+v", list)
+		}
+		// the events of January are still append-only
+		if _, err := db.W.Exec(`UPDATE case_events SET actor = 'x' WHERE seq = 1`); err == nil {
+			t.Errorf("an event was changed")
+		}
+	})
+}
