@@ -4,6 +4,7 @@ package web
 
 func init() {
 	addMessages(map[string][2]string{
+		"site.nav":          {"网站导航", "Site navigation"},
 		"nav.guide":         {"办事指南", "Guide"},
 		"nav.apply":         {"在线申请", "Apply"},
 		"nav.track":         {"查询进度", "Track a case"},

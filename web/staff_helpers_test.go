@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -194,4 +195,18 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 func sanitize(p string) string {
 	return strings.NewReplacer("/", "_", "?", "_", "=", "_", "&", "_").Replace(p)
+}
+
+var tlsState tls.ConnectionState
+
+func newFormRequest(path string, form url.Values) *http.Request {
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+func serve(s *Server, req *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	return w
 }
