@@ -66,3 +66,11 @@ type DueCase struct {
 	FeeDue             Date      `db:"fee_due"`
 	CreatedAt          time.Time `db:"created_at"`
 }
+
+// InboxFilter selects a page of a staff user's inbox, newest first: Before is the id the page
+// starts below (0: the newest).
+type InboxFilter struct {
+	Unread bool
+	Limit  int
+	Before int64
+}

@@ -225,4 +225,4 @@ func sameLines(t *testing.T, what string, got, want []string) {
 	}
 }
 
-var storeInboxAll = store.InboxFilter{Limit: 200}
+var storeInboxAll = cases.InboxFilter{Limit: 200}

@@ -60,7 +60,10 @@ func (db *DB) CreateApplication(ctx context.Context, app cases.Application) (*ca
 		}
 		// The application as submitted (申请表), frozen with the case: the applicant downloads
 		// it from the tracking page, and it is in the case file like a paper application's.
-		return db.issueLetters(ctx, tx, c, agency, []cases.LetterRequest{{Kind: cases.DocApplicationForm, Date: Today(agency, now)}}, c.EventCount, now)
+		if err := db.issueLetters(ctx, tx, c, agency, []cases.LetterRequest{{Kind: cases.DocApplicationForm, Date: Today(agency, now)}}, c.EventCount, now); err != nil {
+			return err
+		}
+		return db.notifyEvent(ctx, tx, c, agency, cases.Event{Event: "submit", Actor: "applicant", Seq: c.EventCount}, now)
 	})
 	if err != nil {
 		return nil, "", err

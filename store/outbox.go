@@ -149,17 +149,9 @@ func (db *DB) CaseMessages(ctx context.Context, caseID int64) ([]cases.Message, 
 	return out, err
 }
 
-// InboxFilter selects a page of a user's inbox, newest first: Before is the id the page starts
-// below (0: the newest).
-type InboxFilter struct {
-	Unread bool
-	Limit  int
-	Before int64
-}
-
 // Inbox lists a staff user's in-app messages, newest first, with keyset pagination: next is the
 // Before of the following page, 0 on the last.
-func (db *DB) Inbox(ctx context.Context, username string, f InboxFilter) ([]cases.Message, int64, error) {
+func (db *DB) Inbox(ctx context.Context, username string, f cases.InboxFilter) ([]cases.Message, int64, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
