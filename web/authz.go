@@ -76,6 +76,9 @@ var authzTable = []route{
 	{"POST", "/staff/cases/:id/uploads", caseWork},
 	{"GET", "/staff/cases/:id/documents/:doc_id", caseWork},
 	{"GET", "/staff/overview", supOnly},
+	{"GET", "/staff/inbox", anyStaff},
+	{"POST", "/staff/inbox/read", anyStaff},
+	{"GET", "/staff/inbox/:id/attachment", anyStaff},
 
 	// Administration (web/admin*.go).
 	{"GET", "/admin", adminOnly},
@@ -91,6 +94,8 @@ var authzTable = []route{
 	{"POST", "/admin/users/:id/tokens/:token_id/revoke", adminOnly},
 	{"GET", "/admin/calendar", adminOnly},
 	{"POST", "/admin/calendar", adminOnly},
+	{"GET", "/admin/outbox", adminOnly},
+	{"POST", "/admin/outbox/:id/retry", adminOnly},
 
 	// The staff JSON API (web/api_staff.go), bearer tokens only.
 	{"POST", "/api/v1/cases", clerkOnly},
