@@ -10,7 +10,7 @@ import (
 	cases "foidesk/case"
 )
 
-// var _ cases.ReportService = (*DB)(nil)
+var _ cases.ReportService = (*DB)(nil)
 
 // yearBounds returns 1 January and 31 December of year.
 func yearBounds(year int) (cases.Date, cases.Date) {

@@ -296,3 +296,70 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
 	}
 }
+
+// Monthly statistics of July and June 2025 on the annual data set (worked out by hand).
+func TestMonthlyStats(t *testing.T) {
+	forEachEngine(t, at("2025-06-30"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		buildAnnualData(t, db)
+		jul, err := db.MonthlyStats(ctx, nil, 2025, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := jul.Total
+		// W1 (disclose, delivered on time), W2 (withdrawn), W5 (correction lapsed); working days
+		// without pauses 9, 11 and 22; imported 25 and 129 overdue at 31 July.
+		if f.Received != 0 || f.Concluded != 3 || f.Replied != 1 || f.Delivered != 1 || f.OnTime != 1 || f.Late != 0 ||
+			f.AvgWorkdays != 14 || f.WorkdaysCounted != 3 || f.Paused != 0 || f.Extended != 0 || f.OverdueOpen != 2 {
+			t.Errorf("july %+v", f)
+		}
+		if f.ByOutcome["disclose"] != 1 || f.ByOutcome["other.other"] != 1 || f.ByOutcome["other.correction_lapsed"] != 1 || len(f.ByOutcome) != len(cases.Outcomes) {
+			t.Errorf("july outcomes %v", f.ByOutcome)
+		}
+		if jul.From.String() != "2025-07-01" || jul.To.String() != "2025-07-31" || jul.AsOf.String() != "2025-07-31" || len(jul.Agencies) != 1 || jul.Agencies[0].Received != f.Received {
+			t.Errorf("july %+v", jul)
+		}
+		jun, err := db.MonthlyStats(ctx, nil, 2025, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := jun.Total; g.Received != 14 || g.Concluded != 10 || g.ByOutcome["disclose"] != 10 || g.Paused != 2 || g.OverdueOpen != 1 {
+			t.Errorf("june %+v", g)
+		}
+		// the reopen of 2025-09-01 is received in September, its conclusion in October
+		sep, _ := db.MonthlyStats(ctx, nil, 2025, 9)
+		oct, _ := db.MonthlyStats(ctx, nil, 2025, 10)
+		if sep.Total.Received != 1 || oct.Total.Concluded != 1 || oct.Total.ByOutcome["partial"] != 1 {
+			t.Errorf("reopen: september received %d, october concluded %d", sep.Total.Received, oct.Total.Concluded)
+		}
+		if _, err := db.MonthlyStats(ctx, nil, 2025, 13); cases.ErrorCode(err) != cases.EINVALID {
+			t.Errorf("month 13: %v", err)
+		}
+	})
+}
+
+func TestDashboard(t *testing.T) {
+	forEachEngine(t, at("2025-06-30"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		buildAnnualData(t, db) // ends on 2026-03-01
+		d, err := db.Dashboard(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Months) != 12 || d.Months[0].Year != 2025 || d.Months[0].Month != 4 || d.Months[11].Month != 3 {
+			t.Fatalf("months %+v", d.Months)
+		}
+		// July 2025: 3 concluded, W1 delivered on time
+		jul := d.Months[3]
+		if jul.Month != 7 || jul.Concluded != 3 || d.OnTime[3].Delivered != 1 || d.OnTime[3].OnTime != 1 {
+			t.Errorf("july %+v %+v", jul, d.OnTime[3])
+		}
+		// open: 25 and 129 (registered, overdue)
+		if d.Open != 2 || d.Overdue != 2 || len(d.ByClerk) != 1 || d.ByClerk[0].Label != "" || d.ByClerk[0].Count != 2 {
+			t.Errorf("open %d overdue %d by clerk %+v", d.Open, d.Overdue, d.ByClerk)
+		}
+		if d.DaysLeft[0].Label != "overdue" || d.DaysLeft[0].Count != 2 {
+			t.Errorf("days left %+v", d.DaysLeft)
+		}
+	})
+}
