@@ -180,12 +180,14 @@ func fillDemo(ctx context.Context, db *store.DB, cfg demoConfig) (*demoResult, e
 		}
 	}
 	// The most recent online application still open is the sample for the tracking page.
-	for i := len(g.cases) - 1; i >= 0; i-- {
-		dc := g.cases[i]
-		if dc.c != nil && dc.code != "" && cases.IsOpen(dc.c.State) {
-			res.SampleTracking, res.SampleCode = dc.c.TrackingNo, dc.code
-			break
+	var sample *demoCase
+	for _, dc := range g.cases {
+		if dc.c != nil && dc.code != "" && cases.IsOpen(dc.c.State) && (sample == nil || dc.c.CreatedAt.After(sample.c.CreatedAt)) {
+			sample = dc
 		}
+	}
+	if sample != nil {
+		res.SampleTracking, res.SampleCode = sample.c.TrackingNo, sample.code
 	}
 	return res, nil
 }
