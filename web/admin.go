@@ -126,7 +126,11 @@ func (s *Server) adminAgencyCreate(c *gin.Context) {
 	err := fe.Err()
 	var a cases.Agency
 	if err == nil {
-		a, err = s.db.CreateAgency(c.Request.Context(), code, name, cases.DefaultSettings())
+		st := cases.DefaultSettings()
+		st.TrackingPrefix, err = s.freePrefix(c, code)
+		if err == nil {
+			a, err = s.db.CreateAgency(c.Request.Context(), code, name, st)
+		}
 	}
 	if err != nil {
 		if cases.ErrorCode(err) == cases.EINTERNAL {
@@ -143,6 +147,31 @@ func (s *Server) adminAgencyCreate(c *gin.Context) {
 	}
 	s.setFlash(c, T(lang(c), "admin.agency.created", a.Name))
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d", a.ID))
+}
+
+// freePrefix proposes a tracking-number prefix for a new agency that no agency uses yet
+// (tracking numbers are unique across the deployment): the code in capitals when it fits.
+func (s *Server) freePrefix(c *gin.Context, code string) (string, error) {
+	as, err := s.db.Agencies(c.Request.Context())
+	if err != nil {
+		return "", err
+	}
+	used := map[string]bool{}
+	for _, a := range as {
+		used[a.Settings.WithDefaults().TrackingPrefix] = true
+	}
+	p := strings.ToUpper(strings.NewReplacer("_", "", "-", "").Replace(code))
+	if len(p) > 8 {
+		p = p[:8]
+	}
+	if p == "" {
+		p = "GK"
+	}
+	cand := p
+	for i := 2; used[cand]; i++ {
+		cand = p + strconv.Itoa(i)
+	}
+	return cand, nil
 }
 
 type agencyData struct {
@@ -314,6 +343,9 @@ func (s *Server) adminAgencyUpdate(c *gin.Context) {
 	}
 	name, st, err := settingsFromForm(c.Request.PostForm, a.Settings)
 	if err == nil {
+		err = s.prefixFree(c, a.ID, st.TrackingPrefix)
+	}
+	if err == nil {
 		a.Name, a.Settings = name, st
 		err = s.db.UpdateAgency(c.Request.Context(), a)
 	}
@@ -329,6 +361,22 @@ func (s *Server) adminAgencyUpdate(c *gin.Context) {
 	}
 	s.setFlash(c, T(lang(c), "admin.saved"))
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d", a.ID))
+}
+
+// prefixFree refuses a tracking prefix another agency uses.
+func (s *Server) prefixFree(c *gin.Context, id int64, prefix string) error {
+	as, err := s.db.Agencies(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		if a.ID != id && a.Settings.WithDefaults().TrackingPrefix == prefix {
+			var fe cases.FieldErrors
+			fe.Add("tracking_prefix", "该前缀已由“"+a.Name+"”使用，申请编号须全系统唯一。", "The prefix is used by "+a.Name+"; tracking numbers are unique across the deployment.")
+			return fe.Err()
+		}
+	}
+	return nil
 }
 
 // --- Users ------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ func TestCasePageActions(t *testing.T) {
 			v := formOf(t, b, c.ID, ac.event)
 			code, loc, body := postAction(b, c.ID, ac.event, v, ac.good)
 			if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/staff/cases/") {
-				t.Fatalf("success: %d %s", code, text(body))
+				t.Fatalf("success: %d %s", code, pageText(body))
 			}
 			after := o.load(c.ID)
 			if after.State != ac.want || after.EventCount != c.EventCount+1 || after.Events[len(after.Events)-1].Event != ac.event {
@@ -167,7 +167,7 @@ func TestCasePageActions(t *testing.T) {
 			}
 			code, _, body = postAction(b, c.ID, ac.event, v, bad)
 			if code != http.StatusUnprocessableEntity {
-				t.Fatalf("bad payload: %d %s", code, text(body))
+				t.Fatalf("bad payload: %d %s", code, pageText(body))
 			}
 			unchanged(t, o, c)
 			if !strings.Contains(body, `role="alert"`) || !strings.Contains(body, `id="act-`+ac.event+`" open`) {
@@ -188,7 +188,7 @@ func TestCasePageActions(t *testing.T) {
 			}
 			code, _, body = postAction(b, c.ID, ac.event, strconv.Itoa(c.Version), ac.good)
 			if code != http.StatusConflict {
-				t.Fatalf("illegal in %s: %d %s", ac.illegal, code, text(body))
+				t.Fatalf("illegal in %s: %d %s", ac.illegal, code, pageText(body))
 			}
 			unchanged(t, o, c)
 		})
@@ -225,7 +225,7 @@ func TestApproveRefusedToDrafter(t *testing.T) {
 	}
 	code, _, body := postAction(b, c.ID, "approve", strconv.Itoa(c.Version), url.Values{})
 	if code != http.StatusForbidden || !strings.Contains(body, "拟稿人不能审批") {
-		t.Fatalf("drafter approving: %d %s", code, text(body))
+		t.Fatalf("drafter approving: %d %s", code, pageText(body))
 	}
 	unchanged(t, o, c)
 	// A clerk is never offered approve and is refused with 403.
@@ -258,13 +258,13 @@ func TestFeePreview(t *testing.T) {
 	c := o.inState(cases.StateInProgress)
 	b := o.as("clerk1")
 	page := b.get("/staff/cases/" + strconv.FormatInt(c.ID, 10)).Body.String()
-	if !strings.Contains(text(page), "本月收到的第 1 件申请；按件计收，本件应收 0 元") {
-		t.Errorf("month count not shown: %s", text(page))
+	if !strings.Contains(pageText(page), "本月收到的第 1 件申请；按件计收，本件应收 0 元") {
+		t.Errorf("month count not shown: %s", pageText(page))
 	}
 	v := formOf(t, b, c.ID, "request_fee")
 	code, _, body := postAction(b, c.ID, "request_fee", v, url.Values{"basis": {"per_page"}, "pages": {"250"}, "preview": {"1"}})
-	if code != http.StatusOK || !strings.Contains(text(body), "按按量计收计算，应收 4700 元") {
-		t.Fatalf("preview: %d %s", code, text(body))
+	if code != http.StatusOK || !strings.Contains(pageText(body), "按按量计收计算，应收 4700 元") {
+		t.Fatalf("preview: %d %s", code, pageText(body))
 	}
 	unchanged(t, o, c)
 }

@@ -34,7 +34,7 @@ func TestCrossSitePostRefused(t *testing.T) {
 	b.header.Set("Origin", "http://example.com")
 	w = b.post("/staff/cases/"+strconv.FormatInt(c.ID, 10)+"/events", url.Values{"event": {"add_note"}, "text": {"同源"}, "expected_version": {strconv.Itoa(c.Version)}})
 	if w.Code != http.StatusSeeOther {
-		t.Fatalf("same-origin POST: %d %s", w.Code, text(w.Body.String()))
+		t.Fatalf("same-origin POST: %d %s", w.Code, pageText(w.Body.String()))
 	}
 }
 
@@ -120,7 +120,7 @@ func TestLoginThrottling(t *testing.T) {
 	}
 	ra, _ := strconv.Atoi(w.Header().Get("Retry-After"))
 	if ra <= 0 || ra > int(throttleWindow.Seconds()) || !strings.Contains(w.Body.String(), "登录失败次数过多") {
-		t.Fatalf("Retry-After %q, body %s", w.Header().Get("Retry-After"), text(w.Body.String()))
+		t.Fatalf("Retry-After %q, body %s", w.Header().Get("Retry-After"), pageText(w.Body.String()))
 	}
 	if _, ok := b.cookies["foidesk_session"]; ok {
 		t.Fatal("a throttled login got a session")
@@ -133,7 +133,7 @@ func TestLoginThrottling(t *testing.T) {
 	// After the window the right password works again, and resets the account's count.
 	now = now.Add(throttleWindow)
 	if w := b.post("/login", url.Values{"username": {"clerk1"}, "password": {testPassword}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("after the window: %d %s", w.Code, text(w.Body.String()))
+		t.Fatalf("after the window: %d %s", w.Code, pageText(w.Body.String()))
 	}
 	if w := b.post("/logout", url.Values{}); w.Code != http.StatusSeeOther {
 		t.Fatalf("logout: %d", w.Code)

@@ -40,7 +40,7 @@ func newOfficeAt(t *testing.T, now time.Time) *office {
 	s, db := newTestServerAt(t, now)
 	o := &office{t: t, s: s, db: db, ctx: context.Background(), users: map[string]cases.User{}, tokens: map[string]string{}}
 	var err error
-	if o.other, err = db.CreateAgency(o.ctx, "dept", "区住房和城乡建设局", cases.Settings{}); err != nil {
+	if o.other, err = db.CreateAgency(o.ctx, "dept", "区住房和城乡建设局", cases.Settings{TrackingPrefix: "ZJ"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []struct {
@@ -187,7 +187,7 @@ func (o *office) api(who, method, path string, body any) *httptest.ResponseRecor
 var tagRE = regexp.MustCompile(`<[^>]+>`)
 
 // text is the visible text of an HTML body, whitespace collapsed.
-func text(body string) string {
+func pageText(body string) string {
 	return strings.Join(strings.Fields(tagRE.ReplaceAllString(body, " ")), " ")
 }
 
