@@ -2,9 +2,12 @@ package forms
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	cases "foidesk/case"
 )
@@ -102,5 +105,94 @@ func TestMonthly(t *testing.T) {
 		if !strings.Contains(flat, want) {
 			t.Errorf("monthly PDF lacks %q", want)
 		}
+	}
+}
+
+func fixtureLedger(n int) cases.Ledger {
+	l := cases.Ledger{From: cases.MustDate("2026-01-01"), To: cases.MustDate("2026-01-31"), By: cases.ByReceived,
+		GeneratedAt: time.Date(2026, 2, 2, 1, 30, 0, 0, time.UTC), Agencies: []cases.Agency{fixtureAgency()}}
+	yes, no := true, false
+	for i := 0; i < n; i++ {
+		r := cases.LedgerRow{Serial: i + 1, Agency: "wcbgs", TrackingNo: fmt.Sprintf("GK2026%06d", i+1), ReceivedOn: cases.MustDate("2026-01-05").AddDays(i % 25),
+			Channel: cases.Channels[i%len(cases.Channels)].Code, ApplicantKind: cases.KindPerson, ApplicantName: "王建国", IDType: cases.IDResident,
+			IDNumber: "4301**********1004", Phone: "138****8000", Summary: "申请公开2025年本区老旧小区改造项目的资金使用情况及招标文件、中标结果和验收报告……",
+			Clerk: "clerk1", State: cases.StateReplied, Handling: 1, ReplyDue: cases.MustDate("2026-02-03"), ChainHead: fmt.Sprintf("%064x", i),
+			Pauses: []cases.LedgerPause{}, Remedies: []cases.Remedy{}}
+		switch i % 4 {
+		case 0:
+			r.Outcome, r.ConcludedOn, r.LetterNo = "disclose", cases.MustDate("2026-01-20"), fmt.Sprintf("望政公开〔2026〕%d号", i+1)
+			r.DeliveryWay, r.DeliveredOn, r.OnTime = "post", cases.MustDate("2026-01-21"), &yes
+			r.ArchivedOn = cases.MustDate("2026-01-28")
+		case 1:
+			r.ApplicantKind, r.OrgCategory, r.ApplicantName, r.IDType, r.IDNumber = cases.KindOrganization, "legal_service", "湖南望城律师事务所", cases.IDCredit, "31430000MD0123456G"
+			r.Extended, r.ExtendedDays = true, 15
+			r.Pauses = []cases.LedgerPause{{Kind: "consultation", Start: cases.MustDate("2026-01-08"), End: cases.MustDate("2026-01-23"), Days: 11}, {Kind: "fee", Start: cases.MustDate("2026-01-26")}}
+			r.State = cases.StateAwaitingFee
+		case 2:
+			r.Outcome, r.ConcludedOn, r.LetterNo = "withhold.security_stability", cases.MustDate("2026-02-10"), fmt.Sprintf("望政公开〔2026〕%d号", i+1)
+			r.DeliveryWay, r.DeliveredOn, r.OnTime = "email", cases.MustDate("2026-02-11"), &no
+			r.Remedies = []cases.Remedy{{Kind: "reconsideration", Result: "corrected", FiledOn: cases.MustDate("2026-02-15"), DecidedOn: cases.MustDate("2026-03-20")}}
+		case 3:
+			r.State, r.Overdue, r.ConcludedOn = cases.StateInProgress, true, cases.Date{}
+			r.Pauses = []cases.LedgerPause{{Kind: "correction", Start: cases.MustDate("2026-01-08"), End: cases.MustDate("2026-01-12"), Days: 2}}
+		}
+		l.Rows = append(l.Rows, r)
+	}
+	l.Digest = cases.LedgerDigest(l.Rows)
+	return l
+}
+
+func TestLedgerExports(t *testing.T) {
+	l := fixtureLedger(60)
+	var buf bytes.Buffer
+	if err := LedgerCSV(&buf, l); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("\xEF\xBB\xBF序号,机关,申请编号,收到日期")) {
+		t.Errorf("csv head %q", buf.String()[:40])
+	}
+	if n := strings.Count(buf.String(), "\r\n"); n != 61 {
+		t.Errorf("csv lines %d", n)
+	}
+	if !strings.Contains(buf.String(), "行政复议：纠正（2026-03-20）") || !strings.Contains(buf.String(), "征求意见11个工作日；缴费（进行中）") {
+		t.Errorf("csv content")
+	}
+	buf.Reset()
+	if err := LedgerXLSX(&buf, l); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("台账")
+	if len(rows) != 61 || rows[0][2] != "申请编号" || rows[1][2] != "GK2026000001" {
+		t.Errorf("xlsx rows %d %v", len(rows), rows[0])
+	}
+	if v, _ := x.GetCellValue("说明", "B6"); v != l.Digest {
+		t.Errorf("xlsx digest %q", v)
+	}
+	font, bold := requireFonts(t)
+	pdf, err := LedgerPDF(font, bold, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveArtifact(t, "ledger", pdf)
+	requireTool(t, "pdftotext")
+	pages := pageCount(t, pdf)
+	if pages < 2 {
+		t.Fatalf("%d pages", pages)
+	}
+	for p := 1; p <= pages; p++ {
+		text := strings.Join(strings.Fields(pdfText(t, pdf, false, p, p)), "")
+		for _, want := range []string{"申请编号", "办理结果", "答复期限", fmt.Sprintf("第%d页共%d页", p, pages), "2026-01-01至2026-01-31（按收到日期）", "生成时间：2026-02-0209:30"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("page %d lacks %q", p, want)
+			}
+		}
+	}
+	first := strings.Join(strings.Fields(pdfText(t, pdf, false, 1, 1)), "")
+	if !strings.Contains(first, "链摘要（SHA-256）："+l.Digest) {
+		t.Errorf("the first page lacks the digest")
 	}
 }
