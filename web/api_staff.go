@@ -25,6 +25,34 @@ func (s *Server) staffAPIRoutes(g *gin.RouterGroup) {
 
 const maxAPIBody = 1 << 20
 
+// caseJSON is a case as the staff API answers it (INTERFACES.md): the case's own JSON, with
+// the lists always present and every document carrying its number ("" for unnumbered ones).
+func caseJSON(c *cases.Case) any {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return c
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return c
+	}
+	for _, k := range []string{"documents", "events", "remedies"} {
+		if m[k] == nil {
+			m[k] = []any{}
+		}
+	}
+	if docs, ok := m["documents"].([]any); ok {
+		for _, d := range docs {
+			if d, ok := d.(map[string]any); ok {
+				if _, has := d["number"]; !has {
+					d["number"] = ""
+				}
+			}
+		}
+	}
+	return m
+}
+
 // readJSON decodes a JSON body strictly (unknown fields refused) into v.
 func readJSON(c *gin.Context, v any) error {
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxAPIBody+1))
@@ -92,7 +120,7 @@ func (s *Server) apiCreateCase(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/cases/"+strconv.FormatInt(cs.ID, 10))
-	c.JSON(http.StatusCreated, full)
+	c.JSON(http.StatusCreated, caseJSON(full))
 }
 
 // apiListCases lists the cases of the caller's agencies by deadline with keyset pagination:
@@ -152,18 +180,14 @@ func (s *Server) apiListCases(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	items := make([]*cases.Case, 0, len(list))
+	items := make([]any, 0, len(list))
 	for _, x := range list {
-		if x.Documents == nil {
-			x.Documents = []cases.Document{}
+		full, err := s.db.Case(c.Request.Context(), x.ID) // with its documents, events and remedies
+		if err != nil {
+			s.apiError(c, err)
+			return
 		}
-		if x.Events == nil {
-			x.Events = []cases.Event{}
-		}
-		if x.Remedies == nil {
-			x.Remedies = []cases.Remedy{}
-		}
-		items = append(items, x)
+		items = append(items, caseJSON(full))
 	}
 	var nextv any
 	if next != "" {
@@ -178,7 +202,7 @@ func (s *Server) apiCase(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, cs)
+	c.JSON(http.StatusOK, caseJSON(cs))
 }
 
 // apiCaseEvent fires {event, expected_version?, ...payload}: 200 with the case, or the coded
@@ -226,7 +250,7 @@ func (s *Server) apiCaseEvent(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, caseJSON(out))
 }
 
 func (s *Server) apiCaseDocument(c *gin.Context) {
