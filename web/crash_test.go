@@ -266,4 +266,3 @@ func lastLine(s string) string {
 	}
 	return s
 }
-
