@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +31,13 @@ func inList(n int) string { return "(?" + strings.Repeat(", ?", n-1) + ")" }
 // from ≤ reply_due < to (a zero from: no lower bound) and no alert recorded under key, by
 // deadline.
 func (db *DB) ReplyDueCases(ctx context.Context, agencyID int64, from, to cases.Date, key cases.AlertKey) ([]cases.DueCase, error) {
-	q := `SELECT ` + dueColumns + ` FROM cases c WHERE c.agency_id = ? AND c.state IN ` + inList(len(cases.RunningStates))
+	from_ := ` FROM cases c`
+	if from.IsZero() && db.Dialect == SQLite {
+		// Without a lower bound (overdue), the range on cases_due would run over every concluded
+		// case; SQLite's planner cannot tell from bound parameters, so name the queue index.
+		from_ += ` INDEXED BY cases_queue`
+	}
+	q := `SELECT ` + dueColumns + from_ + ` WHERE c.agency_id = ? AND c.state IN ` + inList(len(cases.RunningStates))
 	args := []any{agencyID}
 	for _, s := range cases.RunningStates {
 		args = append(args, s)
@@ -70,9 +78,13 @@ func (db *DB) CorrectionWindowCases(ctx context.Context, agencyID int64, noticeB
 // answer due (Art. 32, 34), a correction due (Art. 30) or a fee due (国办函〔2020〕109号).
 func (db *DB) LapseCases(ctx context.Context, agencyID int64, today cases.Date) ([]cases.DueCase, error) {
 	var out []cases.DueCase
-	err := db.R.SelectContext(ctx, &out, db.R.Rebind(`SELECT `+dueColumns+` FROM cases c WHERE c.agency_id = ? AND (
-		(c.state = ? AND c.consultation_due < ?) OR (c.state = ? AND c.correction_due < ?) OR (c.state = ? AND c.fee_due < ?)) ORDER BY c.id`),
-		agencyID, cases.StateConsulting, today, cases.StateAwaitingCorrection, today, cases.StateAwaitingFee, today)
+	// One branch per state, each on the queue index (agency_id, state, …): an OR would scan.
+	// (Sorted here: an ORDER BY would lead SQLite to scan the table in id order.)
+	err := db.R.SelectContext(ctx, &out, db.R.Rebind(`SELECT `+dueColumns+` FROM cases c WHERE c.agency_id = ? AND c.state = ? AND c.consultation_due < ?
+		UNION ALL SELECT `+dueColumns+` FROM cases c WHERE c.agency_id = ? AND c.state = ? AND c.correction_due < ?
+		UNION ALL SELECT `+dueColumns+` FROM cases c WHERE c.agency_id = ? AND c.state = ? AND c.fee_due < ?`),
+		agencyID, cases.StateConsulting, today, agencyID, cases.StateAwaitingCorrection, today, agencyID, cases.StateAwaitingFee, today)
+	slices.SortFunc(out, func(a, b cases.DueCase) int { return cmp.Compare(a.ID, b.ID) })
 	return out, err
 }
 
