@@ -77,6 +77,7 @@ func (s *Service) Deliver(ctx context.Context) (Delivery, error) {
 			break
 		}
 	}
+	s.Metrics.delivered(d)
 	if d.Sent+d.Failed > 0 {
 		s.log().Info("outbox delivered", "sent", d.Sent, "failed", d.Failed, "given_up", d.GivenUp)
 	}

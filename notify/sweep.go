@@ -60,6 +60,7 @@ type Service struct {
 	Now           func() time.Time // the clock of delivery (backoff); default time.Now
 	// BatchSize is the number of alerts recorded per transaction (default 500).
 	BatchSize int
+	Metrics   *Metrics // nil: not counted
 }
 
 func (s *Service) log() *slog.Logger {
@@ -126,6 +127,7 @@ var lapseEvents = map[string]string{
 // a Report with Skipped set.
 func (s *Service) Sweep(ctx context.Context, at time.Time) (Report, error) {
 	rep := Report{At: at}
+	started := time.Now()
 	release, ok, err := s.Store.JobLock(ctx, "sweep")
 	if err != nil {
 		return rep, err
@@ -146,6 +148,7 @@ func (s *Service) Sweep(ctx context.Context, at time.Time) (Report, error) {
 			return rep, fmt.Errorf("sweep of agency %s: %w", a.Code, err)
 		}
 	}
+	s.Metrics.sweep(rep, time.Since(started).Seconds())
 	s.log().Info("sweep done", "at", at.Format(time.RFC3339), "alerts", len(rep.Alerts), "lapses", len(rep.Lapses), "errors", len(rep.Errors))
 	return rep, nil
 }

@@ -26,6 +26,9 @@ func startScheduler(ctx context.Context, env *serveEnv) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
+	if env.Web != nil {
+		s.Metrics = notify.NewMetrics(env.Web.Registry())
+	}
 	if s.Mailer == nil {
 		env.Logger.Warn("no mail server (FOIDESK_SMTP_HOST unset): e-mails stay queued in the outbox")
 	}
