@@ -149,7 +149,7 @@ func deriveHandlings(r *factRow, evs []cases.Event, loc *time.Location, cal *wor
 	state, due := "", cases.Date{}
 	for _, e := range evs {
 		day := cases.DateOf(e.At, loc)
-		if !asOf.IsZero() && !day.After(asOf) {
+		if !asOf.IsZero() && !day.After(asOf) && e.Event != "imported" {
 			if e.ToState != "" {
 				state = e.ToState
 			}
@@ -173,6 +173,14 @@ func deriveHandlings(r *factRow, evs []cases.Event, loc *time.Location, cal *wor
 			cur = start(p.ReceivedOn, true)
 			if p.Outcome != "" {
 				conclude(p.ConcludedOn, p.Outcome, cases.Date{})
+			}
+			// An imported case was open from its receipt, concluded from its conclusion date,
+			// whenever the import ran.
+			if !asOf.IsZero() && !p.ReceivedOn.After(asOf) {
+				state, due = cases.StateRegistered, e.ReplyDueAfter
+				if p.Outcome != "" && !p.ConcludedOn.After(asOf) {
+					state = e.ToState
+				}
 			}
 		case "reopen":
 			cur = start(day, false)

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	cases "foidesk/case"
+	"foidesk/forms"
+	"foidesk/store"
+)
+
+const ledgerUsage = `Usage:
+  foidesk ledger export --from D --to D [--by received|concluded] --format pdf|csv|xlsx|json [--out F]
+        [--agency CODE] [--state S[,S]] [--outcome CODE] [--clerk NAME] [--overdue] [--full --user ADMIN]
+  foidesk ledger audit --year Y --month M [--agency CODE]
+  foidesk ledger signoff --year Y --month M --user SUPERVISOR --acknowledge N [--agency CODE] [--note T] [--out F]
+
+export: the filing ledger (台账) of the applications received (or concluded) between two dates:
+PDF (A4 landscape, header row on every page, page numbers, period, time generated, chain digest),
+CSV (UTF-8 with BOM, for Excel), XLSX or JSON; to stdout unless --out. Identity numbers and phones
+are masked unless --full is given with --user naming an administrator (the export is recorded).
+
+audit: the audit findings of a month (replied after the deadline, late correction notice, late or
+repeated extension, reply without delivery record, archive without documents, broken chain), one
+line each: "FINDING <date> <tracking_no> seq=<n> <rule>: <message>", then "findings: N".
+
+signoff: a supervisor signs a month off: the month's ledger PDF is generated and stored with its
+SHA-256, the findings (their number given with --acknowledge) are recorded, and from then on no
+event or fact may be dated in that month. Prints "signed: <agency> <YYYY-MM> sha256=<hex>".`
+
+func init() {
+	register(&command{
+		Name:    "ledger",
+		Summary: "the filing ledger: export (PDF, CSV, XLSX), audit findings and monthly sign-off",
+		Usage:   ledgerUsage,
+		Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			return dispatch(ctx, args, stdout, stderr, ledgerUsage,
+				subcommand{Name: "export", Summary: "export the ledger of a period", Run: runLedgerExport},
+				subcommand{Name: "audit", Summary: "list a month's audit findings", Run: runLedgerAudit},
+				subcommand{Name: "signoff", Summary: "sign a month off", Run: runLedgerSignOff})
+		},
+	})
+}
+
+// actorOf returns the staff account named (or the system account for "").
+func actorOf(ctx context.Context, db *store.DB, name string) (cases.Actor, error) {
+	if name == "" {
+		return cases.SystemActor, nil
+	}
+	u, err := db.UserByName(ctx, name)
+	if err != nil {
+		return cases.Actor{}, err
+	}
+	if !u.Active {
+		return cases.Actor{}, fmt.Errorf("user %s is disabled", name)
+	}
+	return u.Actor(), nil
+}
+
+func parseDateFlag(name, s string) (cases.Date, error) {
+	if s == "" {
+		return cases.Date{}, usagef("--%s is required", name)
+	}
+	d, err := cases.ParseDate(s)
+	if err != nil {
+		return cases.Date{}, usagef("--%s: %s", name, cases.ErrorMessage(err, "en"))
+	}
+	return d, nil
+}
+
+// renderLedger writes l in format.
+func renderLedger(l cases.Ledger, format, fontPath string) ([]byte, error) {
+	var buf bytes.Buffer
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(l, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(append(b, '\n'))
+	case "csv":
+		if err := forms.LedgerCSV(&buf, l); err != nil {
+			return nil, err
+		}
+	case "xlsx":
+		if err := forms.LedgerXLSX(&buf, l); err != nil {
+			return nil, err
+		}
+	case "pdf":
+		font, bold, err := loadFonts(fontPath)
+		if err != nil {
+			return nil, err
+		}
+		pdf, err := forms.LedgerPDF(font, bold, l)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(pdf)
+	}
+	return buf.Bytes(), nil
+}
+
+func runLedgerExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags(ctx, "ledger export")
+	dsn, fontPath := f.DB(), f.Font()
+	from := f.String("from", "", "first day YYYY-MM-DD")
+	to := f.String("to", "", "last day YYYY-MM-DD")
+	by := f.String("by", cases.ByReceived, "received or concluded")
+	format := f.String("format", "", "pdf, csv, xlsx or json")
+	out := f.String("out", "", "output file (default stdout)")
+	agency := f.String("agency", "", "agency code (default: all)")
+	state := f.String("state", "", "states, comma-separated")
+	outcome := f.String("outcome", "", "outcome code")
+	clerk := f.String("clerk", "", "handling clerk")
+	overdue := f.Bool("overdue", false, "overdue cases only")
+	full := f.Bool("full", false, "unmasked identity numbers and phones (administrators; recorded)")
+	user := f.String("user", "", "the account exporting (an administrator for --full)")
+	pos, err := f.parse(args, ledgerUsage, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if err := checkFormat(*format, "pdf", "csv", "xlsx", "json"); err != nil {
+		return err
+	}
+	fd, err := parseDateFlag("from", *from)
+	if err != nil {
+		return err
+	}
+	td, err := parseDateFlag("to", *to)
+	if err != nil {
+		return err
+	}
+	if *full && *user == "" {
+		return usagef("--full needs --user naming an administrator")
+	}
+	db, err := openExistingDB(*dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	actor, err := actorOf(ctx, db, *user)
+	if err != nil {
+		return err
+	}
+	ids, err := agencyScope(ctx, db, *agency)
+	if err != nil {
+		return err
+	}
+	filter := cases.LedgerFilter{AgencyIDs: ids, From: fd, To: td, By: *by, Outcome: *outcome, Clerk: *clerk, OverdueOnly: *overdue, Full: *full, RequestedFrom: "cli"}
+	if *state != "" {
+		filter.States = strings.Split(*state, ",")
+	}
+	l, err := db.Ledger(ctx, filter, actor)
+	if err != nil {
+		return err
+	}
+	body, err := renderLedger(l, *format, *fontPath)
+	if err != nil {
+		return err
+	}
+	logger(ctx).Info("ledger exported", "rows", len(l.Rows), "digest", l.Digest, "format", *format)
+	return writeOutput(*out, stdout, body)
+}
+
+// monthAgency resolves --agency for a month's audit or sign-off: the agency named, or the only one.
+func monthAgency(ctx context.Context, db *store.DB, code string) (cases.Agency, error) {
+	if code != "" {
+		return db.AgencyByCode(ctx, code)
+	}
+	all, err := db.Agencies(ctx)
+	if err != nil {
+		return cases.Agency{}, err
+	}
+	if len(all) != 1 {
+		return cases.Agency{}, usagef("--agency is required: the database has %d agencies", len(all))
+	}
+	return all[0], nil
+}
+
+func runLedgerAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags(ctx, "ledger audit")
+	dsn := f.DB()
+	year := f.Int("year", 0, "the year")
+	month := f.Int("month", 0, "the month")
+	agency := f.String("agency", "", "agency code")
+	pos, err := f.parse(args, ledgerUsage, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if *year == 0 || *month == 0 {
+		return usagef("--year and --month are required")
+	}
+	db, err := openExistingDB(*dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := monthAgency(ctx, db, *agency)
+	if err != nil {
+		return err
+	}
+	findings, err := db.AuditMonth(ctx, a.ID, *year, *month)
+	if err != nil {
+		return err
+	}
+	for _, fd := range findings {
+		fmt.Fprintf(stdout, "FINDING %s %s seq=%d %s: %s\n", fd.Date, fd.TrackingNo, fd.Seq, fd.Rule, fd.Message)
+	}
+	fmt.Fprintf(stdout, "findings: %d\n", len(findings))
+	return nil
+}
+
+func runLedgerSignOff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags(ctx, "ledger signoff")
+	dsn, fontPath := f.DB(), f.Font()
+	year := f.Int("year", 0, "the year")
+	month := f.Int("month", 0, "the month")
+	agency := f.String("agency", "", "agency code")
+	user := f.String("user", "", "the supervisor signing")
+	ack := f.Int("acknowledge", -1, "the number of findings acknowledged")
+	note := f.String("note", "", "a note")
+	out := f.String("out", "", "also write the signed ledger PDF to this file")
+	pos, err := f.parse(args, ledgerUsage, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if *year == 0 || *month == 0 || *user == "" || *ack < 0 {
+		return usagef("--year, --month, --user and --acknowledge are required")
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := monthAgency(ctx, db, *agency)
+	if err != nil {
+		return err
+	}
+	actor, err := actorOf(ctx, db, *user)
+	if err != nil {
+		return err
+	}
+	l, err := db.SignOffLedger(ctx, a.ID, *year, *month, actor)
+	if err != nil {
+		return err
+	}
+	pdf, err := renderLedger(l, "pdf", *fontPath)
+	if err != nil {
+		return err
+	}
+	so, err := db.SignOffMonth(ctx, cases.SignOffRequest{AgencyID: a.ID, Year: *year, Month: *month, LedgerPDF: pdf, LedgerDigest: l.Digest, Acknowledged: *ack, Note: *note}, actor)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := os.WriteFile(*out, pdf, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "signed: %s %04d-%02d sha256=%s\n", so.Agency, so.Year, so.Month, so.LedgerSHA256)
+	return nil
+}
