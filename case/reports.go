@@ -470,6 +470,23 @@ type LabelCount struct {
 	Count int    `json:"count"`
 }
 
+// ReportRenderer renders the reports and the ledger (package forms implements it on its letter
+// Renderer, so the web layer finds it behind the cases.Renderer it is given).
+type ReportRenderer interface {
+	// AnnualPDF renders the annual report; generated is printed as the time of generation.
+	AnnualPDF(rep AnnualReport, generated time.Time) ([]byte, error)
+	// MonthlyPDF renders the monthly statistics of the agencies of scope.
+	MonthlyPDF(st MonthlyStats, scope []Agency, generated time.Time) ([]byte, error)
+	// MonthlyCSV writes the monthly statistics as CSV.
+	MonthlyCSV(w io.Writer, st MonthlyStats) error
+	// LedgerPDF renders the ledger (A4 landscape, with its period, time and chain digest).
+	LedgerPDF(l Ledger) ([]byte, error)
+	// LedgerCSV writes the ledger as CSV (UTF-8 with a BOM).
+	LedgerCSV(w io.Writer, l Ledger) error
+	// LedgerXLSX writes the ledger as an XLSX workbook.
+	LedgerXLSX(w io.Writer, l Ledger) error
+}
+
 // ReportService produces the reports, the ledger, the audit and the sign-off (package store
 // implements it). Every method takes the agencies the caller may see; none means all.
 type ReportService interface {

@@ -312,3 +312,12 @@ func LedgerPDF(font, bold *Font, l cases.Ledger) ([]byte, error) {
 	d.Text("链摘要（SHA-256）："+l.Digest, Style{Size: 7.5, Gray: 60})
 	return d.PDF()
 }
+
+// LedgerPDF renders the ledger (see the function LedgerPDF).
+func (r *Renderer) LedgerPDF(l cases.Ledger) ([]byte, error) { return LedgerPDF(r.font, r.bold, l) }
+
+// LedgerCSV writes the ledger as CSV (see the function LedgerCSV).
+func (r *Renderer) LedgerCSV(w io.Writer, l cases.Ledger) error { return LedgerCSV(w, l) }
+
+// LedgerXLSX writes the ledger as XLSX (see the function LedgerXLSX).
+func (r *Renderer) LedgerXLSX(w io.Writer, l cases.Ledger) error { return LedgerXLSX(w, l) }

@@ -407,3 +407,20 @@ func MonthlyPDF(font, bold *Font, st cases.MonthlyStats, scope []cases.Agency, g
 	d.Text("说明：按期答复指送达日期不晚于答复期限；平均办理工作日为收到申请至办结之间的工作日，扣除征求意见和缴费中止期间；重新办理的申请按重新办理之日计为新收。", Style{Size: 8.5, Gray: 80})
 	return d.PDF()
 }
+
+// The report renderers as methods of the letter Renderer (cases.ReportRenderer), so that whoever
+// holds the Renderer renders the reports with the same fonts.
+var _ cases.ReportRenderer = (*Renderer)(nil)
+
+// AnnualPDF renders the annual report (see the function AnnualPDF).
+func (r *Renderer) AnnualPDF(rep cases.AnnualReport, generated time.Time) ([]byte, error) {
+	return AnnualPDF(r.font, r.bold, rep, generated)
+}
+
+// MonthlyPDF renders the monthly statistics (see the function MonthlyPDF).
+func (r *Renderer) MonthlyPDF(st cases.MonthlyStats, scope []cases.Agency, generated time.Time) ([]byte, error) {
+	return MonthlyPDF(r.font, r.bold, st, scope, generated)
+}
+
+// MonthlyCSV writes the monthly statistics (see the function MonthlyCSV).
+func (r *Renderer) MonthlyCSV(w io.Writer, st cases.MonthlyStats) error { return MonthlyCSV(w, st) }
