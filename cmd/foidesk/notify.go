@@ -280,7 +280,8 @@ func monthlyPDF(font *forms.Font) func(a cases.Agency, s cases.MonthlyStats) ([]
 		d.Text(a.Name, forms.Style{Size: 16, Align: forms.AlignCenter, Bold: true})
 		d.Text(title, forms.Style{Size: 16, Align: forms.AlignCenter, Bold: true})
 		d.Space(4)
-		d.Text(fmt.Sprintf("统计期间：%s至%s　　办理中逾期情况截至：%s", s.From.Chinese(), s.To.Chinese(), s.AsOf.Chinese()), forms.Style{Size: 11})
+		d.Text(fmt.Sprintf("统计期间：%s至%s", s.From.Chinese(), s.To.Chinese()), forms.Style{Size: 11})
+		d.Text(fmt.Sprintf("逾期未办结情况统计截至：%s", s.AsOf.Chinese()), forms.Style{Size: 11})
 		d.Space(3)
 		t := s.Total
 		rows := [][]string{
