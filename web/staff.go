@@ -303,6 +303,8 @@ func init() {
 		"queue.col.received":          {"收到日期", "Received"},
 		"queue.col.due":               {"答复期限", "Reply due"},
 		"queue.left":                  {"剩余 %d 个工作日", "%d working days left"},
+		"queue.left1":                 {"剩余 1 个工作日", "1 working day left"},
+		"queue.late1":                 {"逾期 1 个工作日", "Overdue by 1 working day"},
 		"queue.due_today":             {"今日届满", "Due today"},
 		"queue.late":                  {"逾期 %d 个工作日", "Overdue by %d working days"},
 		"queue.paused":                {"计时中止", "Clock stopped"},

@@ -427,17 +427,17 @@ func payloadValue(key string, v any, l string, docTitle map[int64]string) string
 		for i, e := range x {
 			parts[i] = payloadValue(key, e, l, docTitle)
 		}
-		return strings.Join(parts, "；")
+		return strings.Join(parts, T(l, "p.semi"))
 	case map[string]any:
 		var b strings.Builder
 		if n, ok := x["name"].(string); ok {
 			b.WriteString(n)
 		}
 		if k, ok := x["kind"].(string); ok {
-			b.WriteString("（" + cases.ConsultPartyKinds.Label(k, l) + "）")
+			b.WriteString(T(l, "p.lp") + cases.ConsultPartyKinds.Label(k, l) + T(l, "p.rp"))
 		}
 		if a, ok := x["answer"].(string); ok && a != "" {
-			b.WriteString("：" + cases.ConsultAnswers.Label(a, l))
+			b.WriteString(T(l, "p.colon") + cases.ConsultAnswers.Label(a, l))
 		}
 		if t, ok := x["text"].(string); ok && t != "" {
 			b.WriteString(" " + t)

@@ -4,6 +4,11 @@ package web
 func init() {
 	addMessages(map[string][2]string{
 		"sform.required": {"（必填）", "(required)"},
+		"p.lp":           {"（", " ("},
+		"p.rp":           {"）", ")"},
+		"p.colon":        {"：", ": "},
+		"p.semi":         {"；", "; "},
+		"p.comma":        {"、", ", "},
 		"sform.choose":   {"请选择", "Choose"},
 
 		// Case page.
@@ -24,6 +29,7 @@ func init() {
 		"case.extended":             {"已延长", "Extended"},
 		"case.paused_days":          {"中止/暂停", "Paused"},
 		"case.wd":                   {"%d 个工作日", "%d working days"},
+		"case.wd1":                  {"1 个工作日", "1 working day"},
 		"case.outcome":              {"答复结果", "Outcome"},
 		"case.concluded_on":         {"办结日期", "Concluded on"},
 		"case.letter_no":            {"答复文号", "Reply number"},
@@ -32,6 +38,7 @@ func init() {
 		"case.handling":             {"办理次数", "Handling"},
 		"case.reopened_on":          {"%s 重新办理", "reopened %s"},
 		"case.draft":                {"待审批的答复稿", "Drafted reply"},
+		"case.reply":                {"答复内容", "The reply"},
 		"case.drafted_by":           {"拟稿人", "Drafted by"},
 		"case.actions":              {"可办理的操作", "Actions"},
 		"case.no_actions":           {"当前状态下您没有可办理的操作。", "There is nothing you can do on this case in its current state."},
