@@ -498,10 +498,15 @@ type ReportService interface {
 	Ledger(ctx context.Context, f LedgerFilter, actor Actor) (Ledger, error)
 	// AuditMonth lists the findings on the events of a month of an agency.
 	AuditMonth(ctx context.Context, agencyID int64, year, month int) ([]Finding, error)
+	// SignOffLedger is the ledger a month's sign-off covers (the agency's applications received
+	// in the month).
+	SignOffLedger(ctx context.Context, agencyID int64, year, month int, actor Actor) (Ledger, error)
 	// SignOffMonth records a supervisor's sign-off (EFORBIDDEN, EINVALID, ECONFLICT).
 	SignOffMonth(ctx context.Context, req SignOffRequest, actor Actor) (SignOff, error)
 	// SignOffs lists the sign-offs of the agencies, newest first.
 	SignOffs(ctx context.Context, agencyIDs []int64) ([]SignOff, error)
+	// SignOffPDF returns the ledger PDF a sign-off signed (ENOTFOUND).
+	SignOffPDF(ctx context.Context, signOffID int64) (Document, error)
 	// Dashboard gathers the supervisor dashboard's figures on day today.
 	Dashboard(ctx context.Context, agencyIDs []int64) (Dashboard, error)
 }

@@ -80,6 +80,16 @@ var authzTable = []route{
 	{"POST", "/staff/inbox/read", anyStaff},
 	{"GET", "/staff/inbox/:id/attachment", anyStaff},
 
+	// Ledger, reports, audit sign-off and dashboard (web/reports.go, ledger.go, dashboard.go).
+	{"GET", "/staff/ledger", anyStaff},
+	{"GET", "/staff/ledger/export", anyStaff},
+	{"GET", "/staff/reports", supOrAdmin},
+	{"GET", "/staff/reports/monthly", supOrAdmin},
+	{"GET", "/staff/dashboard", supOrAdmin},
+	{"GET", "/staff/signoff", supOnly},
+	{"POST", "/staff/signoff", supOnly},
+	{"GET", "/staff/signoff/:id/pdf", supOrAdmin},
+
 	// Administration (web/admin*.go).
 	{"GET", "/admin", adminOnly},
 	{"GET", "/admin/agencies", adminOnly},
@@ -104,6 +114,9 @@ var authzTable = []route{
 	{"POST", "/api/v1/cases/:id/events", caseWork},
 	{"GET", "/api/v1/cases/:id/documents/:doc_id", caseWork},
 	{"GET", "/api/v1/calendar/due", anyStaff},
+	{"GET", "/api/v1/reports/annual", supOrAdmin},
+	{"GET", "/api/v1/reports/monthly", supOrAdmin},
+	{"GET", "/api/v1/ledger", anyStaff},
 }
 
 // protectedPrefixes: a route under one of these that is missing from authzTable is refused

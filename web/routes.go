@@ -5,11 +5,12 @@ package web
 func (s *Server) routes() {
 	r := s.engine
 	r.Use(s.authenticate, s.authorize) // the one authorization table: web/authz.go
-	r.Use(s.unreadCount)                // the unread count of the page header (web/inbox.go)
+	r.Use(s.unreadCount)               // the unread count of the page header (web/inbox.go)
 	r.GET("/healthz", s.healthz)
 	r.GET("/metrics", s.metricsHandler())
 	r.GET("/static/*path", s.static)
 	s.publicRoutes(r)
 	s.staffRoutes(r)
 	s.inboxRoutes(r)
+	s.reportRoutes(r) // web/reports.go: ledger, reports, audit sign-off, dashboard
 }
