@@ -33,6 +33,12 @@ func OutcomeShort(code string) string {
 	if !ok {
 		return code
 	}
+	switch code {
+	case cases.OutcomeCorrectionLapsed:
+		return "其他处理：逾期未补正"
+	case cases.OutcomeFeeLapsed:
+		return "其他处理：逾期未缴费"
+	}
 	strip := func(s string) string {
 		if i := strings.Index(s, "）"); strings.HasPrefix(s, "（") && i > 0 {
 			s = s[i+len("）"):]
