@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -35,6 +36,34 @@ const (
 // cookie is Secure, for TLS requests) on one store.
 type staffState struct {
 	plain, secure *scs.SessionManager
+	store         scs.Store
+
+	cleanMu   sync.Mutex
+	lastClean time.Time
+}
+
+// expiredSessionsDeleter is the database store's sweep of expired sessions.
+type expiredSessionsDeleter interface {
+	DeleteExpired(ctx context.Context) (int64, error)
+}
+
+// cleanSessions deletes expired sessions at most once an hour (at a successful login).
+func (s *Server) cleanSessions(ctx context.Context) {
+	d, ok := s.staff.store.(expiredSessionsDeleter)
+	if !ok {
+		return
+	}
+	s.staff.cleanMu.Lock()
+	due := time.Since(s.staff.lastClean) > time.Hour
+	if due {
+		s.staff.lastClean = time.Now()
+	}
+	s.staff.cleanMu.Unlock()
+	if due {
+		if _, err := d.DeleteExpired(ctx); err != nil {
+			s.log.Error("delete expired sessions", "err", err)
+		}
+	}
 }
 
 type sessionStorer interface{ SessionStore() scs.Store }
@@ -62,7 +91,7 @@ func (s *Server) newStaffState() *staffState {
 		}
 		return sm
 	}
-	return &staffState{plain: mk(false), secure: mk(true)}
+	return &staffState{plain: mk(false), secure: mk(true), store: st}
 }
 
 type smKey struct{}
@@ -257,6 +286,7 @@ func (s *Server) login(c *gin.Context) {
 	}
 	sm.Put(ctx, "user_id", u.ID)
 	s.logAuth(ctx, username, addr, authLogin, "")
+	s.cleanSessions(ctx)
 	next := d.Next
 	if next == "" {
 		next = homeOf(u)

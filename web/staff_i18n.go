@@ -194,7 +194,7 @@ func init() {
 		"overview.overdue":      {"已逾期", "Overdue"},
 		"overview.overdue_list": {"已逾期的申请", "Overdue cases"},
 		"overview.none_overdue": {"没有逾期的申请。", "No case is overdue."},
-		"overview.soon_list":    {"%s前到期（%d 个工作日内）的申请", "Cases due by %s (within %d working days)"},
+		"overview.soon_list":    {"答复期限在 %s 及以前（%d 个工作日内）的申请", "Cases due on or before %s (within %d working days)"},
 
 		// Administration.
 		"admin.title":                     {"系统管理", "Administration"},
