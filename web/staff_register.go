@@ -30,6 +30,32 @@ type registerData struct {
 	Carriers      cases.CodeList
 }
 
+// registerFields is the order of the form's fields, for the error summary.
+var registerFields = []string{"agency", "channel", "received_on", "applicant.kind", "applicant.name", "applicant.id_type", "applicant.id_number",
+	"applicant.org_category", "applicant.legal_rep", "applicant.contact_name", "applicant.phone", "applicant.email", "applicant.address",
+	"applicant.postcode", "applicant.fax", "description", "purpose", "delivery", "carrier"}
+
+// FieldError is one entry of the error summary.
+type FieldError struct{ Field, Message string }
+
+// ErrorList lists the field errors in the order of the form.
+func (d registerData) ErrorList() []FieldError {
+	var out []FieldError
+	seen := map[string]bool{}
+	for _, f := range registerFields {
+		if m, ok := d.Fields[f]; ok {
+			out = append(out, FieldError{f, m})
+			seen[f] = true
+		}
+	}
+	for f, m := range d.Fields {
+		if !seen[f] {
+			out = append(out, FieldError{f, m})
+		}
+	}
+	return out
+}
+
 // Anchor is the id of a field's input.
 func (d registerData) Anchor(field string) string { return "r-" + strings.ReplaceAll(field, ".", "-") }
 
