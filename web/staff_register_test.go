@@ -63,10 +63,14 @@ func TestRegisterPaperForm(t *testing.T) {
 		t.Fatalf("bad: %d", w.Code)
 	}
 	for _, want := range []string{`id="err-received_on"`, `id="err-applicant-id_number"`, `id="err-channel"`, `id="err-description"`,
-		"收到申请的日期不得晚于今天", "统一社会信用代码校验位不正确", `value="望城律师事务所"`, `value="91350100M000100Y44"`} {
+		"收到申请的日期不得晚于今天", "统一社会信用代码校验位不正确", `value="望城律师事务所"`, `value="91350100M000100Y44"`,
+		`<li><a href="#r-channel">`, `<li><a href="#r-applicant-id_number">`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("refused form lacks %q", want)
 		}
+	}
+	if i, j := strings.Index(body, `href="#r-channel"`), strings.Index(body, `href="#r-description"`); i < 0 || j < i {
+		t.Error("the error summary is not in the order of the form")
 	}
 	if n, _ := o.db.CountCases(o.ctx, cases.CaseFilter{}); n != 1 {
 		t.Errorf("a refused form stored a case: %d", n)
