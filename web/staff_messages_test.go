@@ -89,7 +89,9 @@ func TestStaffPagesInEnglish(t *testing.T) {
 	for _, a := range []string{"政府信息公开办公室", "区住房和城乡建设局"} {
 		data = append(data, a)
 	}
-	han := func(r rune) bool { return unicode.Is(unicode.Han, r) || strings.ContainsRune("（）：；、，。", r) }
+	han := func(r rune) bool {
+		return unicode.Is(unicode.Han, r) || strings.ContainsRune("（）：；、，。", r)
+	}
 	for _, who := range []string{"clerk1", "sup1"} {
 		b := o.as(who)
 		for _, p := range []string{"/staff/queue?lang=en", "/staff/queue?tab=in_progress&lang=en", "/staff/queue?tab=pending_approval&lang=en", "/staff/cases/" + itoa64(c.ID) + "?lang=en",
