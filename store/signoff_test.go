@@ -20,7 +20,7 @@ type forged struct {
 }
 
 // forge inserts a case with a hash-chained history of forged events and returns its id.
-func forge(t *testing.T, db *DB, tracking string, evs []forged) int64 {
+func forge(t testing.TB, db *DB, tracking string, evs []forged) int64 {
 	t.Helper()
 	ctx := context.Background()
 	agency, err := db.AgencyByCode(ctx, "")
