@@ -256,3 +256,70 @@ func shots(t *testing.T, ctx context.Context, base, name, path string) {
 		t.Fatal(err)
 	}
 }
+
+// The office's pages pass axe-core (FOIDESK_AXE) with no serious or critical violation, in
+// Chinese and English: sign-in, queue, case page with a refused form, register form with its
+// errors, oversight, and the admin pages.
+func TestAxeStaffPages(t *testing.T) {
+	path := os.Getenv("FOIDESK_AXE")
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("FOIDESK_AXE is not set (required when CI is set)")
+		}
+		t.Skip("FOIDESK_AXE is not set (the path of axe.min.js; scripts/test.sh installs it)")
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("FOIDESK_AXE: %v", err)
+	}
+	o := newOffice(t)
+	seedQueue(t, o)
+	c := o.inState(cases.StateInProgress)
+	casePath := "/staff/cases/" + itoa64(c.ID)
+	ts := httptest.NewServer(o.s)
+	defer ts.Close()
+	ctx := staffChrome(t, 1280, 1000)
+	u := ts.URL
+	check := func(name string) {
+		t.Helper()
+		for _, v := range runAxe(t, ctx, string(src)) {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("%s: %s violation %s (%s): %s", name, v.Impact, v.ID, v.Help, strings.Join(v.Nodes, "; "))
+			} else {
+				t.Logf("%s: %s violation %s (%s)", name, v.Impact, v.ID, v.Help)
+			}
+		}
+	}
+	login := func(name string) {
+		staffRun(t, ctx, "login "+name, chromedp.Navigate(u+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
+			chromedp.SendKeys(chromedp.ID("username"), name), chromedp.SendKeys(chromedp.ID("password"), testPassword),
+			chromedp.Click(chromedp.CSS(`form.login button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav.staffnav`)))
+	}
+	for _, l := range []string{"zh", "en"} {
+		staffRun(t, ctx, "login page", chromedp.Navigate(u+"/login?lang="+l), chromedp.WaitVisible(chromedp.ID("username")))
+		check(l + " login")
+		login("clerk1")
+		staffRun(t, ctx, "queue", chromedp.Navigate(u+"/staff/queue?tab=in_progress"), chromedp.WaitVisible(chromedp.ID("tab-title")))
+		check(l + " queue")
+		staffRun(t, ctx, "refused extend", chromedp.Navigate(u+casePath), chromedp.WaitVisible(chromedp.CSS(`#act-draft_reply > summary`)),
+			chromedp.Click(chromedp.CSS(`#act-draft_reply > summary`)),
+			chromedp.Click(chromedp.CSS(`#form-draft_reply button[type=submit]`)), chromedp.WaitVisible(chromedp.ID("case-error")))
+		check(l + " case page with a refused form")
+		staffRun(t, ctx, "register errors", chromedp.Navigate(u+"/staff/register"), chromedp.WaitVisible(chromedp.ID("r-channel")),
+			chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), chromedp.WaitVisible(chromedp.ID("form-error")))
+		check(l + " register form with errors")
+		staffRun(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.ID("username")))
+		login("sup1")
+		staffRun(t, ctx, "overview", chromedp.Navigate(u+"/staff/overview"), chromedp.WaitVisible(chromedp.ID("clerks-h")))
+		check(l + " oversight")
+		staffRun(t, ctx, "case as supervisor", chromedp.Navigate(u+casePath), chromedp.WaitVisible(chromedp.ID("actions")))
+		check(l + " case page (supervisor)")
+		staffRun(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.ID("username")))
+		login("admin1")
+		for _, p := range []string{"/admin", "/admin/agencies", "/admin/agencies/1", "/admin/users", "/admin/users/1", "/admin/calendar"} {
+			staffRun(t, ctx, p, chromedp.Navigate(u+p), chromedp.WaitVisible(chromedp.ID("main")))
+			check(l + " " + p)
+		}
+		staffRun(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.ID("username")))
+	}
+}

@@ -211,6 +211,7 @@ func init() {
 		"admin.code.hint":                 {"英文字母、数字、下划线或连字符，用于接口和导入。", "Letters, digits, _ or -; used by the API and imports."},
 		"admin.name":                      {"机关名称", "Name"},
 		"admin.edit":                      {"编辑", "Edit"},
+		"admin.col.actions":               {"操作", "Actions"},
 		"admin.save":                      {"保存", "Save"},
 		"admin.saved":                     {"已保存。", "Saved."},
 		"admin.s.identity":                {"名称和印章", "Name and seal"},
