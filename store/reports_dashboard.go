@@ -49,21 +49,50 @@ func (db *DB) Dashboard(ctx context.Context, agencyIDs []int64) (cases.Dashboard
 		return i, ok
 	}
 
-	// never-reopened cases from their rows
+	// never-reopened cases from their rows, counted by the database
 	var q strings.Builder
-	args := []any{start, start, cases.StateSubmitted, cases.StateDiscarded}
-	q.WriteString(`SELECT c.received_on, c.concluded_on, c.outcome, c.delivered_on, c.reply_due FROM cases c
-		WHERE c.handling = 1 AND (c.received_on >= ? OR c.concluded_on >= ?) AND c.state NOT IN (?, ?)`)
+	args := []any{start, cases.StateSubmitted, cases.StateDiscarded}
+	q.WriteString(`SELECT substr(c.received_on, 1, 7) AS month, COUNT(*) AS n FROM cases c
+		WHERE c.handling = 1 AND c.received_on >= ? AND c.state NOT IN (?, ?)`)
 	agencyIn(&q, &args, agencyIDs)
-	var rows []struct {
-		Received  cases.Date `db:"received_on"`
-		Concluded cases.Date `db:"concluded_on"`
-		Outcome   string     `db:"outcome"`
-		Delivered cases.Date `db:"delivered_on"`
-		Due       cases.Date `db:"reply_due"`
+	q.WriteString(` GROUP BY substr(c.received_on, 1, 7)`)
+	var recv []struct {
+		Month string `db:"month"`
+		N     int    `db:"n"`
 	}
-	if err := db.R.SelectContext(ctx, &rows, db.R.Rebind(q.String()), args...); err != nil {
+	if err := db.R.SelectContext(ctx, &recv, db.R.Rebind(q.String()), args...); err != nil {
 		return d, err
+	}
+	for _, r := range recv {
+		if i, ok := idx[r.Month]; ok {
+			d.Months[i].Received += r.N
+		}
+	}
+	q.Reset()
+	args = []any{start}
+	q.WriteString(`SELECT substr(c.concluded_on, 1, 7) AS month, c.outcome AS outcome, COUNT(*) AS n,
+		SUM(CASE WHEN c.delivered_on IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
+		SUM(CASE WHEN c.delivered_on IS NOT NULL AND (c.reply_due IS NULL OR c.delivered_on <= c.reply_due) THEN 1 ELSE 0 END) AS on_time
+		FROM cases c WHERE c.handling = 1 AND c.concluded_on >= ?`)
+	agencyIn(&q, &args, agencyIDs)
+	q.WriteString(` GROUP BY substr(c.concluded_on, 1, 7), c.outcome`)
+	var done []struct {
+		Month     string `db:"month"`
+		Outcome   string `db:"outcome"`
+		N         int    `db:"n"`
+		Delivered int    `db:"delivered"`
+		OnTime    int    `db:"on_time"`
+	}
+	if err := db.R.SelectContext(ctx, &done, db.R.Rebind(q.String()), args...); err != nil {
+		return d, err
+	}
+	for _, r := range done {
+		if i, ok := idx[r.Month]; ok {
+			d.Months[i].Concluded += r.N
+			d.Outcomes[r.Outcome] += r.N
+			d.OnTime[i].Delivered += r.Delivered
+			d.OnTime[i].OnTime += r.OnTime
+		}
 	}
 	count := func(received, concluded cases.Date, outcome string, delivered, due cases.Date) {
 		if i, ok := monthOf(received); ok {
@@ -79,9 +108,6 @@ func (db *DB) Dashboard(ctx context.Context, agencyIDs []int64) (cases.Dashboard
 				}
 			}
 		}
-	}
-	for _, r := range rows {
-		count(r.Received, r.Concluded, r.Outcome, r.Delivered, r.Due)
 	}
 	// reopened cases: every handling from the event log
 	var w strings.Builder
@@ -99,16 +125,18 @@ func (db *DB) Dashboard(ctx context.Context, agencyIDs []int64) (cases.Dashboard
 	// open cases by clerk and by working days left
 	var o strings.Builder
 	oargs := []any{}
-	o.WriteString(`SELECT c.assignee, c.state, c.reply_due, c.agency_id FROM cases c WHERE c.state IN (?` + strings.Repeat(", ?", len(cases.OpenStates)-1) + `)`)
+	o.WriteString(`SELECT c.assignee, c.state, c.reply_due, c.agency_id, COUNT(*) AS n FROM cases c WHERE c.state IN (?` + strings.Repeat(", ?", len(cases.OpenStates)-1) + `)`)
 	for _, s := range cases.OpenStates {
 		oargs = append(oargs, s)
 	}
 	agencyIn(&o, &oargs, agencyIDs)
+	o.WriteString(` GROUP BY c.assignee, c.state, c.reply_due, c.agency_id`)
 	var open []struct {
 		Assignee string     `db:"assignee"`
 		State    string     `db:"state"`
 		Due      cases.Date `db:"reply_due"`
 		AgencyID int64      `db:"agency_id"`
+		N        int        `db:"n"`
 	}
 	if err := db.R.SelectContext(ctx, &open, db.R.Rebind(o.String()), oargs...); err != nil {
 		return d, err
@@ -119,18 +147,18 @@ func (db *DB) Dashboard(ctx context.Context, agencyIDs []int64) (cases.Dashboard
 	buckets := map[string]int{}
 	left := map[cases.Date]int{}
 	for _, c := range open {
-		d.Open++
+		d.Open += c.N
 		if _, ok := byClerk[c.Assignee]; !ok {
 			clerks = append(clerks, c.Assignee)
 		}
-		byClerk[c.Assignee]++
+		byClerk[c.Assignee] += c.N
 		today := cases.DateOf(db.Now(), zones[c.AgencyID])
 		switch {
 		case !cases.ClockRunning(c.State) || c.Due.IsZero():
-			buckets["stopped"]++
+			buckets["stopped"] += c.N
 		case c.Due.Before(today):
-			buckets["overdue"]++
-			d.Overdue++
+			buckets["overdue"] += c.N
+			d.Overdue += c.N
 		default:
 			n, ok := left[c.Due]
 			if !ok {
@@ -139,13 +167,13 @@ func (db *DB) Dashboard(ctx context.Context, agencyIDs []int64) (cases.Dashboard
 			}
 			switch {
 			case n <= 2:
-				buckets["0-2"]++
+				buckets["0-2"] += c.N
 			case n <= 5:
-				buckets["3-5"]++
+				buckets["3-5"] += c.N
 			case n <= 10:
-				buckets["6-10"]++
+				buckets["6-10"] += c.N
 			default:
-				buckets["11+"]++
+				buckets["11+"] += c.N
 			}
 		}
 	}

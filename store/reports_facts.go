@@ -62,9 +62,10 @@ type factRow struct {
 	Handling    int        `db:"handling"`
 	Imported    bool       `db:"imported"`
 	Clock       string     `db:"clock"`
+	ReplyDue    cases.Date `db:"reply_due"`
 }
 
-const factColumns = `c.id, c.agency_id, c.tracking_no, c.applicant_kind, c.org_category, c.state, c.received_on, c.concluded_on, c.outcome, c.handling, c.imported, c.clock`
+const factColumns = `c.id, c.agency_id, c.tracking_no, c.applicant_kind, c.org_category, c.state, c.received_on, c.concluded_on, c.outcome, c.handling, c.imported, c.clock, c.reply_due`
 
 // agencyZones maps every agency to its time zone.
 func (db *DB) agencyZones(ctx context.Context) (map[int64]*time.Location, map[int64]cases.Agency, error) {
@@ -208,7 +209,7 @@ func deriveHandlings(r *factRow, evs []cases.Event, loc *time.Location, cal *wor
 		// a case without history (bulk-loaded data): its row is its only handling
 		h := start(r.ReceivedOn, r.Imported)
 		h.concluded, h.outcome = r.ConcludedOn, r.Outcome
-		state, due = r.State, cases.Date{}
+		state, due = r.State, r.ReplyDue
 	}
 	// pauses belong to the handling in which they began
 	var clk cases.Clock
