@@ -61,8 +61,16 @@ func columnChart(id, title, desc string, cats, subcats []string, series []svgSer
 	ph := float64(h - top - bottom)
 	pw := float64(w - left - right)
 	y := func(v int) float64 { return float64(top) + ph - ph*float64(v)/float64(max) }
-	for i := 0; i <= 4; i++ {
-		v := max * i / 4
+	ticks := 4
+	switch {
+	case max%4 == 0:
+	case max%2 == 0:
+		ticks = 2
+	default:
+		ticks = 1
+	}
+	for i := 0; i <= ticks; i++ {
+		v := max * i / ticks
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#d0d0d0" stroke-width="1"/>`, left, w-right, y(v), y(v))
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" fill="#4a4a4a">%d</text>`, left-4, y(v)+4, v)
 	}
