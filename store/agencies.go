@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -45,6 +47,18 @@ func (db *DB) CreateAgency(ctx context.Context, code, name string, s cases.Setti
 		if n > 0 {
 			return cases.Errorf(cases.ECONFLICT, "机关代码“%s”已存在。", "agency %s exists", code)
 		}
+		// Tracking numbers are unique across the deployment: a prefix another agency uses is
+		// replaced by a free one derived from the code.
+		var rows []agencyRow
+		if err := tx.SelectContext(ctx, &rows, `SELECT id, code, name, settings FROM agencies`); err != nil {
+			return err
+		}
+		used := map[string]bool{}
+		for _, r := range rows {
+			used[r.agency().Settings.TrackingPrefix] = true
+		}
+		s.TrackingPrefix = freePrefix(s.TrackingPrefix, code, used)
+		b, _ = json.Marshal(s)
 		return tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO agencies (code, name, settings, created_at) VALUES (?, ?, ?, ?) RETURNING id`), code, name, string(b), now.UTC())
 	})
 	if err != nil {
@@ -124,4 +138,26 @@ func validCode(s string) bool {
 		}
 	}
 	return true
+}
+
+// freePrefix returns want when no agency uses it, else the letters and digits of code in upper
+// case, else want followed by the first free number.
+func freePrefix(want, code string, used map[string]bool) string {
+	if !used[want] {
+		return want
+	}
+	var b strings.Builder
+	for _, r := range strings.ToUpper(code) {
+		if (r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') && b.Len() < 10 {
+			b.WriteRune(r)
+		}
+	}
+	if c := b.String(); c != "" && !used[c] {
+		return c
+	}
+	for i := 2; ; i++ {
+		if p := fmt.Sprintf("%s%d", want, i); !used[p] {
+			return p
+		}
+	}
 }
