@@ -258,7 +258,39 @@ type t3Row struct {
 	Total  bool
 }
 
-func table3Rows(rep cases.AnnualReport) []t3Row {
+// table3Label is the label of a line of table 三 on a page: the official label in Chinese, a
+// description in English.
+func table3Label(key, label, lang string) string {
+	if lang != langEN {
+		return label
+	}
+	switch key {
+	case cases.RowNew:
+		return T(lang, "reports.t3.new")
+	case cases.RowCarriedIn:
+		return T(lang, "reports.t3.in")
+	case cases.RowTotal:
+		return T(lang, "reports.t3.total")
+	case cases.RowCarriedOut:
+		return T(lang, "reports.t3.out")
+	}
+	if o, ok := cases.FindOutcome(key); ok {
+		return o.EN
+	}
+	return label
+}
+
+// groupLabel names a group of table 三 in lang.
+func groupLabel(group, lang string) string {
+	keys := map[string]string{cases.GroupWithhold: "reports.group.withhold", cases.GroupUnavailable: "reports.group.unavailable",
+		cases.GroupRejected: "reports.group.rejected", cases.GroupOther: "reports.group.other"}
+	if lang == langEN {
+		return T(lang, keys[group])
+	}
+	return group
+}
+
+func table3Rows(rep cases.AnnualReport, lang string) []t3Row {
 	type info struct {
 		key, label, group string
 		inRes             bool
@@ -277,7 +309,7 @@ func table3Rows(rep cases.AnnualReport) []t3Row {
 		if o, ok := cases.FindOutcome(l.Key); ok {
 			group = o.Group
 		}
-		infos = append(infos, info{l.Key, l.Label, group, inRes})
+		infos = append(infos, info{l.Key, table3Label(l.Key, l.Label, lang), group, inRes})
 	}
 	span := func(i int, same func(info) bool) int {
 		n := 0
@@ -296,7 +328,7 @@ func table3Rows(rep cases.AnnualReport) []t3Row {
 			r.Labels = []t3Cell{{Text: li.label, Rowspan: 1, Colspan: 3}}
 		default:
 			if i == 0 || !infos[i-1].inRes {
-				r.Labels = append(r.Labels, t3Cell{Text: "三、本年度办理结果", Rowspan: span(i, func(x info) bool { return x.inRes }), Colspan: 1})
+				r.Labels = append(r.Labels, t3Cell{Text: T(lang, "reports.t3.results"), Rowspan: span(i, func(x info) bool { return x.inRes }), Colspan: 1})
 			}
 			if li.group == "" {
 				r.Labels = append(r.Labels, t3Cell{Text: li.label, Rowspan: 1, Colspan: 2})
@@ -304,7 +336,7 @@ func table3Rows(rep cases.AnnualReport) []t3Row {
 			}
 			if infos[i-1].group != li.group {
 				g := li.group
-				r.Labels = append(r.Labels, t3Cell{Text: g, Rowspan: span(i, func(x info) bool { return x.group == g }), Colspan: 1})
+				r.Labels = append(r.Labels, t3Cell{Text: groupLabel(g, lang), Rowspan: span(i, func(x info) bool { return x.group == g }), Colspan: 1})
 			}
 			r.Labels = append(r.Labels, t3Cell{Text: li.label, Rowspan: 1, Colspan: 1})
 		}
@@ -357,7 +389,7 @@ func (s *Server) annualPage(c *gin.Context) {
 		attachment(c, fmt.Sprintf("annual-report-%d.%s", rep.Year, format), ctype, body)
 		return
 	}
-	d := annualPageData{Year: rep.Year, Agency: c.Query("agency"), Agencies: s.visibleAgencies(c), Report: rep, Rows: table3Rows(rep),
+	d := annualPageData{Year: rep.Year, Agency: c.Query("agency"), Agencies: s.visibleAgencies(c), Report: rep, Rows: table3Rows(rep, lang(c)),
 		Columns: cases.Table3Columns, Kinds: cases.RemedyKinds, Results: cases.Table4Results}
 	for y := def + 1; y >= def-5; y-- {
 		d.Years = append(d.Years, y)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	cases "foidesk/case"
 	"foidesk/forms"
@@ -212,4 +213,33 @@ func regexpFind(s, re string) string {
 		return ""
 	}
 	return m[1]
+}
+
+// The reporting pages in English show no Chinese but the case's own data; every message they
+// use exists in both languages.
+func TestReportPagesInEnglish(t *testing.T) {
+	for k, v := range messages {
+		if strings.HasPrefix(k, "reports.") || strings.HasPrefix(k, "ledger.") || strings.HasPrefix(k, "signoff.") || strings.HasPrefix(k, "dash.") || strings.HasPrefix(k, "rnav.") || strings.HasPrefix(k, "rep.") {
+			if strings.IndexFunc(v[1], func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
+				t.Errorf("English of %q holds Chinese: %q", k, v[1])
+			}
+		}
+	}
+	o, _ := reportOffice(t)
+	han := func(r rune) bool {
+		return unicode.Is(unicode.Han, r) || strings.ContainsRune("（）：；、，。", r)
+	}
+	data := []string{"政府信息公开办公室", "区住房和城乡建设局", "张三", "请公开2025年本区老旧小区改造项目的资金使用情况。", "中文"}
+	for _, p := range []string{"/staff/reports?year=2026&lang=en", "/staff/reports/monthly?year=2026&month=1&lang=en", "/staff/ledger?from=2026-01-01&to=2026-01-31&lang=en",
+		"/staff/signoff?year=2026&month=1&lang=en", "/staff/dashboard?lang=en"} {
+		w := o.as("sup1").get(p)
+		body := pageText(w.Body.String())
+		for _, d := range data {
+			body = strings.ReplaceAll(body, d, "")
+		}
+		body = regexp.MustCompile(`政公开答〔\d+〕\d+号`).ReplaceAllString(body, "")
+		if i := strings.IndexFunc(body, han); i >= 0 || w.Code != http.StatusOK {
+			t.Errorf("%s: %d, Chinese in English: …%s…", p, w.Code, body[max(0, i-80):min(len(body), i+80)])
+		}
+	}
 }
