@@ -29,12 +29,8 @@ func init() {
 func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "audit verify")
 	dsn := f.DB()
-	pos, err := f.parse(args, auditUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, auditUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	db, err := openExistingDB(*dsn)
 	if err != nil {

@@ -18,12 +18,8 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	f := newFlags(ctx, "backup")
 	dsn := f.DB()
 	out := f.String("out", "", "the copy to write")
-	pos, err := f.parse(args, backupUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, backupUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if *out == "" {
 		return usagef("--out is required")

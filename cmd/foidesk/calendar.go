@@ -72,12 +72,8 @@ func runCalendarDue(ctx context.Context, args []string, stdout, stderr io.Writer
 	dsn := f.DB()
 	from := f.String("from", "", "the start day (not counted)")
 	days := f.Int("days", -1, "working days")
-	pos, err := f.parse(args, calendarUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, calendarUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	d, err := parseDate("--from", *from)
 	if err != nil {
@@ -131,12 +127,8 @@ func runCalendarExplain(ctx context.Context, args []string, stdout, stderr io.Wr
 	from := f.String("from", "", "the start day (not counted)")
 	days := f.Int("days", -1, "working days")
 	lang := f.String("lang", "zh", "zh or en")
-	pos, err := f.parse(args, calendarUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, calendarUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	var e workflow.Explanation
 	switch {

@@ -40,21 +40,19 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	n := f.Int("cases", defaultDemoCases, "number of applications")
 	seed := f.Int64("seed", 1, "random seed")
 	todayText := f.String("today", "", "the last day of the data (default: today)")
-	pos, err := f.parse(args, demoUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, demoUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if *n < 0 {
 		return usagef("--cases must be ≥ 0")
 	}
 	var today cases.Date
 	if *todayText != "" {
-		if today, err = parseDate("--today", *todayText); err != nil {
+		d, err := parseDate("--today", *todayText)
+		if err != nil {
 			return err
 		}
+		today = d
 	}
 	renderer, err := loadRenderer(*fontPath)
 	if err != nil {

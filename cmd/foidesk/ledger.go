@@ -120,12 +120,8 @@ func runLedgerExport(ctx context.Context, args []string, stdout, stderr io.Write
 	overdue := f.Bool("overdue", false, "overdue cases only")
 	full := f.Bool("full", false, "unmasked identity numbers and phones (administrators; recorded)")
 	user := f.String("user", "", "the account exporting (an administrator for --full)")
-	pos, err := f.parse(args, ledgerUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, ledgerUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if err := checkFormat(*format, "pdf", "csv", "xlsx", "json"); err != nil {
 		return err
@@ -191,12 +187,8 @@ func runLedgerAudit(ctx context.Context, args []string, stdout, stderr io.Writer
 	year := f.Int("year", 0, "the year")
 	month := f.Int("month", 0, "the month")
 	agency := f.String("agency", "", "agency code")
-	pos, err := f.parse(args, ledgerUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, ledgerUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if *year == 0 || *month == 0 {
 		return usagef("--year and --month are required")
@@ -231,12 +223,8 @@ func runLedgerSignOff(ctx context.Context, args []string, stdout, stderr io.Writ
 	ack := f.Int("acknowledge", -1, "the number of findings acknowledged")
 	note := f.String("note", "", "a note")
 	out := f.String("out", "", "also write the signed ledger PDF to this file")
-	pos, err := f.parse(args, ledgerUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, ledgerUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if *year == 0 || *month == 0 || *user == "" || *ack < 0 {
 		return usagef("--year, --month, --user and --acknowledge are required")

@@ -293,6 +293,19 @@ func (f *flags) parse(args []string, usage string, stdout io.Writer) ([]string, 
 	}
 }
 
+// parseNone parses args like parse for a command that takes no positional argument: one given is
+// a usage error.
+func (f *flags) parseNone(args []string, usage string, stdout io.Writer) error {
+	pos, err := f.parse(args, usage, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	return nil
+}
+
 // subcommand is one word after a command ("agency add").
 type subcommand struct {
 	Name    string

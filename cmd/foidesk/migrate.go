@@ -20,12 +20,8 @@ refuses a database newer than this binary. Prints nothing on success.`,
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "migrate")
 	dsn := f.DB()
-	pos, err := f.parse(args, commands["migrate"].Usage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, commands["migrate"].Usage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	db, err := openDB(ctx, *dsn)
 	if err != nil {

@@ -108,12 +108,8 @@ func runNotifyOnce(ctx context.Context, args []string, stdout, stderr io.Writer)
 	dsn, font := f.DB(), f.Font()
 	atText := f.String("at", "", "the instant to run the sweep for (RFC 3339; default now)")
 	deliver := f.Bool("deliver", false, "send the queued e-mails after the sweep")
-	pos, err := f.parse(args, notifyUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, notifyUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	at, err := atFlag(*atText)
 	if err != nil {
@@ -159,12 +155,8 @@ func runNotifyOnce(ctx context.Context, args []string, stdout, stderr io.Writer)
 func runNotifyDeliver(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "notify deliver")
 	dsn := f.DB()
-	pos, err := f.parse(args, notifyUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, notifyUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	db, err := openExistingDB(*dsn)
 	if err != nil {
@@ -190,12 +182,8 @@ func runNotifyMonthly(ctx context.Context, args []string, stdout, stderr io.Writ
 	f := newFlags(ctx, "notify monthly")
 	dsn, font := f.DB(), f.Font()
 	atText := f.String("at", "", "the instant to run the job for (RFC 3339; default now)")
-	pos, err := f.parse(args, notifyUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, notifyUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	at, err := atFlag(*atText)
 	if err != nil {
@@ -224,12 +212,8 @@ func runNotifyMonthly(ctx context.Context, args []string, stdout, stderr io.Writ
 func runNotifyFailures(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "notify failures")
 	dsn := f.DB()
-	pos, err := f.parse(args, notifyUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, notifyUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	db, err := openExistingDB(*dsn)
 	if err != nil {

@@ -93,12 +93,8 @@ func runReportAnnual(ctx context.Context, args []string, stdout, stderr io.Write
 	agency := f.String("agency", "", "agency code (default: all, summed)")
 	format := f.String("format", "", "json, csv or pdf")
 	out := f.String("out", "", "output file (default stdout)")
-	pos, err := f.parse(args, reportUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, reportUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if *year == 0 {
 		return usagef("--year is required")
@@ -156,12 +152,8 @@ func runReportMonthly(ctx context.Context, args []string, stdout, stderr io.Writ
 	agency := f.String("agency", "", "agency code (default: all, per agency and summed)")
 	format := f.String("format", "", "json, csv or pdf")
 	out := f.String("out", "", "output file (default stdout)")
-	pos, err := f.parse(args, reportUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, reportUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if *year == 0 || *month == 0 {
 		return usagef("--year and --month are required")

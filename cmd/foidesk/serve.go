@@ -54,12 +54,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dsn, addr, fontPath := f.DB(), f.Addr(), f.Font()
 	demo := f.Bool("demo", false, "fill an empty database with demo data and print the logins")
 	noScheduler := f.Bool("no-scheduler", false, "do not run the scheduled jobs")
-	pos, err := f.parse(args, serveUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, serveUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	log := logger(ctx)
 

@@ -28,12 +28,8 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	dsn := f.DB()
 	user := f.String("user", "", "the staff account")
 	label := f.String("label", "cli", "a label to recognise the token by")
-	pos, err := f.parse(args, tokenUsage, stdout)
-	if err != nil {
+	if err := f.parseNone(args, tokenUsage, stdout); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if *user == "" {
 		return usagef("--user is required")
