@@ -3,6 +3,7 @@ package cases
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. The web layer maps each to one HTTP status (see INTERFACES.md "Codes").
@@ -33,9 +34,18 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.Code, e.Message)
 }
 
-// Errorf returns an *Error with a Chinese message and an English one.
+// Errorf returns an *Error with a Chinese message and an English one. The arguments fill the
+// verbs of each message; a message without verbs (often the Chinese one, when only the English
+// one carries the details) is kept as written, with no "%!(EXTRA …)" tail.
 func Errorf(code, zh, en string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(zh, args...), MessageEN: fmt.Sprintf(en, args...)}
+	return &Error{Code: code, Message: sprintfIfVerbs(zh, args), MessageEN: sprintfIfVerbs(en, args)}
+}
+
+func sprintfIfVerbs(format string, args []any) string {
+	if !strings.Contains(format, "%") {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 // ErrorCode returns the code of err, EINTERNAL for anything that is not an *Error.
