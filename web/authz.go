@@ -75,6 +75,7 @@ var authzTable = []route{
 	{"POST", "/staff/cases/:id/events", caseWork},
 	{"POST", "/staff/cases/:id/uploads", caseWork},
 	{"GET", "/staff/cases/:id/documents/:doc_id", caseWork},
+	{"GET", "/staff/cases/:id/preview", caseWork},
 	{"GET", "/staff/overview", supOnly},
 	{"GET", "/staff/inbox", anyStaff},
 	{"POST", "/staff/inbox/read", anyStaff},

@@ -29,6 +29,7 @@ func (s *Server) staffRoutes(r *gin.Engine) {
 	r.POST("/staff/cases/:id/events", s.caseEvent)
 	r.POST("/staff/cases/:id/uploads", s.caseUpload)
 	r.GET("/staff/cases/:id/documents/:doc_id", s.caseDocument)
+	r.GET("/staff/cases/:id/preview", s.replyPreview)
 	r.GET("/staff/overview", s.overview)
 	s.adminRoutes(r)
 	s.staffAPIRoutes(r.Group("/api/v1"))
