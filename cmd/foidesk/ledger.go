@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -75,34 +73,14 @@ func parseDateFlag(name, s string) (cases.Date, error) {
 
 // renderLedger writes l in format.
 func renderLedger(l cases.Ledger, format, fontPath string) ([]byte, error) {
-	var buf bytes.Buffer
-	switch format {
-	case "json":
-		b, err := json.MarshalIndent(l, "", "  ")
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(append(b, '\n'))
-	case "csv":
-		if err := forms.LedgerCSV(&buf, l); err != nil {
-			return nil, err
-		}
-	case "xlsx":
-		if err := forms.LedgerXLSX(&buf, l); err != nil {
-			return nil, err
-		}
-	case "pdf":
-		font, bold, err := loadFonts(fontPath)
-		if err != nil {
-			return nil, err
-		}
-		pdf, err := forms.LedgerPDF(font, bold, l)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(pdf)
-	}
-	return buf.Bytes(), nil
+	return renderings{
+		JSON: l,
+		CSV:  func(w io.Writer) error { return forms.LedgerCSV(w, l) },
+		XLSX: func(w io.Writer) error { return forms.LedgerXLSX(w, l) },
+		PDF: func(font, bold *forms.Font) ([]byte, error) {
+			return forms.LedgerPDF(font, bold, l)
+		},
+	}.render(format, fontPath)
 }
 
 func runLedgerExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {

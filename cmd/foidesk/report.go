@@ -77,6 +77,46 @@ func writeOutput(out string, stdout io.Writer, body []byte) error {
 	return os.WriteFile(out, body, 0o644)
 }
 
+// renderings are the ways to write one report or ledger: indented JSON of JSON, the writers of
+// CSV and XLSX, and the PDF made on the fonts of --font.
+type renderings struct {
+	JSON      any
+	CSV, XLSX func(io.Writer) error
+	PDF       func(font, bold *forms.Font) ([]byte, error)
+}
+
+// render writes the report in format (one checkFormat has let through).
+func (r renderings) render(format, fontPath string) ([]byte, error) {
+	var buf bytes.Buffer
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(r.JSON, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(append(b, '\n'))
+	case "csv":
+		if err := r.CSV(&buf); err != nil {
+			return nil, err
+		}
+	case "xlsx":
+		if err := r.XLSX(&buf); err != nil {
+			return nil, err
+		}
+	case "pdf":
+		font, bold, err := loadFonts(fontPath)
+		if err != nil {
+			return nil, err
+		}
+		pdf, err := r.PDF(font, bold)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(pdf)
+	}
+	return buf.Bytes(), nil
+}
+
 func checkFormat(format string, allowed ...string) error {
 	for _, a := range allowed {
 		if format == a {
@@ -118,30 +158,17 @@ func runReportAnnual(ctx context.Context, args []string, stdout, stderr io.Write
 	if !rep.Balanced() {
 		logger(ctx).Warn("the annual report does not balance: 一+二 ≠ （七）+四 in some column", "check", rep.Check)
 	}
-	var buf bytes.Buffer
-	switch *format {
-	case "json":
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return err
-		}
-		buf.Write(append(b, '\n'))
-	case "csv":
-		if err := rep.WriteCSV(&buf); err != nil {
-			return err
-		}
-	case "pdf":
-		font, bold, err := loadFonts(*fontPath)
-		if err != nil {
-			return err
-		}
-		pdf, err := forms.AnnualPDF(font, bold, rep, db.Now())
-		if err != nil {
-			return err
-		}
-		buf.Write(pdf)
+	body, err := renderings{
+		JSON: rep,
+		CSV:  rep.WriteCSV,
+		PDF: func(font, bold *forms.Font) ([]byte, error) {
+			return forms.AnnualPDF(font, bold, rep, db.Now())
+		},
+	}.render(*format, *fontPath)
+	if err != nil {
+		return err
 	}
-	return writeOutput(*out, stdout, buf.Bytes())
+	return writeOutput(*out, stdout, body)
 }
 
 func runReportMonthly(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -174,34 +201,21 @@ func runReportMonthly(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	switch *format {
-	case "json":
-		b, err := json.MarshalIndent(st, "", "  ")
-		if err != nil {
-			return err
-		}
-		buf.Write(append(b, '\n'))
-	case "csv":
-		if err := forms.MonthlyCSV(&buf, st); err != nil {
-			return err
-		}
-	case "pdf":
-		font, bold, err := loadFonts(*fontPath)
-		if err != nil {
-			return err
-		}
-		scope, err := reportAgencies(ctx, db, ids)
-		if err != nil {
-			return err
-		}
-		pdf, err := forms.MonthlyPDF(font, bold, st, scope, db.Now())
-		if err != nil {
-			return err
-		}
-		buf.Write(pdf)
+	body, err := renderings{
+		JSON: st,
+		CSV:  func(w io.Writer) error { return forms.MonthlyCSV(w, st) },
+		PDF: func(font, bold *forms.Font) ([]byte, error) {
+			scope, err := reportAgencies(ctx, db, ids)
+			if err != nil {
+				return nil, err
+			}
+			return forms.MonthlyPDF(font, bold, st, scope, db.Now())
+		},
+	}.render(*format, *fontPath)
+	if err != nil {
+		return err
 	}
-	return writeOutput(*out, stdout, buf.Bytes())
+	return writeOutput(*out, stdout, body)
 }
 
 // reportAgencies returns the agencies of a scope (all when ids is empty).
