@@ -103,6 +103,21 @@ func atFlag(s string) (time.Time, error) {
 	return t, nil
 }
 
+// openAt parses --at and opens the existing database, migrated, with the store's clock at that
+// instant: the lapses and publications of a run are events of the instant it runs for.
+func openAt(ctx context.Context, dsn, atText string) (*store.DB, time.Time, error) {
+	at, err := atFlag(atText)
+	if err != nil {
+		return nil, at, err
+	}
+	db, err := openExistingMigrated(ctx, dsn)
+	if err != nil {
+		return nil, at, err
+	}
+	db.Now = func() time.Time { return at }
+	return db, at, nil
+}
+
 func runNotifyOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "notify run-once")
 	dsn, font := f.DB(), f.Font()
@@ -111,17 +126,11 @@ func runNotifyOnce(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := f.parseNone(args, notifyUsage, stdout); err != nil {
 		return err
 	}
-	at, err := atFlag(*atText)
-	if err != nil {
-		return err
-	}
-	db, err := openExistingMigrated(ctx, *dsn)
+	db, at, err := openAt(ctx, *dsn, *atText)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	// The lapses are events of the instant swept for: the store's clock is that instant.
-	db.Now = func() time.Time { return at }
 	if r, err := loadRenderer(*font); err == nil {
 		db.Renderer = r
 	} else {
@@ -185,16 +194,11 @@ func runNotifyMonthly(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := f.parseNone(args, notifyUsage, stdout); err != nil {
 		return err
 	}
-	at, err := atFlag(*atText)
-	if err != nil {
-		return err
-	}
-	db, err := openExistingMigrated(ctx, *dsn)
+	db, at, err := openAt(ctx, *dsn, *atText)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.Now = func() time.Time { return at }
 	s, err := notifyService(ctx, db, *font)
 	if err != nil {
 		return err
