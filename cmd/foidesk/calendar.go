@@ -67,6 +67,19 @@ func parseDate(flagName, s string) (cases.Date, error) {
 	return d, nil
 }
 
+// countFrom checks --from and --days of a count of working days and reads the calendar to count on.
+func countFrom(ctx context.Context, dsn, from string, days int) (*workflow.Calendar, cases.Date, error) {
+	d, err := parseDate("--from", from)
+	if err != nil {
+		return nil, d, err
+	}
+	if days < 0 {
+		return nil, d, usagef("--days N is required (N ≥ 0)")
+	}
+	cal, err := readCalendar(ctx, dsn)
+	return cal, d, err
+}
+
 func runCalendarDue(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "calendar due")
 	dsn := f.DB()
@@ -75,14 +88,7 @@ func runCalendarDue(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := f.parseNone(args, calendarUsage, stdout); err != nil {
 		return err
 	}
-	d, err := parseDate("--from", *from)
-	if err != nil {
-		return err
-	}
-	if *days < 0 {
-		return usagef("--days N is required (N ≥ 0)")
-	}
-	cal, err := readCalendar(ctx, *dsn)
+	cal, d, err := countFrom(ctx, *dsn, *from, *days)
 	if err != nil {
 		return err
 	}
@@ -146,14 +152,7 @@ func runCalendarExplain(ctx context.Context, args []string, stdout, stderr io.Wr
 		}
 		e = workflow.ExplainReply(c, db.Calendar())
 	default:
-		d, err := parseDate("--from", *from)
-		if err != nil {
-			return err
-		}
-		if *days < 0 {
-			return usagef("--days N is required (N ≥ 0)")
-		}
-		cal, err := readCalendar(ctx, *dsn)
+		cal, d, err := countFrom(ctx, *dsn, *from, *days)
 		if err != nil {
 			return err
 		}
