@@ -151,10 +151,7 @@ func (s *Server) apiUpload(c *gin.Context) {
 		s.apiError(c, cases.E(cases.EINVALID, "请以multipart/form-data格式上传文件。", "Send the files as multipart/form-data."))
 		return
 	}
-	files, fileErr := pf.Files, pf.FileErr
-	if fileErr == nil {
-		files, fileErr = checkUploads(files, limit)
-	}
+	files, fileErr := pf.checkedFiles(limit)
 	if fileErr == nil && len(files) == 0 {
 		fileErr = &uploadError{"请选择要上传的文件。", "Attach at least one file."}
 	}

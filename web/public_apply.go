@@ -501,14 +501,9 @@ func (e *rateLimited) Error() string { return "rate limited" }
 func (s *Server) applySubmit(c *gin.Context) {
 	ctx := c.Request.Context()
 	l := lang(c)
-	pf, err := readPostedForm(c.Writer, c.Request, s.maxUploadLimit(ctx, cases.DefaultSettings().UploadLimit))
-	if err != nil {
-		var ue *uploadError
-		if !errors.As(err, &ue) || pf == nil {
-			s.errorPage(c, cases.E(cases.EINVALID, "提交的表单无法读取，请重新填写。", "The form could not be read; please fill it in again."))
-			return
-		}
-		pf.FileErr, pf.Files = ue, nil
+	pf := s.readPublicForm(c, s.maxUploadLimit(ctx, cases.DefaultSettings().UploadLimit))
+	if pf == nil {
+		return
 	}
 	v := pf.Values
 	kind := v.Get(keyKind)

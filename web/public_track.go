@@ -331,20 +331,12 @@ func (s *Server) trackCorrection(c *gin.Context) {
 	l := lang(c)
 	agency := s.caseAgency(ctx, kase)
 	form := correctionForm{}
-	pf, err := readPostedForm(c.Writer, c.Request, agency.Settings.UploadLimit)
-	if err != nil {
-		var ue *uploadError
-		if !errors.As(err, &ue) || pf == nil {
-			s.errorPage(c, cases.E(cases.EINVALID, "提交的表单无法读取，请重新填写。", "The form could not be read; please fill it in again."))
-			return
-		}
-		pf.FileErr, pf.Files = ue, nil
+	pf := s.readPublicForm(c, agency.Settings.UploadLimit)
+	if pf == nil {
+		return
 	}
 	form.Text = strings.TrimSpace(pf.Values.Get("text"))
-	files, fileErr := pf.Files, pf.FileErr
-	if fileErr == nil {
-		files, fileErr = checkUploads(files, agency.Settings.UploadLimit)
-	}
+	files, fileErr := pf.checkedFiles(agency.Settings.UploadLimit)
 	if fileErr != nil {
 		form.FileError = pickLang(l, fileErr.zh, fileErr.en)
 	}
@@ -415,19 +407,11 @@ func (s *Server) trackUpload(c *gin.Context) {
 	l := lang(c)
 	agency := s.caseAgency(ctx, kase)
 	form := correctionForm{}
-	pf, err := readPostedForm(c.Writer, c.Request, agency.Settings.UploadLimit)
-	if err != nil {
-		var ue *uploadError
-		if !errors.As(err, &ue) || pf == nil {
-			s.errorPage(c, cases.E(cases.EINVALID, "提交的表单无法读取，请重新填写。", "The form could not be read; please fill it in again."))
-			return
-		}
-		pf.FileErr, pf.Files = ue, nil
+	pf := s.readPublicForm(c, agency.Settings.UploadLimit)
+	if pf == nil {
+		return
 	}
-	files, fileErr := pf.Files, pf.FileErr
-	if fileErr == nil {
-		files, fileErr = checkUploads(files, agency.Settings.UploadLimit)
-	}
+	files, fileErr := pf.checkedFiles(agency.Settings.UploadLimit)
 	switch {
 	case fileErr != nil:
 		form.FileError = pickLang(l, fileErr.zh, fileErr.en)

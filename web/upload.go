@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	cases "foidesk/case"
+
+	"github.com/gin-gonic/gin"
 )
 
 // Uploads (identity proof, correction material): JPEG, PNG or PDF, recognised by their content
@@ -144,6 +146,30 @@ type postedForm struct {
 	Values  url.Values
 	Files   []pubUpload
 	FileErr *uploadError
+}
+
+// checkedFiles returns the form's files checked against limit (checkUploads), or the problem the
+// reading already found with them.
+func (pf *postedForm) checkedFiles(limit int64) ([]pubUpload, *uploadError) {
+	if pf.FileErr != nil {
+		return pf.Files, pf.FileErr
+	}
+	return checkUploads(pf.Files, limit)
+}
+
+// readPublicForm reads the form posted to a public page (readPostedForm): one that cannot be read
+// is answered with the error page and nil; files beyond the limit are kept as the form's FileErr.
+func (s *Server) readPublicForm(c *gin.Context, limit int64) *postedForm {
+	pf, err := readPostedForm(c.Writer, c.Request, limit)
+	if err != nil {
+		var ue *uploadError
+		if !errors.As(err, &ue) || pf == nil {
+			s.errorPage(c, cases.E(cases.EINVALID, "提交的表单无法读取，请重新填写。", "The form could not be read; please fill it in again."))
+			return nil
+		}
+		pf.FileErr, pf.Files = ue, nil
+	}
+	return pf
 }
 
 // readPostedForm reads an url-encoded or multipart form whose files may total limit bytes. Files are
