@@ -15,11 +15,9 @@ import (
 // registerData is the form for an application received on paper, by post, fax, e-mail, in
 // person or orally (Art. 28, 29, 31).
 type registerData struct {
-	Input    url.Values
-	Fields   map[string]string
-	Error    string
-	Today    cases.Date
-	Agencies []cases.Agency // the agencies the clerk may register for (shown when several)
+	adminForm // the typed input and its errors
+	Today     cases.Date
+	Agencies  []cases.Agency // the agencies the clerk may register for (shown when several)
 
 	AgencyCodes   cases.CodeList
 	Channels      cases.CodeList
@@ -58,19 +56,6 @@ func (d registerData) ErrorList() []FieldError {
 
 // Anchor is the id of a field's input.
 func (d registerData) Anchor(field string) string { return "r-" + strings.ReplaceAll(field, ".", "-") }
-
-// V returns the typed value of a field, or def.
-func (d registerData) V(field, def string) string {
-	if d.Input != nil {
-		if _, ok := d.Input[field]; ok {
-			return d.Input.Get(field)
-		}
-	}
-	return def
-}
-
-// E returns the error of a field.
-func (d registerData) E(field string) string { return d.Fields[field] }
 
 // paperChannels are the channels of a registered application (online submissions are registered
 // from their case page).
@@ -181,16 +166,7 @@ func (s *Server) registerSubmit(c *gin.Context) {
 			s.pageError(c, err)
 			return
 		}
-		l := lang(c)
-		d.Input, d.Error = c.Request.PostForm, cases.ErrorMessage(err, l)
-		var e *cases.Error
-		if errors.As(err, &e) {
-			d.Fields = e.Fields
-			if l == langEN && len(e.FieldsEN) > 0 {
-				d.Fields = e.FieldsEN
-			}
-		}
-		s.render(c, statusOf[code], "staff/register", "register.title", d)
+		s.render(c, s.formRefused(c, &d.adminForm, err), "staff/register", "register.title", d)
 		return
 	}
 	if sm := sessions(c); sm != nil {
