@@ -64,7 +64,23 @@ func (f adminForm) Has(field, value string, def bool) bool {
 	return slices.Contains(f.Input[field], value)
 }
 
-func (s *Server) formRefused(c *gin.Context, f *adminForm, err error) int {
+// parseForm parses the posted form of a staff page; a malformed one is answered with the error
+// page and false.
+func (s *Server) parseForm(c *gin.Context) bool {
+	if err := c.Request.ParseForm(); err != nil {
+		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+		return false
+	}
+	return true
+}
+
+// formRefused fills f from the error refusing a submission and returns the status to show the
+// form again with; an internal error is answered with the error page instead, and ok is false.
+func (s *Server) formRefused(c *gin.Context, f *adminForm, err error) (status int, ok bool) {
+	if cases.ErrorCode(err) == cases.EINTERNAL {
+		s.pageError(c, err)
+		return 0, false
+	}
 	l := lang(c)
 	f.Input, f.Error = c.Request.PostForm, cases.ErrorMessage(err, l)
 	var e *cases.Error
@@ -74,7 +90,7 @@ func (s *Server) formRefused(c *gin.Context, f *adminForm, err error) int {
 			f.Fields = e.FieldsEN
 		}
 	}
-	return statusOf[cases.ErrorCode(err)]
+	return statusOf[cases.ErrorCode(err)], true
 }
 
 func (s *Server) flash(c *gin.Context) string {
@@ -133,12 +149,11 @@ func (s *Server) adminAgencyCreate(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		if cases.ErrorCode(err) == cases.EINTERNAL {
-			s.pageError(c, err)
+		var f adminForm
+		status, ok := s.formRefused(c, &f, err)
+		if !ok {
 			return
 		}
-		var f adminForm
-		status := s.formRefused(c, &f, err)
 		if len(f.Fields) == 0 {
 			f.Fields = map[string]string{"code": f.Error}
 		}
@@ -337,8 +352,7 @@ func (s *Server) adminAgencyUpdate(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+	if !s.parseForm(c) {
 		return
 	}
 	name, st, err := settingsFromForm(c.Request.PostForm, a.Settings)
@@ -350,12 +364,11 @@ func (s *Server) adminAgencyUpdate(c *gin.Context) {
 		err = s.db.UpdateAgency(c.Request.Context(), a)
 	}
 	if err != nil {
-		if cases.ErrorCode(err) == cases.EINTERNAL {
-			s.pageError(c, err)
+		var f adminForm
+		status, ok := s.formRefused(c, &f, err)
+		if !ok {
 			return
 		}
-		var f adminForm
-		status := s.formRefused(c, &f, err)
 		s.render(c, status, "admin/agency", "admin.agency", agencyData{adminForm: f, Agency: a, Letters: letterClasses()})
 		return
 	}
@@ -422,8 +435,7 @@ func (s *Server) usersPage(c *gin.Context, status int, f adminForm) {
 
 func (s *Server) adminUserCreate(c *gin.Context) {
 	ctx := c.Request.Context()
-	if err := c.Request.ParseForm(); err != nil {
-		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+	if !s.parseForm(c) {
 		return
 	}
 	f := c.Request.PostForm
@@ -450,12 +462,11 @@ func (s *Server) adminUserCreate(c *gin.Context) {
 		_, err = s.db.UpdateUser(ctx, u.ID, cases.UserPatch{Email: &email})
 	}
 	if err != nil {
-		if cases.ErrorCode(err) == cases.EINTERNAL {
-			s.pageError(c, err)
+		var af adminForm
+		status, ok := s.formRefused(c, &af, err)
+		if !ok {
 			return
 		}
-		var af adminForm
-		status := s.formRefused(c, &af, err)
 		s.usersPage(c, status, af)
 		return
 	}
@@ -539,8 +550,7 @@ func (s *Server) adminUserUpdate(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+	if !s.parseForm(c) {
 		return
 	}
 	f := c.Request.PostForm
@@ -571,12 +581,11 @@ func (s *Server) adminUserUpdate(c *gin.Context) {
 		_, err = s.db.UpdateUser(ctx, u.ID, p)
 	}
 	if err != nil {
-		if cases.ErrorCode(err) == cases.EINTERNAL {
-			s.pageError(c, err)
+		var af adminForm
+		status, ok := s.formRefused(c, &af, err)
+		if !ok {
 			return
 		}
-		var af adminForm
-		status := s.formRefused(c, &af, err)
 		s.userPage(c, status, u, af, "")
 		return
 	}
@@ -651,8 +660,7 @@ func (s *Server) calendarPage(c *gin.Context, status int, d calendarData) {
 // adminCalendarSet records a working day or day off and shows every open case whose deadline
 // moved (REGULATION §3: a calendar change recomputes the open cases, each with an event).
 func (s *Server) adminCalendarSet(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+	if !s.parseForm(c) {
 		return
 	}
 	f := c.Request.PostForm
@@ -673,7 +681,10 @@ func (s *Server) adminCalendarSet(c *gin.Context) {
 	}
 	d := calendarData{}
 	if err := fe.Err(); err != nil {
-		status := s.formRefused(c, &d.adminForm, err)
+		status, ok := s.formRefused(c, &d.adminForm, err)
+		if !ok {
+			return
+		}
 		s.calendarPage(c, status, d)
 		return
 	}
@@ -681,11 +692,10 @@ func (s *Server) adminCalendarSet(c *gin.Context) {
 	o := workflow.Override{Day: day, Work: kind == "work", Note: note}
 	moved, err := s.db.SetCalendarDay(c.Request.Context(), o, u.Username)
 	if err != nil {
-		if cases.ErrorCode(err) == cases.EINTERNAL {
-			s.pageError(c, err)
+		status, ok := s.formRefused(c, &d.adminForm, err)
+		if !ok {
 			return
 		}
-		status := s.formRefused(c, &d.adminForm, err)
 		s.calendarPage(c, status, d)
 		return
 	}

@@ -150,8 +150,7 @@ func (s *Server) registerSubmit(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.pageError(c, cases.E(cases.EINVALID, "提交的内容格式不正确。", "malformed form"))
+	if !s.parseForm(c) {
 		return
 	}
 	app, formErr := applicationFromForm(c.Request.PostForm)
@@ -161,12 +160,9 @@ func (s *Server) registerSubmit(c *gin.Context) {
 		cs, err = s.db.RegisterPaper(ctx, app, actorOf(c))
 	}
 	if err != nil {
-		code := cases.ErrorCode(err)
-		if code == cases.EINTERNAL {
-			s.pageError(c, err)
-			return
+		if status, ok := s.formRefused(c, &d.adminForm, err); ok {
+			s.render(c, status, "staff/register", "register.title", d)
 		}
-		s.render(c, s.formRefused(c, &d.adminForm, err), "staff/register", "register.title", d)
 		return
 	}
 	if sm := sessions(c); sm != nil {
