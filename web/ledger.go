@@ -90,9 +90,7 @@ func (s *Server) ledgerFile(l cases.Ledger, format string) ([]byte, string, erro
 	return nil, "", cases.E(cases.EINVALID, "不支持的格式。", "unsupported format")
 }
 
-func ledgerName(l cases.Ledger, format string) string {
-	return fmt.Sprintf("ledger-%s-%s-%s.%s", l.From, l.To, l.By, format)
-}
+func ledgerName(l cases.Ledger) string { return fmt.Sprintf("ledger-%s-%s-%s", l.From, l.To, l.By) }
 
 // apiLedger answers GET /api/v1/ledger?from=&to=&by=received|concluded[&agency=][&format=json|csv|xlsx|pdf].
 func (s *Server) apiLedger(c *gin.Context) {
@@ -106,16 +104,7 @@ func (s *Server) apiLedger(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	if format == "json" {
-		c.JSON(http.StatusOK, l)
-		return
-	}
-	body, ctype, err := s.ledgerFile(l, format)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	attachment(c, ledgerName(l, format), ctype, body)
+	s.sendReport(c, false, format, ledgerName(l), l, func(format string) ([]byte, string, error) { return s.ledgerFile(l, format) })
 }
 
 // ledgerExport downloads the ledger of the page's filters.
@@ -130,17 +119,7 @@ func (s *Server) ledgerExport(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	if format == "json" {
-		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, ledgerName(l, format)))
-		c.JSON(http.StatusOK, l)
-		return
-	}
-	body, ctype, err := s.ledgerFile(l, format)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	attachment(c, ledgerName(l, format), ctype, body)
+	s.sendReport(c, true, format, ledgerName(l), l, func(format string) ([]byte, string, error) { return s.ledgerFile(l, format) })
 }
 
 // ledgerPageLimit bounds the rows shown on the page; the exports hold them all.

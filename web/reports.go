@@ -110,6 +110,30 @@ func formatParam(c *gin.Context, allowed ...string) (string, error) {
 	return f, nil
 }
 
+// sendReport answers with a report in format: v as JSON or the file that file renders, named
+// base.format. A page (page) also names its JSON download and answers an error with the error
+// page; the API answers it as a JSON error.
+func (s *Server) sendReport(c *gin.Context, page bool, format, base string, v any, file func(format string) ([]byte, string, error)) {
+	name := base + "." + format
+	if format == "json" {
+		if page {
+			c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
+		}
+		c.JSON(http.StatusOK, v)
+		return
+	}
+	body, ctype, err := file(format)
+	if err != nil {
+		if page {
+			s.pageError(c, err)
+		} else {
+			s.apiError(c, err)
+		}
+		return
+	}
+	attachment(c, name, ctype, body)
+}
+
 // attachment sends a download.
 func attachment(c *gin.Context, name, ctype string, body []byte) {
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
@@ -165,17 +189,10 @@ func (s *Server) apiAnnual(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	if format == "json" {
-		c.JSON(http.StatusOK, rep)
-		return
-	}
-	body, ctype, err := s.annualFile(rep, format)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	attachment(c, fmt.Sprintf("annual-report-%d.%s", rep.Year, format), ctype, body)
+	s.sendReport(c, false, format, annualName(rep), rep, func(format string) ([]byte, string, error) { return s.annualFile(rep, format) })
 }
+
+func annualName(rep cases.AnnualReport) string { return fmt.Sprintf("annual-report-%d", rep.Year) }
 
 func (s *Server) annualReport(c *gin.Context, formats ...string) (cases.AnnualReport, string, error) {
 	var rep cases.AnnualReport
@@ -206,16 +223,11 @@ func (s *Server) apiMonthly(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	if format == "json" {
-		c.JSON(http.StatusOK, st)
-		return
-	}
-	body, ctype, err := s.monthlyFile(st, scope, format)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	attachment(c, fmt.Sprintf("monthly-%04d-%02d.%s", st.Year, st.Month, format), ctype, body)
+	s.sendReport(c, false, format, monthlyName(st), st, func(format string) ([]byte, string, error) { return s.monthlyFile(st, scope, format) })
+}
+
+func monthlyName(st cases.MonthlyStats) string {
+	return fmt.Sprintf("monthly-%04d-%02d", st.Year, st.Month)
 }
 
 func (s *Server) monthlyStats(c *gin.Context, formats ...string) (cases.MonthlyStats, []cases.Agency, string, error) {
@@ -375,18 +387,8 @@ func (s *Server) annualPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	switch format {
-	case "json":
-		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="annual-report-%d.json"`, rep.Year))
-		c.JSON(http.StatusOK, rep)
-		return
-	case "csv", "pdf":
-		body, ctype, err := s.annualFile(rep, format)
-		if err != nil {
-			s.pageError(c, err)
-			return
-		}
-		attachment(c, fmt.Sprintf("annual-report-%d.%s", rep.Year, format), ctype, body)
+	if format != "html" {
+		s.sendReport(c, true, format, annualName(rep), rep, func(format string) ([]byte, string, error) { return s.annualFile(rep, format) })
 		return
 	}
 	d := annualPageData{Year: rep.Year, Agency: c.Query("agency"), Agencies: s.visibleAgencies(c), Report: rep, Rows: table3Rows(rep, lang(c)),
@@ -428,18 +430,8 @@ func (s *Server) monthlyPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	switch format {
-	case "json":
-		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="monthly-%04d-%02d.json"`, st.Year, st.Month))
-		c.JSON(http.StatusOK, st)
-		return
-	case "csv", "pdf":
-		body, ctype, err := s.monthlyFile(st, scope, format)
-		if err != nil {
-			s.pageError(c, err)
-			return
-		}
-		attachment(c, fmt.Sprintf("monthly-%04d-%02d.%s", st.Year, st.Month, format), ctype, body)
+	if format != "html" {
+		s.sendReport(c, true, format, monthlyName(st), st, func(format string) ([]byte, string, error) { return s.monthlyFile(st, scope, format) })
 		return
 	}
 	d := monthlyPageData{Year: st.Year, Month: st.Month, Agency: c.Query("agency"), Agencies: s.visibleAgencies(c), Stats: st, Outcomes: cases.Outcomes}
