@@ -413,8 +413,9 @@ func (a Application) Validate(today Date, staff bool) error {
 		addError(&f, "applicant.id_number", checkIDNumber(p.IDType, p.IDNumber, today))
 	}
 
-	// Organisations are classified for the annual report (国办公开办函〔2021〕30号) and name a
-	// contact person.
+	// Organisations are classified for the annual report (国办公开办函〔2021〕30号). Their
+	// contact person is optional here (INTERFACES.md: contact_name?); the public form asks for
+	// one through RequireContactPerson.
 	if org {
 		switch {
 		case p.OrgCategory == "":
@@ -424,11 +425,7 @@ func (a Application) Validate(today Date, staff bool) error {
 		}
 	}
 	optionalText(&f, "applicant.legal_rep", p.LegalRep, labelLegalRep, maxNameLen, false)
-	if org {
-		requiredText(&f, "applicant.contact_name", p.ContactName, msgContactNameRequired, labelContactName, maxNameLen, false)
-	} else {
-		optionalText(&f, "applicant.contact_name", p.ContactName, labelContactName, maxNameLen, false)
-	}
+	optionalText(&f, "applicant.contact_name", p.ContactName, labelContactName, maxNameLen, false)
 
 	if p.Phone == "" {
 		addMsg(&f, "applicant.phone", msgPhoneRequired)
@@ -614,3 +611,25 @@ func upperASCII(b byte) byte {
 
 // daysInMonth returns the number of days of month m of year y.
 func daysInMonth(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
+
+// RequireContactPerson adds to err the missing contact person of an organisation, for the forms
+// that ask for one (the API leaves contact_name optional). err is Validate's result: nil or an
+// EINVALID *Error with Fields; any other error is returned unchanged.
+func RequireContactPerson(a Application, err error) error {
+	a.Normalize()
+	if a.Applicant.Kind != KindOrganization || a.Applicant.ContactName != "" {
+		return err
+	}
+	var f FieldErrors
+	if err != nil {
+		e, ok := err.(*Error)
+		if !ok || e.Code != EINVALID {
+			return err
+		}
+		for k, zh := range e.Fields {
+			f.Add(k, zh, e.FieldsEN[k])
+		}
+	}
+	addMsg(&f, "applicant.contact_name", msgContactNameRequired)
+	return f.Err()
+}

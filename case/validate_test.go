@@ -514,8 +514,8 @@ func TestApplicationValidate(t *testing.T) {
 			fields{"applicant.org_category": msgOrgCategoryRequired}},
 		{"organisation with an unknown category", validOrganization(), false, func(a *Application) { a.Applicant.OrgCategory = "government" },
 			fields{"applicant.org_category": notOneOf(labelOrgCategory, OrgCategories)}},
-		{"organisation without contact person", validOrganization(), false, func(a *Application) { a.Applicant.ContactName = "" },
-			fields{"applicant.contact_name": msgContactNameRequired}},
+		{"organisation without contact person (optional: INTERFACES.md contact_name?)", validOrganization(), false, func(a *Application) { a.Applicant.ContactName = "" },
+			nil},
 		{"contact person's name too long", validPerson(), false, func(a *Application) { a.Applicant.ContactName = strings.Repeat("联", 101) },
 			fields{"applicant.contact_name": tooLong(labelContactName, 100)}},
 		{"legal representative's name too long", validOrganization(), false, func(a *Application) { a.Applicant.LegalRep = strings.Repeat("法", 101) },
@@ -613,8 +613,8 @@ func TestApplicationValidate(t *testing.T) {
 		{"empty organisation", Application{Applicant: Applicant{Kind: KindOrganization}}, false, nil, fields{
 			"applicant.name":    msgNameRequired,
 			"applicant.id_type": msgIDTypeRequired, "applicant.id_number": msgIDNumberRequired,
-			"applicant.org_category": msgOrgCategoryRequired, "applicant.contact_name": msgContactNameRequired,
-			"applicant.phone": msgPhoneRequired, "description": msgDescriptionRequired,
+			"applicant.org_category": msgOrgCategoryRequired,
+			"applicant.phone":        msgPhoneRequired, "description": msgDescriptionRequired,
 			"delivery": msgDeliveryRequired, "carrier": msgCarrierRequired,
 		}},
 	}
@@ -691,5 +691,22 @@ func TestApplicationJSON(t *testing.T) {
 	}
 	if s.Channel != ChannelPostRegistered || !s.ReceivedOn.Equal(MustDate("2026-03-09")) {
 		t.Errorf("staff fields: %+v", s)
+	}
+}
+
+func TestRequireContactPerson(t *testing.T) {
+	a := validOrganization()
+	a.Applicant.ContactName = ""
+	err := RequireContactPerson(a, a.Validate(Date{}, false))
+	var e *Error
+	if !errors.As(err, &e) || e.Fields["applicant.contact_name"] != msgContactNameRequired.zh || len(e.Fields) != 1 {
+		t.Fatalf("organisation without contact: %v", err)
+	}
+	a.Applicant.Phone = ""
+	if err := RequireContactPerson(a, a.Validate(Date{}, false)); !errors.As(err, &e) || len(e.Fields) != 2 {
+		t.Fatalf("merged fields: %v", err)
+	}
+	if err := RequireContactPerson(validPerson(), nil); err != nil {
+		t.Fatalf("person: %v", err)
 	}
 }

@@ -547,7 +547,9 @@ func (s *Server) applySubmit(c *gin.Context) {
 		show(http.StatusUnprocessableEntity, nil, T(l, "apply.honeypot"))
 		return
 	}
-	sub, err := s.checkSubmission(ctx, applicationFrom(v), pf.Files, pf.FileErr)
+	app := applicationFrom(v)
+	sub, err := s.checkSubmission(ctx, app, pf.Files, pf.FileErr)
+	err = cases.RequireContactPerson(app, err) // the form asks organisations for a contact person; the API does not
 	if err != nil {
 		s.showSubmitError(c, err, show)
 		return
