@@ -303,13 +303,13 @@ func outcomeLabel(o cases.Outcome, l string) string {
 	return o.Label()
 }
 
-// outcomeGroups is the outcome catalogue for the draft form, grouped as table 三; the outcomes
-// without a reply letter (other.*: the lapses and the withdrawal) are left out, and 补正后仍不明确 is offered
+// outcomeGroups is the outcome catalogue for the draft form, grouped as table 三; the lapse
+// outcomes (recorded only by their lapse events) are left out, and 补正后仍不明确 is offered
 // only after a correction was received (Art. 30).
 func outcomeGroups(l string, corrected bool) []outcomeGroup {
 	var out []outcomeGroup
 	for _, o := range cases.Outcomes {
-		if !o.Decision || (o.Code == cases.OutcomeUnclear && !corrected) { // other.*: no reply letter
+		if o.Code == cases.OutcomeCorrectionLapsed || o.Code == cases.OutcomeFeeLapsed || (o.Code == cases.OutcomeUnclear && !corrected) {
 			continue
 		}
 		label := o.Row
