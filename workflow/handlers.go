@@ -494,9 +494,6 @@ func draftReply(x *exec, raw json.RawMessage) error {
 	if p.Outcome == cases.OutcomeCorrectionLapsed || p.Outcome == cases.OutcomeFeeLapsed {
 		return invalid("outcome", "逾期未补正、逾期未缴费只能由系统在期限届满时登记。", "The lapse outcomes are recorded only by their lapse events.")
 	}
-	if !o.Decision { // other.other closes a case without a reply letter: approve could never issue one
-		return invalid("outcome", "“其他处理”不出具答复书；申请人撤回申请的，请登记撤回。", "This outcome has no reply letter; record a withdrawal instead.")
-	}
 	if p.Outcome == cases.OutcomeUnclear && x.c.Clock.CorrectedOn.IsZero() {
 		return conflict("只有在申请人补正后内容仍不明确时才能作出该答复（第三十条）。", "unavailable.unclear requires a received correction (Art. 30)")
 	}

@@ -217,23 +217,3 @@ func TestApplyConcludedCaseKeepsDeadline(t *testing.T) {
 		}
 	}
 }
-
-// A drafted reply must be approvable: outcomes without a reply letter (other.*) are refused at
-// drafting, not left to fail at approval.
-func TestDraftReplyRefusesOutcomesWithoutLetter(t *testing.T) {
-	for _, o := range cases.Outcomes {
-		c := caseIn(cases.StateInProgress, "2026-03-02")
-		_, err := Apply(c, req("draft_reply", map[string]any{"outcome": o.Code, "reasons": "理由"}), mClerk, env("2026-03-03"))
-		got := cases.ErrorCode(err)
-		switch {
-		case o.Code == cases.OutcomeUnclear:
-			if got != cases.ECONFLICT {
-				t.Errorf("%s without a correction: got %q", o.Code, got)
-			}
-		case !o.Decision && got != cases.EINVALID:
-			t.Errorf("%s: got %q, want EINVALID", o.Code, got)
-		case o.Decision && got != "":
-			t.Errorf("%s: got %q (%v), want success", o.Code, got, err)
-		}
-	}
-}
