@@ -457,6 +457,12 @@ func replyFor(l *letter, o cases.Outcome, d cases.Draft) (replyText, error) {
 			basis:    o.Basis,
 			decision: "本机关不予处理",
 		}, nil
+	case cases.OutcomeOther: // （六）3.其他: a drafted reply outside the listed outcomes (Art. 36 in general)
+		return replyText{
+			finding:  "经审查，现将您的政府信息公开申请的处理情况告知如下。",
+			basis:    "第三十六条",
+			decision: "本机关对您的政府信息公开申请作上述处理",
+		}, nil
 	case "rejected.confirmation":
 		return replyText{
 			finding:  "经审查，您的申请实质是要求本机关确认或者重新出具您已获取的信息。",
@@ -502,7 +508,8 @@ func reply(l *letter) error {
 		code = l.c.Outcome
 	}
 	o, ok := cases.FindOutcome(code)
-	if !ok || !o.Decision {
+	// The lapse outcomes have their termination notice instead; every other outcome can be drafted.
+	if !ok || code == cases.OutcomeCorrectionLapsed || code == cases.OutcomeFeeLapsed {
 		return cases.Errorf(cases.EINVALID, "处理结果“%s”没有答复书。", "outcome %q has no reply letter", code)
 	}
 	r, err := replyFor(l, o, d)
