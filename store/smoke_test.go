@@ -63,3 +63,29 @@ func TestLifecycleOnline(t *testing.T) {
 		}
 	})
 }
+
+// DESIGN.md "draft_reply": the outcome guards are unavailable.unclear and the lapse outcomes,
+// "these and no others" — other.other can be drafted and approved like any decision.
+func TestDraftOtherOutcome(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		clerk := staff(t, db, "clerk1", "clerk")
+		sup := staff(t, db, "sup1", "supervisor")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-11-02")
+		c, err := db.RegisterPaper(context.Background(), app, clerk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustFire(t, db, c.ID, clerk, "draft_reply", map[string]any{"outcome": "other.other", "reasons": "申请人表示所需信息已另行取得。"})
+		c = mustFire(t, db, c.ID, sup, "approve", nil)
+		if c.State != cases.StateReplied || c.Outcome != "other.other" || c.LetterNo == "" {
+			t.Fatalf("after approve: %s %s %q", c.State, c.Outcome, c.LetterNo)
+		}
+		for _, lapse := range []string{"other.correction_lapsed", "other.fee_lapsed"} {
+			c2, _ := db.RegisterPaper(context.Background(), app, clerk)
+			if _, err := fire(t, db, c2.ID, clerk, "draft_reply", map[string]any{"outcome": lapse, "reasons": "x"}); cases.ErrorCode(err) != cases.EINVALID {
+				t.Fatalf("%s drafted: %v", lapse, err)
+			}
+		}
+	})
+}
