@@ -171,7 +171,7 @@ func init() {
 		"reg.org_category.hint": {"法人或其他组织填写。", "For organisations."},
 		"reg.legal_rep":         {"法定代表人或负责人", "Legal representative"},
 		"reg.contact_name":      {"联系人", "Contact person"},
-		"reg.contact_name.hint": {"法人或其他组织必填。", "Required for organisations."},
+		"reg.contact_name.hint": {"法人或其他组织的联系人（选填）。", "The organisation's contact person (optional)."},
 		"reg.phone":             {"联系电话", "Telephone"},
 		"reg.email":             {"电子邮箱", "E-mail"},
 		"reg.address":           {"通信地址", "Postal address"},
