@@ -65,6 +65,25 @@ func (s *Server) staffToday(a cases.Agency) cases.Date {
 	return cases.DateOf(s.now(), loc)
 }
 
+// dueWindow is the home agency's today and its "due soon" window: the cases due by Soon, SoonDays
+// working days ahead (the smallest alert threshold).
+type dueWindow struct {
+	Today    cases.Date
+	Soon     cases.Date
+	SoonDays int
+}
+
+// dueWindowOf returns the due window of the user's home agency.
+func (s *Server) dueWindowOf(ctx context.Context, u cases.User) (dueWindow, error) {
+	a, err := s.homeAgency(ctx, u)
+	if err != nil {
+		return dueWindow{}, err
+	}
+	w := dueWindow{Today: s.staffToday(a), SoonDays: soonDays(a)}
+	w.Soon = s.db.Calendar().AddWorkdays(w.Today, w.SoonDays)
+	return w, nil
+}
+
 // soonDays is the smallest alert threshold of the agency: "due soon" means due within it.
 func soonDays(a cases.Agency) int {
 	n := 0
@@ -173,35 +192,31 @@ func excerpt(s string, n int) string {
 }
 
 type queueData struct {
-	Tabs     []queueTab
-	Tab      string
-	Q        string
-	Rows     []queueRow
-	Next     string
-	Paged    bool
-	Today    cases.Date
-	Soon     cases.Date
-	SoonDays int
-	Count    int
+	dueWindow
+	Tabs  []queueTab
+	Tab   string
+	Q     string
+	Rows  []queueRow
+	Next  string
+	Paged bool
+	Count int
 }
 
 func (s *Server) queue(c *gin.Context) {
 	ctx := c.Request.Context()
 	u, _ := currentUser(c)
-	a, err := s.homeAgency(ctx, u)
+	w, err := s.dueWindowOf(ctx, u)
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	today := s.staffToday(a)
-	n := soonDays(a)
-	soon := s.db.Calendar().AddWorkdays(today, n)
+	today, soon := w.Today, w.Soon
 	tab := c.Query("tab")
 	if _, ok := queueFilter(tab, u, today, soon); !ok {
 		tab = defaultTab(u)
 	}
 	q := c.Query("q")
-	d := queueData{Tab: tab, Q: q, Today: today, Soon: soon, SoonDays: n, Paged: c.Query("cursor") != ""}
+	d := queueData{dueWindow: w, Tab: tab, Q: q, Paged: c.Query("cursor") != ""}
 	for _, key := range queueTabs {
 		f, _ := queueFilter(key, u, today, soon)
 		f.Q = q

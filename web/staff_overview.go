@@ -12,14 +12,12 @@ import (
 // overviewData is the supervisor's view across clerks: every overdue case and every case due
 // within the smallest alert threshold, with the load of each clerk.
 type overviewData struct {
-	Today    cases.Date
-	Soon     cases.Date
-	SoonDays int
-	Overdue  []queueRow
-	DueSoon  []queueRow
-	More     bool
-	Clerks   []clerkLoad
-	Pending  int
+	dueWindow
+	Overdue []queueRow
+	DueSoon []queueRow
+	More    bool
+	Clerks  []clerkLoad
+	Pending int
 }
 
 type clerkLoad struct {
@@ -34,15 +32,13 @@ const overviewLimit = 500
 func (s *Server) overview(c *gin.Context) {
 	ctx := c.Request.Context()
 	u, _ := currentUser(c)
-	a, err := s.homeAgency(ctx, u)
+	w, err := s.dueWindowOf(ctx, u)
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	today := s.staffToday(a)
-	n := soonDays(a)
-	soon := s.db.Calendar().AddWorkdays(today, n)
-	d := overviewData{Today: today, Soon: soon, SoonDays: n}
+	today, soon := w.Today, w.Soon
+	d := overviewData{dueWindow: w}
 	loads := map[string]*clerkLoad{}
 	load := func(name string) *clerkLoad {
 		if loads[name] == nil {
