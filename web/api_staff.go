@@ -70,19 +70,14 @@ func readJSON(c *gin.Context, v any) error {
 	return nil
 }
 
-// apiCreateCase registers an application received otherwise than online: 201 with the case,
-// in registered (Art. 31: the receipt date is received_on, not in the future).
+// apiCreateCase registers an application with its channel (any of REGULATION §1, online included:
+// Art. 31 counts an online application from the day staff confirm it): 201 with the case, in
+// registered (the receipt date is received_on, not in the future).
 func (s *Server) apiCreateCase(c *gin.Context) {
 	var app cases.Application
 	if err := readJSON(c, &app); err != nil {
 		s.apiError(c, err)
 		return
-	}
-	var formErr error
-	if strings.TrimSpace(app.Channel) == cases.ChannelOnline {
-		var fe cases.FieldErrors
-		fe.Add("channel", "网上申请由申请人在线提交，请在登记时使用register事件。", "Online applications are submitted by the applicant; fire register on them.")
-		formErr = fe.Err()
 	}
 	u, _ := currentUser(c)
 	a, err := s.homeAgency(c.Request.Context(), u)
@@ -105,7 +100,7 @@ func (s *Server) apiCreateCase(c *gin.Context) {
 		a = x
 		a.Settings = a.Settings.WithDefaults()
 	}
-	if err := checkPaper(app, formErr, s.staffToday(a)); err != nil {
+	if err := checkPaper(app, nil, s.staffToday(a)); err != nil {
 		s.apiError(c, err)
 		return
 	}
