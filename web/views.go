@@ -48,11 +48,18 @@ func loadViews() (*views, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: layout missing: %w", err)
 	}
+	partials, err := readPartials()
+	if err != nil {
+		return nil, err
+	}
 	files, err := fs.Glob(assets, "templates/*/*.html")
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range files {
+		if path.Dir(f) == partialsDir {
+			continue
+		}
 		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
 		body, err := assets.ReadFile(f)
 		if err != nil {
@@ -61,6 +68,11 @@ func loadViews() (*views, error) {
 		t := template.New("layout").Funcs(v.funcs())
 		if _, err := t.Parse(string(layout)); err != nil {
 			return nil, fmt.Errorf("web: layout: %w", err)
+		}
+		for _, p := range partials {
+			if _, err := t.New(p.name).Parse(p.body); err != nil {
+				return nil, fmt.Errorf("web: partial %s: %w", p.name, err)
+			}
 		}
 		if _, err := t.New(name).Parse(string(body)); err != nil {
 			return nil, fmt.Errorf("web: view %s: %w", name, err)
@@ -71,6 +83,28 @@ func loadViews() (*views, error) {
 		v.pages[name] = t
 	}
 	return v, nil
+}
+
+// partialsDir holds the templates every page may call ({{define}}d blocks, no page of their own).
+const partialsDir = "templates/partials"
+
+type partial struct{ name, body string }
+
+// readPartials reads the templates of partialsDir.
+func readPartials() ([]partial, error) {
+	files, err := fs.Glob(assets, partialsDir+"/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var out []partial
+	for _, f := range files {
+		b, err := assets.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, partial{strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html"), string(b)})
+	}
+	return out, nil
 }
 
 func (v *views) funcs() template.FuncMap {
@@ -92,7 +126,22 @@ func (v *views) funcs() template.FuncMap {
 			}
 			return d.String()
 		},
-		"add":      func(a, b int) int { return a + b },
+		"add": func(a, b int) int { return a + b },
+		// dict makes a map of key-value pairs, to pass several values to a partial.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
 		"contains": strings.Contains,
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
