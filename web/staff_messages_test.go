@@ -19,7 +19,8 @@ func TestStaffMessages(t *testing.T) {
 		files = append(files, "templates/staff/"+f+".html")
 	}
 	admin, _ := filepath.Glob("templates/admin/*.html")
-	files = append(append(files, admin...), "templates/layout.html")
+	partials, _ := filepath.Glob("templates/partials/*.html")
+	files = append(append(append(files, admin...), partials...), "templates/layout.html")
 	keys := map[string]bool{}
 	tmplKey := regexp.MustCompile(`\bt (?:\.Lang|\$l) "([a-z0-9_.]+)"`)
 	for _, f := range files {
