@@ -28,16 +28,10 @@ type axeViolation struct {
 func runAxe(t *testing.T, ctx context.Context, src string) []axeViolation {
 	t.Helper()
 	// Runtime.evaluate is not subject to the page's Content-Security-Policy.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
-		t.Fatalf("inject axe: %v", err)
-	}
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](`axe.run(document).then(r => r.violations.map(v => ({
+	browseGet(t, ctx, "inject axe", chromedp.Evaluate[chromedp.Void](src))
+	return browseGet(t, ctx, "run axe", chromedp.Evaluate[[]axeViolation](`axe.run(document).then(r => r.violations.map(v => ({
 		id: v.id, impact: v.impact || "", help: v.help,
 		nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " — " + (n.failureSummary || "").split("\n").slice(1).join(" "))})))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("run axe: %v", err)
-	}
-	return v
 }
 
 func TestAxePublicPages(t *testing.T) {
@@ -70,33 +64,33 @@ func TestAxePublicPages(t *testing.T) {
 		t.Logf("axe %s: %d serious or critical, %d minor or moderate", name, len(vs)-minor, minor)
 	}
 	for _, lang := range []string{"zh", "en"} {
-		mustDo(t, chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/?lang="+lang), chromedp.WaitVisible(chromedp.ID("main"))), "home")
+		browse(t, ctx, "home", chromedp.Navigate(ts.URL+"/?lang="+lang), chromedp.WaitVisible(chromedp.ID("main")))
 		check(lang + " start page")
-		mustDo(t, chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/guide"), chromedp.WaitVisible(chromedp.ID("periods"))), "guide")
+		browse(t, ctx, "guide", chromedp.Navigate(ts.URL+"/guide"), chromedp.WaitVisible(chromedp.ID("periods")))
 		check(lang + " guide")
-		mustDo(t, chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/apply?choose=1"), chromedp.WaitVisible(chromedp.ID("kind-person"))), "kind")
+		browse(t, ctx, "kind", chromedp.Navigate(ts.URL+"/apply?choose=1"), chromedp.WaitVisible(chromedp.ID("kind-person")))
 		check(lang + " kind with error")
 		// The organisation form with every error shown.
-		mustDo(t, chromedp.Do(ctx,
+		browse(t, ctx, "organisation form with errors",
 			chromedp.Navigate(ts.URL+"/apply?kind=organization"),
 			chromedp.WaitVisible(chromedp.ID("f-applicant-name")),
 			chromedp.SetValue(chromedp.ID("f-applicant-id-number"), "91350100M000100Y44"),
 			chromedp.Submit(chromedp.ID("f-applicant-name")),
-			chromedp.WaitVisible(chromedp.CSS(".error-summary")),
-		), "organisation form with errors")
+			arrive(chromedp.CSS(".error-summary")),
+		)
 		check(lang + " organisation form with errors")
 		// The person's form with errors, then the confirmation.
-		mustDo(t, chromedp.Do(ctx,
+		browse(t, ctx, "person form with errors",
 			chromedp.Navigate(ts.URL+"/apply?kind=person"),
 			chromedp.WaitVisible(chromedp.ID("f-applicant-name")),
 			chromedp.SetValue(chromedp.ID("f-applicant-name"), "张三"),
 			chromedp.SetValue(chromedp.ID("f-applicant-id-number"), "110105194912310021"),
 			chromedp.Click(chromedp.ID("f-delivery-post")),
 			chromedp.Submit(chromedp.ID("f-applicant-name")),
-			chromedp.WaitVisible(chromedp.CSS(".error-summary")),
-		), "person form with errors")
+			arrive(chromedp.CSS(".error-summary")),
+		)
 		check(lang + " person form with errors")
-		mustDo(t, chromedp.Do(ctx,
+		browse(t, ctx, "confirmation",
 			chromedp.SetValue(chromedp.ID("f-applicant-id-number"), validResidentID),
 			chromedp.SetValue(chromedp.ID("f-description"), "请公开2025年本区老旧小区改造项目的资金使用情况。"),
 			chromedp.Click(chromedp.ID("f-carrier-paper")),
@@ -104,32 +98,32 @@ func TestAxePublicPages(t *testing.T) {
 			chromedp.SetValue(chromedp.ID("f-applicant-address"), "望城区某某路1号"),
 			chromedp.SetValue(chromedp.ID("f-applicant-postcode"), "410200"),
 			chromedp.Submit(chromedp.ID("f-applicant-name")),
-			chromedp.WaitVisible(chromedp.ID("access-code")),
-		), "confirmation")
+			arrive(chromedp.ID("access-code")),
+		)
 		check(lang + " confirmation")
 		no := browserText(t, ctx, "#tracking-no")
 		code := browserText(t, ctx, "#access-code")
-		mustDo(t, chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/track/"+no), chromedp.WaitVisible(chromedp.ID("h-state"))), "tracking")
+		browse(t, ctx, "tracking", chromedp.Navigate(ts.URL+"/track/"+no), chromedp.WaitVisible(chromedp.ID("h-state")))
 		check(lang + " tracking, submitted")
 		fire(t, db, no, "register", map[string]any{}, clerk)
 		fire(t, db, no, "request_correction", map[string]any{"items": []string{"请上传身份证复印件"}}, clerk)
-		mustDo(t, chromedp.Do(ctx,
+		browse(t, ctx, "correction with error",
 			chromedp.Reload(),
-			chromedp.WaitVisible(chromedp.ID("correction-text")),
+			arrive(chromedp.ID("correction-text")),
 			chromedp.Submit(chromedp.ID("correction-text")),
-			chromedp.WaitVisible(chromedp.CSS(".error-summary")),
-		), "correction with error")
+			arrive(chromedp.CSS(".error-summary")),
+		)
 		check(lang + " tracking, correction with error")
-		mustDo(t, chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/track/"+no+"/withdraw"), chromedp.WaitVisible(chromedp.ID("withdraw-confirm"))), "withdraw")
+		browse(t, ctx, "withdraw", chromedp.Navigate(ts.URL+"/track/"+no+"/withdraw"), chromedp.WaitVisible(chromedp.ID("withdraw-confirm")))
 		check(lang + " withdraw confirmation")
-		mustDo(t, chromedp.Do(ctx,
+		browse(t, ctx, "tracking form with error",
 			chromedp.Navigate(ts.URL+"/track"),
 			chromedp.WaitVisible(chromedp.ID("tracking-no")),
 			chromedp.SetValue(chromedp.ID("tracking-no"), no),
 			chromedp.SetValue(chromedp.ID("access-code"), "WRONG"),
 			chromedp.Submit(chromedp.ID("tracking-no")),
-			chromedp.WaitVisible(chromedp.CSS(".error-summary")),
-		), "tracking form with error")
+			arrive(chromedp.CSS(".error-summary")),
+		)
 		check(lang + " tracking form with error")
 		_ = code
 	}

@@ -7,62 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	cases "foidesk/case"
 )
-
-// staffChrome starts a fresh headless Chromium (DESIGN.md "Verified on this machine kind"); it
-// skips the test when Chromium is missing and CI is unset, and fails it under CI.
-func staffChrome(t *testing.T, width, height int) context.Context {
-	t.Helper()
-	exec := os.Getenv("FOIDESK_CHROMIUM")
-	if exec == "" {
-		exec = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(exec); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Chromium not found at %s (required when CI is set)", exec)
-		}
-		t.Skipf("Chromium not found at %s (set FOIDESK_CHROMIUM)", exec)
-	}
-	dir := t.TempDir()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exec), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(dir),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(width, height))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() {
-		cancelTime()
-		cancelTab()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
-}
-
-// staffRun runs browser steps, failing the test with what was being done.
-func staffRun(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-func staffText(t *testing.T, ctx context.Context, css string) string {
-	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
-	if err != nil {
-		t.Fatalf("text of %s: %v", css, err)
-	}
-	return s
-}
 
 // The office's day in a browser: a clerk registers a paper application, asks for a correction,
 // records the correction when it arrives, accepts and drafts a reply; a supervisor approves it.
@@ -72,30 +21,30 @@ func TestBrowserStaffFlow(t *testing.T) {
 	seedQueue(t, o)
 	ts := httptest.NewServer(o.s)
 	defer ts.Close()
-	ctx := staffChrome(t, 1280, 1000)
+	ctx := newBrowser(t, 1280, 1000)
 	u := ts.URL
 
 	login := func(name string) {
-		staffRun(t, ctx, "login "+name,
+		browse(t, ctx, "login "+name,
 			chromedp.Navigate(u+"/login"),
 			chromedp.WaitVisible(chromedp.ID("username")),
 			chromedp.SendKeys(chromedp.ID("username"), name),
 			chromedp.SendKeys(chromedp.ID("password"), testPassword),
 			chromedp.Click(chromedp.CSS(`form.login button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`nav.staffnav`)))
+			arrive(chromedp.CSS(`nav.staffnav`)))
 	}
 	var tracking, casePath string
 	inTab := func(tab string) {
 		t.Helper()
-		staffRun(t, ctx, "queue tab "+tab,
+		browse(t, ctx, "queue tab "+tab,
 			chromedp.Navigate(u+"/staff/queue?tab="+tab),
 			chromedp.WaitVisible(chromedp.ID("tab-title")))
-		body := staffText(t, ctx, "main")
+		body := browserText(t, ctx, "main")
 		if !strings.Contains(body, tracking) {
 			t.Fatalf("tab %s does not list %s:\n%s", tab, tracking, body)
 		}
 		// The tab's own count is shown and the case's row links to it.
-		staffRun(t, ctx, "row link", chromedp.WaitVisible(chromedp.CSS(`a[href="`+casePath+`"]`)))
+		browse(t, ctx, "row link", chromedp.WaitVisible(chromedp.CSS(`a[href="`+casePath+`"]`)))
 	}
 	act := func(event string, fill ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -107,23 +56,22 @@ func TestBrowserStaffFlow(t *testing.T) {
 		steps = append(steps, fill...)
 		steps = append(steps,
 			chromedp.Click(chromedp.CSS(`#form-`+event+` button[type=submit]:not([name=preview])`)),
-			chromedp.WaitVisible(chromedp.ID("flash")))
-		staffRun(t, ctx, event, steps...)
-		if msg := staffText(t, ctx, "#flash"); !strings.Contains(msg, eventLabel(event, "zh")) {
+			arrive(chromedp.ID("flash")))
+		browse(t, ctx, event, steps...)
+		if msg := browserText(t, ctx, "#flash"); !strings.Contains(msg, eventLabel(event, "zh")) {
 			t.Fatalf("%s: flash %q", event, msg)
 		}
 	}
 	state := func(want string) {
 		t.Helper()
-		got, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("case-state"), "data-state"))
-		if err != nil || got.Value != want {
-			t.Fatalf("state %q (%v), want %s", got.Value, err, want)
+		if got := browseGet(t, ctx, "case state", chromedp.AttributeValue(chromedp.ID("case-state"), "data-state")); got.Value != want {
+			t.Fatalf("state %q, want %s", got.Value, want)
 		}
 	}
 
 	// 1. The clerk registers a letter received by registered post yesterday.
 	login("clerk1")
-	staffRun(t, ctx, "register",
+	browse(t, ctx, "register",
 		chromedp.Navigate(u+"/staff/register"),
 		chromedp.WaitVisible(chromedp.ID("r-channel")),
 		chromedp.SetValue(chromedp.ID("r-channel"), "post_registered"),
@@ -139,15 +87,12 @@ func TestBrowserStaffFlow(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("r-delivery"), "post"),
 		chromedp.Click(chromedp.CSS(`input[name="carrier"][value="paper"]`)),
 		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("case-state")))
+		arrive(chromedp.ID("case-state")))
 	state(cases.StateRegistered)
-	loc, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatal(err)
-	}
+	loc := browseGet(t, ctx, "location", chromedp.Location())
 	casePath = strings.TrimPrefix(loc, u)
-	tracking = strings.Fields(staffText(t, ctx, "h1"))[0]
-	if due := staffText(t, ctx, ".deadline .big"); !strings.Contains(due, "2026-11-30") {
+	tracking = strings.Fields(browserText(t, ctx, "h1"))[0]
+	if due := browserText(t, ctx, ".deadline .big"); !strings.Contains(due, "2026-11-30") {
 		t.Fatalf("deadline %q", due)
 	}
 	inTab("registered")
@@ -172,23 +117,23 @@ func TestBrowserStaffFlow(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-draft_reply-reasons"), "经审查，您申请的信息属于可以公开的政府信息，现予以提供。"))
 	state(cases.StatePendingApproval)
 	inTab("pending_approval")
-	if strings.Contains(staffText(t, ctx, "main"), "审批通过") {
+	if strings.Contains(browserText(t, ctx, "main"), "审批通过") {
 		t.Log("note: the queue mentions approval text")
 	}
-	staffRun(t, ctx, "no approve for the drafter", chromedp.Navigate(u+casePath), chromedp.WaitVisible(chromedp.ID("actions")))
-	if html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.ID("actions"))); strings.Contains(html, `id="form-approve"`) {
+	browse(t, ctx, "no approve for the drafter", chromedp.Navigate(u+casePath), chromedp.WaitVisible(chromedp.ID("actions")))
+	if html := browseGet(t, ctx, "actions", chromedp.OuterHTML(chromedp.ID("actions"))); strings.Contains(html, `id="form-approve"`) {
 		t.Fatal("the clerk is offered approve")
 	}
 	shots(t, ctx, u, "case-pending", casePath)
 
 	// 5. The supervisor approves it from the approval queue.
-	staffRun(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.ID("username")))
+	browse(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), arrive(chromedp.ID("username")))
 	login("sup1")
 	inTab("pending_approval")
 	act("approve")
 	state(cases.StateReplied)
 	inTab("replied")
-	if body := staffText(t, ctx, "main"); !strings.Contains(body, tracking) {
+	if body := browserText(t, ctx, "main"); !strings.Contains(body, tracking) {
 		t.Fatal("replied tab")
 	}
 	shots(t, ctx, u, "queue", "/staff/queue?tab=in_progress")
@@ -239,22 +184,14 @@ func shots(t *testing.T, ctx context.Context, base, name, path string) {
 		w, h int64
 	}{{"desktop", 1280, 900}, {"mobile", 390, 844}} {
 		for _, l := range []string{"zh", "en"} {
-			err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(base+path+sep+"lang="+l), chromedp.WaitVisible(chromedp.ID("main")))
-			var buf []byte
-			if err == nil {
-				buf, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			}
-			if err != nil {
-				t.Fatalf("screenshot %s: %v", name, err)
-			}
+			browse(t, ctx, "screenshot "+name, chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(base+path+sep+"lang="+l), chromedp.WaitVisible(chromedp.ID("main")))
+			buf := browseGet(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
 			if err := os.WriteFile(filepath.Join(dir, name+"-"+size.name+"-"+l+".png"), buf, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(base+path+sep+"lang=zh"), chromedp.WaitVisible(chromedp.ID("main"))); err != nil {
-		t.Fatal(err)
-	}
+	browse(t, ctx, "back to desktop width", chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(base+path+sep+"lang=zh"), chromedp.WaitVisible(chromedp.ID("main")))
 }
 
 // The office's pages pass axe-core (FOIDESK_AXE) with no serious or critical violation, in
@@ -263,10 +200,7 @@ func shots(t *testing.T, ctx context.Context, base, name, path string) {
 func TestAxeStaffPages(t *testing.T) {
 	path := os.Getenv("FOIDESK_AXE")
 	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("FOIDESK_AXE is not set (required when CI is set)")
-		}
-		t.Skip("FOIDESK_AXE is not set (the path of axe.min.js; scripts/test.sh installs it)")
+		needOrSkip(t, "FOIDESK_AXE is not set (the path of axe.min.js; scripts/test.sh installs it)")
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -278,7 +212,7 @@ func TestAxeStaffPages(t *testing.T) {
 	casePath := "/staff/cases/" + itoa64(c.ID)
 	ts := httptest.NewServer(o.s)
 	defer ts.Close()
-	ctx := staffChrome(t, 1280, 1000)
+	ctx := newBrowser(t, 1280, 1000)
 	u := ts.URL
 	check := func(name string) {
 		t.Helper()
@@ -291,35 +225,35 @@ func TestAxeStaffPages(t *testing.T) {
 		}
 	}
 	login := func(name string) {
-		staffRun(t, ctx, "login "+name, chromedp.Navigate(u+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		browse(t, ctx, "login "+name, chromedp.Navigate(u+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
 			chromedp.SendKeys(chromedp.ID("username"), name), chromedp.SendKeys(chromedp.ID("password"), testPassword),
-			chromedp.Click(chromedp.CSS(`form.login button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav.staffnav`)))
+			chromedp.Click(chromedp.CSS(`form.login button[type=submit]`)), arrive(chromedp.CSS(`nav.staffnav`)))
 	}
 	for _, l := range []string{"zh", "en"} {
-		staffRun(t, ctx, "login page", chromedp.Navigate(u+"/login?lang="+l), chromedp.WaitVisible(chromedp.ID("username")))
+		browse(t, ctx, "login page", chromedp.Navigate(u+"/login?lang="+l), chromedp.WaitVisible(chromedp.ID("username")))
 		check(l + " login")
 		login("clerk1")
-		staffRun(t, ctx, "queue", chromedp.Navigate(u+"/staff/queue?tab=in_progress"), chromedp.WaitVisible(chromedp.ID("tab-title")))
+		browse(t, ctx, "queue", chromedp.Navigate(u+"/staff/queue?tab=in_progress"), chromedp.WaitVisible(chromedp.ID("tab-title")))
 		check(l + " queue")
-		staffRun(t, ctx, "refused extend", chromedp.Navigate(u+casePath), chromedp.WaitVisible(chromedp.CSS(`#act-draft_reply > summary`)),
+		browse(t, ctx, "refused extend", chromedp.Navigate(u+casePath), chromedp.WaitVisible(chromedp.CSS(`#act-draft_reply > summary`)),
 			chromedp.Click(chromedp.CSS(`#act-draft_reply > summary`)),
-			chromedp.Click(chromedp.CSS(`#form-draft_reply button[type=submit]`)), chromedp.WaitVisible(chromedp.ID("case-error")))
+			chromedp.Click(chromedp.CSS(`#form-draft_reply button[type=submit]`)), arrive(chromedp.ID("case-error")))
 		check(l + " case page with a refused form")
-		staffRun(t, ctx, "register errors", chromedp.Navigate(u+"/staff/register"), chromedp.WaitVisible(chromedp.ID("r-channel")),
-			chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), chromedp.WaitVisible(chromedp.ID("form-error")))
+		browse(t, ctx, "register errors", chromedp.Navigate(u+"/staff/register"), chromedp.WaitVisible(chromedp.ID("r-channel")),
+			chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), arrive(chromedp.ID("form-error")))
 		check(l + " register form with errors")
-		staffRun(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.ID("username")))
+		browse(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), arrive(chromedp.ID("username")))
 		login("sup1")
-		staffRun(t, ctx, "overview", chromedp.Navigate(u+"/staff/overview"), chromedp.WaitVisible(chromedp.ID("clerks-h")))
+		browse(t, ctx, "overview", chromedp.Navigate(u+"/staff/overview"), chromedp.WaitVisible(chromedp.ID("clerks-h")))
 		check(l + " oversight")
-		staffRun(t, ctx, "case as supervisor", chromedp.Navigate(u+casePath), chromedp.WaitVisible(chromedp.ID("actions")))
+		browse(t, ctx, "case as supervisor", chromedp.Navigate(u+casePath), chromedp.WaitVisible(chromedp.ID("actions")))
 		check(l + " case page (supervisor)")
-		staffRun(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.ID("username")))
+		browse(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), arrive(chromedp.ID("username")))
 		login("admin1")
 		for _, p := range []string{"/admin", "/admin/agencies", "/admin/agencies/1", "/admin/users", "/admin/users/1", "/admin/calendar"} {
-			staffRun(t, ctx, p, chromedp.Navigate(u+p), chromedp.WaitVisible(chromedp.ID("main")))
+			browse(t, ctx, p, chromedp.Navigate(u+p), chromedp.WaitVisible(chromedp.ID("main")))
 			check(l + " " + p)
 		}
-		staffRun(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.ID("username")))
+		browse(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), arrive(chromedp.ID("username")))
 	}
 }
