@@ -89,3 +89,41 @@ func TestDraftOtherOutcome(t *testing.T) {
 		}
 	})
 }
+
+// Art. 32: when a consulted third party objected and the reply discloses all the same, approval
+// issues the notice to that third party (not addressed to the applicant) beside the reply.
+func TestApproveOverObjectionNotifiesThirdParty(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		sup := staff(t, db, "sup1", "supervisor")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-11-02")
+		c, err := db.RegisterPaper(ctx, app, clerk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustFire(t, db, c.ID, clerk, "accept", nil)
+		mustFire(t, db, c.ID, clerk, "consult", map[string]any{"parties": []map[string]any{
+			{"kind": "third_party", "name": "某某建设工程有限公司"}, {"kind": "agency", "name": "区财政局"}}})
+		mustFire(t, db, c.ID, clerk, "consultation_done", map[string]any{"answers": []map[string]any{
+			{"name": "某某建设工程有限公司", "answer": "object", "text": "涉及商业秘密"}, {"name": "区财政局", "answer": "agree"}}})
+		mustFire(t, db, c.ID, clerk, "draft_reply", map[string]any{"outcome": "disclose", "reasons": "不公开可能对公共利益造成重大影响。"})
+		c = mustFire(t, db, c.ID, sup, "approve", nil)
+		var overrides, toApplicant int
+		for _, d := range c.Documents {
+			if d.Kind == cases.DocObjectionOverride {
+				overrides++
+				if d.Applicant {
+					toApplicant++
+				}
+				if d.Number == "" || d.EventSeq != c.EventCount {
+					t.Errorf("override notice %q at seq %d", d.Number, d.EventSeq)
+				}
+			}
+		}
+		if overrides != 1 || toApplicant != 0 {
+			t.Fatalf("%d override notices (%d to the applicant), want 1 to the third party", overrides, toApplicant)
+		}
+	})
+}

@@ -546,6 +546,15 @@ func approve(x *exec, raw json.RawMessage) error {
 	x.conclude(x.c.Draft.Outcome)
 	x.payload["outcome"] = x.c.Draft.Outcome
 	x.letter(cases.LetterRequest{Kind: cases.DocReply})
+	// Art. 32: a third party that objected is told, with the content and the reasons, that the
+	// agency discloses all the same (in the public interest).
+	if o := x.c.Draft.Outcome; o == cases.OutcomeDisclose || o == cases.OutcomePartial {
+		for _, pt := range x.c.Parties {
+			if pt.Kind == "third_party" && pt.Answer == "object" {
+				x.letter(cases.LetterRequest{Kind: cases.DocObjectionOverride, Party: &pt, Reason: x.c.Draft.Reasons})
+			}
+		}
+	}
 	return nil
 }
 
