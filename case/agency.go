@@ -1,5 +1,10 @@
 package cases
 
+import (
+	"sync"
+	"time"
+)
+
 // Agency is one disclosure body answering applications in its own name (Art. 27). Every case,
 // letter sequence, setting and user belongs to one agency.
 type Agency struct {
@@ -82,3 +87,24 @@ const (
 	ConsultationDays       = 15 // Art. 32, 34
 	FeeDays                = 20 // 国办函〔2020〕109号
 )
+
+// zones caches loaded time zones by name (time.LoadLocation reads the zone database each call).
+var zones sync.Map
+
+// Location is the agency's time zone: Settings.TimeZone, Asia/Shanghai when unset, China Standard
+// Time (UTC+8) when the zone cannot be loaded.
+func (s Settings) Location() *time.Location {
+	name := s.TimeZone
+	if name == "" {
+		name = "Asia/Shanghai"
+	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	zones.Store(name, loc)
+	return loc
+}

@@ -385,8 +385,5 @@ func chineseNumber(n int) string {
 
 // agencyLocation is the agency's time zone, or China Standard Time when it cannot be loaded.
 func (l *letter) agencyLocation() *time.Location {
-	if loc, err := time.LoadLocation(l.set.TimeZone); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
+	return l.set.Location()
 }

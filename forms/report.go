@@ -75,15 +75,9 @@ func scopeName(as []cases.Agency) string {
 
 func zoneOf(as []cases.Agency) *time.Location {
 	if len(as) > 0 {
-		if loc, err := time.LoadLocation(as[0].Settings.TimeZone); err == nil && as[0].Settings.TimeZone != "" {
-			return loc
-		}
+		return as[0].Settings.Location()
 	}
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
+	return cases.Settings{}.Location()
 }
 
 // AnnualPDF renders the annual report: table 三 in the official layout with the check of every

@@ -155,14 +155,7 @@ func (s *Service) Sweep(ctx context.Context, at time.Time) (Report, error) {
 
 // Location returns the time zone of an agency (Asia/Shanghai by default).
 func Location(a cases.Agency) *time.Location {
-	if loc, err := time.LoadLocation(a.Settings.TimeZone); err == nil && a.Settings.TimeZone != "" {
-		return loc
-	}
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
+	return a.Settings.Location()
 }
 
 // staffOf is an agency's active staff by role.

@@ -17,17 +17,8 @@ import (
 	"foidesk/workflow"
 )
 
-// location returns the agency's time zone (Asia/Shanghai by default).
-func location(a cases.Agency) *time.Location {
-	loc, err := time.LoadLocation(a.Settings.TimeZone)
-	if err != nil {
-		loc, _ = time.LoadLocation("Asia/Shanghai")
-	}
-	return loc
-}
-
 // Today is the agency's calendar date at instant now.
-func Today(a cases.Agency, now time.Time) cases.Date { return cases.DateOf(now, location(a)) }
+func Today(a cases.Agency, now time.Time) cases.Date { return cases.DateOf(now, a.Settings.Location()) }
 
 // CreateApplication stores an online application in state submitted (not yet received: Art. 31)
 // and returns it with its secret access code; only the code's SHA-256 is stored. The case and its

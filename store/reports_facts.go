@@ -75,7 +75,7 @@ func (db *DB) agencyZones(ctx context.Context) (map[int64]*time.Location, map[in
 	}
 	zones, byID := map[int64]*time.Location{}, map[int64]cases.Agency{}
 	for _, a := range as {
-		zones[a.ID], byID[a.ID] = location(a), a
+		zones[a.ID], byID[a.ID] = a.Settings.Location(), a
 	}
 	return zones, byID, nil
 }

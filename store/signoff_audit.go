@@ -166,7 +166,7 @@ func (db *DB) auditMonth(ctx context.Context, q getter, agencyID int64, year, mo
 	if err != nil {
 		return nil, err
 	}
-	loc := location(agency)
+	loc := agency.Settings.Location()
 	from, to := monthRange(year, month)
 	var ids []int64
 	if err := q.SelectContext(ctx, &ids, q.Rebind(`SELECT DISTINCT e.case_id FROM case_events e JOIN cases c ON c.id = e.case_id

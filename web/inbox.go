@@ -113,9 +113,7 @@ type inboxData struct {
 
 func (s *Server) staffLocation(c *gin.Context, u cases.User) *time.Location {
 	if a, err := s.homeAgency(c.Request.Context(), u); err == nil {
-		if loc, err := time.LoadLocation(a.Settings.TimeZone); err == nil {
-			return loc
-		}
+		return a.Settings.Location()
 	}
 	return time.FixedZone("CST", 8*3600)
 }

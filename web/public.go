@@ -62,7 +62,7 @@ func (s *Server) agencyFor(ctx context.Context, code string) (cases.Agency, erro
 
 // agencyToday is the agency's calendar date now.
 func (s *Server) agencyToday(a cases.Agency) cases.Date {
-	return cases.DateOf(s.now(), agencyLocation(a))
+	return cases.DateOf(s.now(), a.Settings.Location())
 }
 
 // errorPage shows the generic error page; internal errors are logged.

@@ -220,15 +220,6 @@ func pageRows(v trackView, loc *time.Location) ([]pubDocRow, []pubTimelineRow) {
 	return docs, tl
 }
 
-// agencyLocation is the agency's time zone.
-func agencyLocation(a cases.Agency) *time.Location {
-	loc, err := time.LoadLocation(a.Settings.TimeZone)
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}
-
 // correctionForm is the state of the correction (or upload) form: what was typed and what is
 // wrong.
 type correctionForm struct {
@@ -251,7 +242,7 @@ func (s *Server) renderTrackCase(c *gin.Context, status int, kase *cases.Case, c
 	l := lang(c)
 	agency := s.caseAgency(c.Request.Context(), kase)
 	p := trackPage{View: s.buildTrackView(kase, agency, l), UploadMB: megabytes(agency.Settings.UploadLimit), Correction: corr, Upload: up}
-	loc := agencyLocation(agency)
+	loc := agency.Settings.Location()
 	p.Docs, p.Timeline = pageRows(p.View, loc)
 	p.Submitted = kase.CreatedAt.In(loc).Format("2006-01-02 15:04")
 	p.ShowUpload = kase.State == cases.StateSubmitted || cases.IsOpen(kase.State)

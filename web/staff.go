@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -58,11 +57,7 @@ func (s *Server) homeAgency(ctx context.Context, u cases.User) (cases.Agency, er
 
 // staffToday is the agency's calendar date now.
 func (s *Server) staffToday(a cases.Agency) cases.Date {
-	loc, err := time.LoadLocation(a.Settings.TimeZone)
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	return cases.DateOf(s.now(), loc)
+	return cases.DateOf(s.now(), a.Settings.Location())
 }
 
 // dueWindow is the home agency's today and its "due soon" window: the cases due by Soon, SoonDays

@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -191,10 +190,7 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		return nil, err
 	}
 	a.Settings = a.Settings.WithDefaults()
-	loc, err := time.LoadLocation(a.Settings.TimeZone)
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
+	loc := a.Settings.Location()
 	today := s.staffToday(a)
 	cal := s.db.Calendar()
 	d := &casePageData{Case: cs, Lang: l, Agency: a, Row: s.rowOf(cs, today), Today: today, Version: cs.Version, Me: u.Username,
