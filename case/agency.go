@@ -14,7 +14,7 @@ type Agency struct {
 	Settings Settings `json:"-" db:"-"`
 }
 
-// Settings are an agency's policy choices (REGULATION's "(policy)" items) and letter details.
+// Settings are an agency's policy choices (docs/rules.md's "(policy)" items) and letter details.
 type Settings struct {
 	TimeZone            string            `json:"time_zone"`            // default Asia/Shanghai
 	TrackingPrefix      string            `json:"tracking_prefix"`      // tracking number = prefix + year + 6-digit serial
@@ -79,7 +79,7 @@ func (s Settings) WithDefaults() Settings {
 	return s
 }
 
-// Statutory periods in working days (REGULATION §4).
+// Statutory periods in working days (docs/rules.md §4).
 const (
 	ReplyDays              = 20 // Art. 33
 	MaxExtensionDays       = 20 // Art. 33

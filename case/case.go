@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// States of a case (DESIGN.md "The state machine").
+// States of a case (docs/design.md "The state machine").
 const (
 	StateSubmitted          = "submitted"
 	StateRegistered         = "registered"
@@ -97,7 +97,7 @@ type Draft struct {
 	DraftedBy         string  `json:"drafted_by"`
 }
 
-// Clock holds the facts every deadline of a case is computed from (REGULATION §4). The workflow
+// Clock holds the facts every deadline of a case is computed from (docs/rules.md §4). The workflow
 // package derives the dates of Case from it and a Calendar; nothing else moves a deadline.
 type Clock struct {
 	Start       Date    `json:"start"`                  // day the reply period counts from (receipt, corrected receipt, reopen)

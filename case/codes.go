@@ -1,6 +1,6 @@
 package cases
 
-// Code is one value of a closed list (REGULATION §1), with its Chinese and English labels.
+// Code is one value of a closed list (docs/rules.md §1), with its Chinese and English labels.
 type Code struct {
 	Code string `json:"code"`
 	ZH   string `json:"zh"`
@@ -38,7 +38,7 @@ func (l CodeList) Label(code, lang string) string {
 	return c.ZH
 }
 
-// Codes of REGULATION §1 (Art. 27–29, 31).
+// Codes of docs/rules.md §1 (Art. 27–29, 31).
 const (
 	KindPerson       = "person"
 	KindOrganization = "organization"

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Error codes. The web layer maps each to one HTTP status (see INTERFACES.md "Codes").
+// Error codes. The web layer maps each to one HTTP status (see docs/api.md "Codes").
 const (
 	EINVALID      = "EINVALID"      // 422: a bad payload or field
 	EFORBIDDEN    = "EFORBIDDEN"    // 403: the actor's role or relation does not allow it

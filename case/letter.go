@@ -1,7 +1,7 @@
 package cases
 
 // Letter kinds (document classes). Each letter class has its own number prefix and yearly
-// sequence (REGULATION §7); the application form and uploads carry no number.
+// sequence (docs/rules.md §7); the application form and uploads carry no number.
 const (
 	DocReceipt            = "receipt"             // 登记回执
 	DocCorrectionNotice   = "correction_notice"   // 补正告知书

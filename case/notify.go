@@ -8,7 +8,7 @@ const (
 	MessageEmail = "email" // an e-mail; Recipient is the address
 )
 
-// Message is one notice in the outbox (DESIGN.md: side effects after the commit, from an outbox).
+// Message is one notice in the outbox (docs/design.md: side effects after the commit, from an outbox).
 // It is written in the transaction of the event or job that causes it and delivered after that
 // commits: an inbox message is delivered by the commit itself (SentAt is set when it is written),
 // an e-mail by the delivery job, retried with backoff (Attempts, NextTryAt, LastError). DedupKey,

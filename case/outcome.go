@@ -2,7 +2,7 @@ package cases
 
 import "strings"
 
-// Outcome is one conclusion of a case (REGULATION §6, Art. 36–39): its code, the row of table 三 of
+// Outcome is one conclusion of a case (docs/rules.md §6, Art. 36–39): its code, the row of table 三 of
 // the annual report (group and exact official label), the legal basis cited and the letter family.
 type Outcome struct {
 	Code     string `json:"code"`

@@ -11,11 +11,11 @@ import (
 	"time"
 )
 
-// This file holds the shapes of what the office reports (REGULATION §8): the annual report
+// This file holds the shapes of what the office reports (docs/rules.md §8): the annual report
 // (国办公开办函〔2021〕30号, tables 三 and 四 and the fees), the monthly statistics, the filing
 // ledger (台账), the supervisor's audit findings and the monthly sign-off.
 
-// Rows of table 三 besides the outcome codes (INTERFACES.md "Annual report formats").
+// Rows of table 三 besides the outcome codes (docs/api.md "Annual report formats").
 const (
 	RowNew        = "new"         // 一、本年新收政府信息公开申请数量
 	RowCarriedIn  = "carried_in"  // 二、上年结转政府信息公开申请数量
@@ -55,7 +55,7 @@ type Table3Line struct {
 	Label string
 }
 
-// Table3Lines returns the lines of table 三 in the official order (REGULATION §6, §8): 一, 二,
+// Table3Lines returns the lines of table 三 in the official order (docs/rules.md §6, §8): 一, 二,
 // 三 with （一）…（六） and their numbered sub-rows, （七）总计, 四.
 func Table3Lines() []Table3Line {
 	lines := []Table3Line{
@@ -100,7 +100,7 @@ type ColumnCheck struct {
 }
 
 // AnnualReport is the annual report of one agency or the sum over several (Art. 49–50;
-// 国办公开办函〔2021〕30号). Its JSON is exactly INTERFACES.md "Annual report formats", plus
+// 国办公开办函〔2021〕30号). Its JSON is exactly docs/api.md "Annual report formats", plus
 // "check": the check of every column.
 type AnnualReport struct {
 	Year   int                       `json:"year"`
@@ -174,7 +174,7 @@ func (r AnnualReport) Balanced() bool {
 	return true
 }
 
-// WriteCSV writes table 三 as INTERFACES.md "Annual report formats" pins it: UTF-8, one line
+// WriteCSV writes table 三 as docs/api.md "Annual report formats" pins it: UTF-8, one line
 // per line of the official table in its order; a group line is its label alone, every other line
 // the exact official label followed by the seven integers (自然人, 商业企业, 科研机构, 社会公益组织,
 // 法律服务机构, 其他, 总计). No other line carries integers.
@@ -195,7 +195,7 @@ func (r AnnualReport) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// MonthlyFigures are the monthly statistics of one agency or of the sum (REGULATION §8):
+// MonthlyFigures are the monthly statistics of one agency or of the sum (docs/rules.md §8):
 // received, concluded by outcome, replied on time, the average working days from receipt to
 // conclusion without the paused days, paused, extended and overdue still open.
 type MonthlyFigures struct {
@@ -269,7 +269,7 @@ func NewOutcomeCounts() map[string]int {
 }
 
 // MonthlyStats are the monthly statistics sent to the superior disclosure office early each month
-// (REGULATION §8): per agency, and summed.
+// (docs/rules.md §8): per agency, and summed.
 type MonthlyStats struct {
 	Year     int              `json:"year"`
 	Month    int              `json:"month"`
@@ -373,7 +373,7 @@ func LedgerDigest(rows []LedgerRow) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Audit finding rules (REGULATION §4, §8; Art. 30, 33, 45).
+// Audit finding rules (docs/rules.md §4, §8; Art. 30, 33, 45).
 const (
 	FindingLateReply         = "late_reply"             // replied (approved or delivered) after the reply deadline
 	FindingLateCorrection    = "late_correction_notice" // correction notice later than 7 working days after receipt

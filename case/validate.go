@@ -11,14 +11,14 @@ import (
 	"unicode/utf8"
 )
 
-// This file validates what an applicant submits (REGULATION §1): the identity numbers, the contact
+// This file validates what an applicant submits (docs/rules.md §1): the identity numbers, the contact
 // details and the application as a whole. The web form, the JSON API and the import all call
 // Application.Normalize and then Application.Validate, so that every entry point accepts and refuses
 // exactly the same things. Every function returns nil or an EINVALID *Error whose messages are
 // formal Chinese (Message) and English (MessageEN).
 
 // Application is what an applicant submits, or what staff register on the applicant's behalf
-// (Art. 29). It is the body of "POST /applications" (INTERFACES.md); staff add Channel and
+// (Art. 29). It is the body of "POST /applications" (docs/api.md); staff add Channel and
 // ReceivedOn ("POST /cases").
 type Application struct {
 	Agency      string    `json:"agency,omitempty"`
@@ -145,7 +145,7 @@ func badChars(label bilingual) bilingual {
 	}
 }
 
-// Patterns of REGULATION §1. Go's \d matches ASCII digits only.
+// Patterns of docs/rules.md §1. Go's \d matches ASCII digits only.
 var (
 	rePassport = regexp.MustCompile(`^[A-Za-z0-9]{5,20}$`)
 	reHKMacau  = regexp.MustCompile(`^[HM]\d{8}(\d{2})?$`)
@@ -236,7 +236,7 @@ func ValidateCreditCode(s string) error {
 	return nil
 }
 
-// ValidateIDNumber checks an identity document number (Art. 29; REGULATION §1) of type idType
+// ValidateIDNumber checks an identity document number (Art. 29; docs/rules.md §1) of type idType
 // for an applicant of the given kind: a 统一社会信用代码 is for organisations only and a 居民身份证
 // for persons only; an empty kind skips that check. The number is normalised first
 // (NormalizeIDNumber). Passport numbers are 5–20 letters or digits, 港澳通行证 numbers H or M and
@@ -380,7 +380,7 @@ func (a *Application) Normalize() {
 // Validate checks an application on day today, the same way for the web form, the API and the
 // import. It judges a as Normalize leaves it (it normalises a copy), so call Normalize before
 // storing. With staff set, the application is registered by staff and also needs its channel and
-// its date of receipt, which may be in the past but not after today (Art. 31; REGULATION §2).
+// its date of receipt, which may be in the past but not after today (Art. 31; docs/rules.md §2).
 // Agency is the caller's to check. A zero today leaves the latest dates (birth, receipt)
 // unchecked. It returns nil, or an EINVALID *Error whose Fields map each failing field path
 // ("applicant.id_number", "description", …) to its message.
@@ -414,7 +414,7 @@ func (a Application) Validate(today Date, staff bool) error {
 	}
 
 	// Organisations are classified for the annual report (国办公开办函〔2021〕30号). Their
-	// contact person is optional here (INTERFACES.md: contact_name?); the public form asks for
+	// contact person is optional here (docs/api.md: contact_name?); the public form asks for
 	// one through RequireContactPerson.
 	if org {
 		switch {

@@ -187,7 +187,7 @@ func TestValidateIDNumber(t *testing.T) {
 		{"no kind: only the number is checked", "", IDResident, "11010519491231002X", bilingual{}},
 		{"codes are trimmed and lowercased", " Person ", " RESIDENT_ID", "11010519491231002X", bilingual{}},
 
-		// REGULATION §1: credit_code is for organisations only, resident_id for persons only.
+		// docs/rules.md §1: credit_code is for organisations only, resident_id for persons only.
 		{"person with a credit code", KindPerson, IDCredit, "91350100M000100Y43", msgCreditForPerson},
 		{"organisation with a resident ID", KindOrganization, IDResident, "11010519491231002X", msgResidentForOrg},
 		{"unknown kind", "company", IDPassport, "E12345678", notOneOf(labelKind, ApplicantKinds)},
@@ -469,7 +469,7 @@ func TestApplicationValidate(t *testing.T) {
 		{"name not UTF-8", validPerson(), false, func(a *Application) { a.Applicant.Name = "张\xff三" },
 			fields{"applicant.name": badChars(labelName)}},
 
-		// Art. 29(一): identity proof; REGULATION §1 identity numbers.
+		// Art. 29(一): identity proof; docs/rules.md §1 identity numbers.
 		{"no ID type", validPerson(), false, func(a *Application) { a.Applicant.IDType = "" },
 			fields{"applicant.id_type": msgIDTypeRequired}},
 		{"unknown ID type", validPerson(), false, func(a *Application) { a.Applicant.IDType = "student_card" },
@@ -514,7 +514,7 @@ func TestApplicationValidate(t *testing.T) {
 			fields{"applicant.org_category": msgOrgCategoryRequired}},
 		{"organisation with an unknown category", validOrganization(), false, func(a *Application) { a.Applicant.OrgCategory = "government" },
 			fields{"applicant.org_category": notOneOf(labelOrgCategory, OrgCategories)}},
-		{"organisation without contact person (optional: INTERFACES.md contact_name?)", validOrganization(), false, func(a *Application) { a.Applicant.ContactName = "" },
+		{"organisation without contact person (optional: docs/api.md contact_name?)", validOrganization(), false, func(a *Application) { a.Applicant.ContactName = "" },
 			nil},
 		{"contact person's name too long", validPerson(), false, func(a *Application) { a.Applicant.ContactName = strings.Repeat("联", 101) },
 			fields{"applicant.contact_name": tooLong(labelContactName, 100)}},
@@ -586,7 +586,7 @@ func TestApplicationValidate(t *testing.T) {
 		{"unknown carrier", validPerson(), false, func(a *Application) { a.Carrier = "microfilm" },
 			fields{"carrier": notOneOf(labelCarrier, Carriers)}},
 
-		// Art. 31, REGULATION §2: registration by staff.
+		// Art. 31, docs/rules.md §2: registration by staff.
 		{"staff: no channel", registeredByStaff(validPerson()), true, func(a *Application) { a.Channel = "" },
 			fields{"channel": msgChannelRequired}},
 		{"staff: unknown channel", registeredByStaff(validPerson()), true, func(a *Application) { a.Channel = "telegram" },
@@ -664,7 +664,7 @@ func validationFieldsEN(err error) map[string]string {
 	return nil
 }
 
-// TestApplicationJSON decodes the body of "POST /applications" (INTERFACES.md) and a staff body.
+// TestApplicationJSON decodes the body of "POST /applications" (docs/api.md) and a staff body.
 func TestApplicationJSON(t *testing.T) {
 	body := `{"agency":"wq-fgw","applicant":{"kind":"organization","name":"某某律师事务所",
 		"id_type":"credit_code","id_number":"91350100M000100Y43","org_category":"legal_service",

@@ -2,7 +2,7 @@
 // the layout engine that the ledger and the reports build on.
 //
 // The engine sits on codeberg.org/go-pdf/fpdf and works around its traps with CJK text
-// (DESIGN.md "Documents"):
+// (docs/design.md "Documents"):
 //
 //   - LoadFont reads and indexes a TrueType font once per process; each document embeds a subset
 //     cut to the characters it uses, added with AddUTF8FontFromBytes (AddUTF8Font mangles

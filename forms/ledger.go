@@ -12,7 +12,7 @@ import (
 	cases "foidesk/case"
 )
 
-// The filing ledger (台账, REGULATION §8) as PDF (A4 landscape, the header row on every page,
+// The filing ledger (台账, docs/rules.md §8) as PDF (A4 landscape, the header row on every page,
 // page numbers, the period, the time generated and the chain digest), CSV (UTF-8 with a BOM, for
 // Excel) and XLSX.
 

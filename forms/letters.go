@@ -496,7 +496,7 @@ func siblingContact(siblings []cases.Agency, name string) string {
 	return ""
 }
 
-// reply is the 政府信息公开申请答复书, one variant per decision outcome (REGULATION §6), with the
+// reply is the 政府信息公开申请答复书, one variant per decision outcome (docs/rules.md §6), with the
 // remedy clause.
 func reply(l *letter) error {
 	var d cases.Draft

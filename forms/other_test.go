@@ -7,7 +7,7 @@ import (
 	cases "foidesk/case"
 )
 
-// DESIGN.md: the only drafting guards are unavailable.unclear and the lapse outcomes, so a reply
+// docs/design.md: the only drafting guards are unavailable.unclear and the lapse outcomes, so a reply
 // drafted with （六）3.其他 (other.other) gets a reply letter with the ordinary remedy clause; the
 // lapse outcomes have their termination notice instead and no reply letter.
 func TestReplyOtherOutcome(t *testing.T) {

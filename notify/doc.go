@@ -1,4 +1,4 @@
-// Package notify watches every clock of REGULATION §4 and acts, so that nobody has to remember a
+// Package notify watches every clock of docs/rules.md §4 and acts, so that nobody has to remember a
 // deadline: the deadline sweep (alerts and statutory lapses), the monthly statistics job, and the
 // delivery of notices from the outbox (in-app inbox, e-mail over SMTP), run by a robfig/cron
 // scheduler inside `foidesk serve` or once by `foidesk notify run-once`.

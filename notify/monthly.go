@@ -32,7 +32,7 @@ func FirstWorkday(cal *workflow.Calendar, d cases.Date) cases.Date {
 	return cal.AddWorkdays(first, 1)
 }
 
-// Monthly is the monthly statistics job (REGULATION §8: monthly statistics go to the superior
+// Monthly is the monthly statistics job (docs/rules.md §8: monthly statistics go to the superior
 // disclosure office early each month). Run daily, it acts for each agency on a working day on or
 // after the first working day of the month — so a day the server was down is caught up — and
 // publishes the previous month's statistics once: a PDF stored as a document, an inbox message to
@@ -116,7 +116,7 @@ func (s *Service) publishMonth(ctx context.Context, a cases.Agency, today cases.
 	return &Published{Agency: a.Code, Year: year, Month: month, DocumentID: id, Recipients: recipients}, nil
 }
 
-// Summary is the monthly statistics of REGULATION §8 as lines of text.
+// Summary is the monthly statistics of docs/rules.md §8 as lines of text.
 func Summary(s cases.MonthlyStats) string {
 	f := s.Total
 	var b strings.Builder

@@ -99,7 +99,7 @@ type Report struct {
 	Errors  []string // cases the sweep could not handle (logged; the next sweep tries again)
 }
 
-// Lines is the report as `foidesk notify run-once` prints it (INTERFACES.md): one line per alert
+// Lines is the report as `foidesk notify run-once` prints it (docs/api.md): one line per alert
 // and recipient `ALERT <kind> <tracking_no> <recipient>`, one per lapse `LAPSE <event>
 // <tracking_no>`, then `alerts: N, lapses: M` with N the alert keys first recorded by this run.
 func (r Report) Lines() []string {
@@ -218,7 +218,7 @@ func (s *Service) sweepAgency(ctx context.Context, a cases.Agency, cal *workflow
 		}
 	}
 
-	// Alerts: working days only (REGULATION §3: the calendar, not the weekday).
+	// Alerts: working days only (docs/rules.md §3: the calendar, not the weekday).
 	if !cal.IsWorkday(today) {
 		return nil
 	}

@@ -8,7 +8,7 @@ import (
 	"foidesk/workflow"
 )
 
-// The sweep across the National Day break of 2026 (REGULATION §3: off 10/1–10/7, Saturday 10/10 a
+// The sweep across the National Day break of 2026 (docs/rules.md §3: off 10/1–10/7, Saturday 10/10 a
 // working day): the right alerts on the right working days to the right people, nothing on days
 // off, and nothing new on a rerun.
 //

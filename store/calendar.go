@@ -43,7 +43,7 @@ func (db *DB) setCalendar(cal *workflow.Calendar) {
 
 // calendarTx loads the calendar inside a write transaction: a transition counts its deadlines with
 // the overrides as committed — also those another instance recorded — never with a stale cache,
-// which would silently undo the recomputation of REGULATION §3.
+// which would silently undo the recomputation of docs/rules.md §3.
 func (db *DB) calendarTx(ctx context.Context, tx *sqlx.Tx) (*workflow.Calendar, error) {
 	cal, err := db.loadCalendar(ctx, tx)
 	if err != nil {
@@ -73,7 +73,7 @@ func (db *DB) loadCalendar(ctx context.Context, q getter) (*workflow.Calendar, e
 
 // SetCalendarDay records an override (a working day or a day off) and, in the same transaction,
 // recomputes every stored deadline of every open case, logging a deadline_recomputed event on
-// each case whose deadlines moved (REGULATION §3).
+// each case whose deadlines moved (docs/rules.md §3).
 func (db *DB) SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]cases.Recomputed, error) {
 	var moved []cases.Recomputed
 	var cal *workflow.Calendar

@@ -308,7 +308,7 @@ func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, re
 }
 
 // monthCount is the applicant's number of requests received in the case's receipt month, this
-// one included, discarded submissions excluded (REGULATION §5: same identity document).
+// one included, discarded submissions excluded (docs/rules.md §5: same identity document).
 func (db *DB) monthCount(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (int, error) {
 	if c.ReceivedOn.IsZero() {
 		return 1, nil

@@ -61,7 +61,7 @@ func exactlyOneWins(t *testing.T, db *DB, id int64, before int, errs []error) {
 
 func payload(v any) json.RawMessage { b, _ := json.Marshal(v); return b }
 
-// DESIGN.md: a transition is a compare-and-set on the case's state and version inside one
+// docs/design.md: a transition is a compare-and-set on the case's state and version inside one
 // transaction; of two concurrent transitions from the same state exactly one wins.
 func TestConcurrentSameEvent(t *testing.T) {
 	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {

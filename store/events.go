@@ -14,7 +14,7 @@ import (
 	"foidesk/workflow"
 )
 
-// chainRecord is what an event's hash covers (DESIGN.md "Storage").
+// chainRecord is what an event's hash covers (docs/design.md "Storage").
 type chainRecord struct {
 	CaseID         int64           `json:"case_id"`
 	Seq            int             `json:"seq"`

@@ -247,7 +247,7 @@ func TestGuardArt30CorrectionLastDay(t *testing.T) {
 	})
 }
 
-// REGULATION §4: a consultation (Art. 32, 34) or a fee notice (Art. 42) begins only on or before
+// docs/rules.md §4: a consultation (Art. 32, 34) or a fee notice (Art. 42) begins only on or before
 // the current reply deadline, and each pause adds exactly the working days of (start, end].
 func TestGuardPausesOnOrBeforeDeadline(t *testing.T) {
 	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
@@ -412,7 +412,7 @@ func TestGuardApproveAndArchive(t *testing.T) {
 	})
 }
 
-// DESIGN.md: unknown event 422 → role or relation 403 → state or history 409 → payload 422.
+// docs/design.md: unknown event 422 → role or relation 403 → state or history 409 → payload 422.
 func TestGuardCheckOrder(t *testing.T) {
 	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
 		g := newGX(t, db)
@@ -496,8 +496,8 @@ func TestGuardAgencyAndRegistration(t *testing.T) {
 	})
 }
 
-// REGULATION §3: a calendar change recomputes every open case once. Another foidesk instance on
-// the same database (DESIGN.md "Storage": several instances behind a load balancer) must not
+// docs/rules.md §3: a calendar change recomputes every open case once. Another foidesk instance on
+// the same database (docs/design.md "Storage": several instances behind a load balancer) must not
 // undo it with the calendar it cached before the change.
 func TestGuardCalendarChangeSeenByOtherInstance(t *testing.T) {
 	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {

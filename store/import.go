@@ -23,7 +23,7 @@ import (
 	"foidesk/workflow"
 )
 
-// The ledger import (INTERFACES.md "Ledger import file") moves an office's spreadsheet ledger into
+// The ledger import (docs/api.md "Ledger import file") moves an office's spreadsheet ledger into
 // foidesk: every row becomes an ordinary case with an `imported` event. The whole file is
 // validated first, in the transaction that writes it, and nothing is written when any row is
 // wrong; every problem names its row (the spreadsheet's row number, the header being row 1) and
@@ -519,7 +519,7 @@ func (db *DB) validateImport(ctx context.Context, tx *sqlx.Tx, agency cases.Agen
 				r.remedy = rem
 			}
 		}
-		// Dates inside a signed month can no longer be written (REGULATION §8: sign-off).
+		// Dates inside a signed month can no longer be written (docs/rules.md §8: sign-off).
 		if recOK {
 			if s := signed.month(received); s != "" {
 				ps.add(line, "received_on", signedMessage(s), signedMessageEN(s))

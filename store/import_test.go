@@ -111,7 +111,7 @@ func TestImportBadRow(t *testing.T) {
 	})
 }
 
-// Every rule of INTERFACES.md "Ledger import file" names its row and column.
+// Every rule of docs/api.md "Ledger import file" names its row and column.
 func TestImportValidation(t *testing.T) {
 	forEachEngine(t, at("2026-03-01"), func(t *testing.T, db *DB) {
 		ctx := context.Background()

@@ -9,7 +9,7 @@ import (
 	cases "foidesk/case"
 )
 
-// The filing ledger (台账, REGULATION §8): every application of a period with its dates,
+// The filing ledger (台账, docs/rules.md §8): every application of a period with its dates,
 // parties, outcome, letter number, timeliness and pauses. Identity numbers and phones are masked
 // unless an administrator asks for the full export, which is recorded in auth_log.
 

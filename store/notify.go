@@ -27,7 +27,7 @@ const notAlerted = ` AND NOT EXISTS (SELECT 1 FROM alert_keys k WHERE k.case_id 
 
 func inList(n int) string { return "(?" + strings.Repeat(", ?", n-1) + ")" }
 
-// ReplyDueCases lists the cases of an agency whose reply clock runs (REGULATION §4) with
+// ReplyDueCases lists the cases of an agency whose reply clock runs (docs/rules.md §4) with
 // from ≤ reply_due < to (a zero from: no lower bound) and no alert recorded under key, by
 // deadline.
 func (db *DB) ReplyDueCases(ctx context.Context, agencyID int64, from, to cases.Date, key cases.AlertKey) ([]cases.DueCase, error) {

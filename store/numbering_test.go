@@ -10,7 +10,7 @@ import (
 	cases "foidesk/case"
 )
 
-// REGULATION §7: each letter class has its own yearly sequence; numbers are assigned inside the
+// docs/rules.md §7: each letter class has its own yearly sequence; numbers are assigned inside the
 // transition that issues the letter — no gap, no duplicate, even under concurrent approvals; and
 // a number used by an imported case is never issued again.
 func TestLetterNumbersConcurrentApprovals(t *testing.T) {

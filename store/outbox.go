@@ -10,7 +10,7 @@ import (
 	cases "foidesk/case"
 )
 
-// The outbox (DESIGN.md "The state machine" step 5, STYLE.md habit 6): notices are written in the
+// The outbox (docs/design.md "The state machine" step 5, docs/design.md habit 6): notices are written in the
 // transaction of the event that causes them and delivered only after it commits. An inbox message
 // is delivered by that commit (sent_at is set when it is written); an e-mail waits for the
 // delivery job (package notify), which claims it, sends it and marks it sent, or records the

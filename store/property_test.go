@@ -16,7 +16,7 @@ import (
 	"foidesk/workflow"
 )
 
-// movers are the events through which a reply deadline may move (REGULATION §4 "How foidesk
+// movers are the events through which a reply deadline may move (docs/rules.md §4 "How foidesk
 // counts"): the receipt, the restart after a correction (Art. 30), the end of a pause
 // (consultation_done, fee_paid; fee_lapsed and withdraw end a running pause too), the extension
 // (Art. 33), the Art. 35 period, a reopen, and a calendar change.
@@ -249,7 +249,7 @@ func (p *prop) load(id int64) *cases.Case {
 }
 
 // A random history of events never breaks the invariants of the state machine and the store
-// (DESIGN.md "The state machine", REGULATION §4): 200 sequences of 40 events on SQLite, with the
+// (docs/design.md "The state machine", docs/rules.md §4): 200 sequences of 40 events on SQLite, with the
 // clock advancing and the calendar changing now and then.
 func TestPropertyRandomHistories(t *testing.T) {
 	seqs, steps := 200, 40
@@ -293,7 +293,7 @@ func TestPropertyRandomHistories(t *testing.T) {
 			default:
 				p.now = p.now.AddDate(0, 0, 10+p.rng.IntN(25))
 			}
-			if p.rng.IntN(300) == 0 { // the administrator corrects the calendar (REGULATION §3)
+			if p.rng.IntN(300) == 0 { // the administrator corrects the calendar (docs/rules.md §3)
 				calChanges++
 				o := workflow.Override{Day: p.today().AddDays(p.rng.IntN(40) - 5), Work: p.rng.IntN(2) == 0, Note: "调整"}
 				if _, err := db.SetCalendarDay(ctx, o, "admin1"); err != nil {

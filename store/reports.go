@@ -38,7 +38,7 @@ func (db *DB) scope(ctx context.Context, ids []int64) ([]cases.Agency, error) {
 }
 
 // AnnualReport computes the annual report of year over the agencies (all when none) following
-// the year rules of REGULATION §8 on handlings (see reports_facts.go): 一 = received in the year;
+// the year rules of docs/rules.md §8 on handlings (see reports_facts.go): 一 = received in the year;
 // 二 = received before it and not concluded before 1 January; 三 = concluded in the year, by the
 // outcome it ended with; 四 = received by 31 December and not concluded by then. Table 四 counts
 // the remedy records filed in the year with their result as decided on or before 31 December;
@@ -223,7 +223,7 @@ func (db *DB) fees(ctx context.Context, rep *cases.AnnualReport, agencyIDs []int
 	return nil
 }
 
-// MonthlyStats computes the monthly statistics (REGULATION §8) of year-month per agency and
+// MonthlyStats computes the monthly statistics (docs/rules.md §8) of year-month per agency and
 // summed: handlings received and concluded (by outcome) in the month; of the replies concluded,
 // those delivered on or before the reply deadline; the average working days from receipt to
 // conclusion without the paused days; the pauses begun and extensions approved in the month; the

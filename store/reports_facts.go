@@ -10,13 +10,13 @@ import (
 	"foidesk/workflow"
 )
 
-// The reports count handlings, not cases (REGULATION §8: a reopened case is a new handling
+// The reports count handlings, not cases (docs/rules.md §8: a reopened case is a new handling
 // received on the reopen's date). A handling's receipt, conclusion and outcome come from the
 // event log, so that a report re-run later does not change:
 //   - register / imported → receipt (the payload's received_on; an import may also carry its
 //     conclusion: concluded_on and outcome);
 //   - approve (the draft's outcome), correction_lapsed, fee_lapsed, withdraw into closed
-//     (other.other) → conclusion on the event's date (DESIGN.md: the conclusion date);
+//     (other.other) → conclusion on the event's date (docs/design.md: the conclusion date);
 //   - reopen → a new handling received on the event's date;
 //   - record_delivery after a conclusion → the handling's delivery date.
 // A case that was never reopened has exactly one handling, whose facts are also the case row's

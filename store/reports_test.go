@@ -150,7 +150,7 @@ func buildAnnualData(t *testing.T, db *DB) {
 	}
 }
 
-// The annual report of 2025 (REGULATION §8) from a data set with every outcome, every applicant
+// The annual report of 2025 (docs/rules.md §8) from a data set with every outcome, every applicant
 // column, cases received in 2024 and concluded in 2025, received in 2025 and concluded in 2026,
 // two reopens, remedies decided before and after 31 December, and fees of both bases. Expected
 // figures (worked out by hand, see testdata/annual_2025.csv): 一 9/17/5/4/4/4 = 43, 二 1/0/1/1/1/1 = 5,

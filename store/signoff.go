@@ -11,7 +11,7 @@ import (
 	"foidesk/workflow"
 )
 
-// A supervisor's sign-off freezes a month of an agency's ledger (REGULATION §8): no event may be
+// A supervisor's sign-off freezes a month of an agency's ledger (docs/rules.md §8): no event may be
 // dated in a signed month any more, and no fact the ledger shows (receipt, delivery, payment,
 // conclusion) may be given a date inside one. Later events on the same cases are allowed; they
 // fall in a later month and appear in its sign-off.

@@ -18,7 +18,7 @@ import (
 )
 
 // The supervisor's audit: findings per case computed from its events (Art. 30, 33, 45;
-// REGULATION §4 and §8), and the monthly sign-off of the ledger.
+// docs/rules.md §4 and §8), and the monthly sign-off of the ledger.
 
 // DocLedgerSignOff is the document kind of a signed ledger PDF (stored without a case).
 const DocLedgerSignOff = "ledger_signoff"

@@ -64,7 +64,7 @@ func TestLifecycleOnline(t *testing.T) {
 	})
 }
 
-// DESIGN.md "draft_reply": the outcome guards are unavailable.unclear and the lapse outcomes,
+// docs/design.md "draft_reply": the outcome guards are unavailable.unclear and the lapse outcomes,
 // "these and no others" — other.other can be drafted and approved like any decision.
 func TestDraftOtherOutcome(t *testing.T) {
 	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {

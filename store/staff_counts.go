@@ -7,7 +7,7 @@ import (
 )
 
 // MonthCount is the applicant's number of requests received in the case's receipt month, this
-// one included, discarded submissions excluded (REGULATION §5: same identity document) — what
+// one included, discarded submissions excluded (docs/rules.md §5: same identity document) — what
 // a per-request fee notice for the case would count; the case page shows it before the clerk
 // confirms a fee.
 func (db *DB) MonthCount(ctx context.Context, c *cases.Case) (int, error) {

@@ -36,7 +36,7 @@ func dropAppendOnly(t *testing.T, db *DB) {
 	}
 }
 
-// DESIGN.md "Storage", Art. 45: case_events is append-only — the triggers refuse UPDATE and
+// docs/design.md "Storage", Art. 45: case_events is append-only — the triggers refuse UPDATE and
 // DELETE, even on the last event.
 func TestTamperTriggersRefuse(t *testing.T) {
 	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {

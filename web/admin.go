@@ -658,7 +658,7 @@ func (s *Server) calendarPage(c *gin.Context, status int, d calendarData) {
 }
 
 // adminCalendarSet records a working day or day off and shows every open case whose deadline
-// moved (REGULATION §3: a calendar change recomputes the open cases, each with an event).
+// moved (docs/rules.md §3: a calendar change recomputes the open cases, each with an event).
 func (s *Server) adminCalendarSet(c *gin.Context) {
 	if !s.parseForm(c) {
 		return

@@ -14,7 +14,7 @@ import (
 	cases "foidesk/case"
 )
 
-// The public part of the JSON API (INTERFACES.md "JSON API", public): the same rules as the
+// The public part of the JSON API (docs/api.md "JSON API", public): the same rules as the
 // pages — validation, the per-address submission limit, upload limits, the tracking throttle.
 
 //go:embed openapi.yaml

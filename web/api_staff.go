@@ -13,7 +13,7 @@ import (
 	cases "foidesk/case"
 )
 
-// staffAPIRoutes are the staff part of the JSON API (INTERFACES.md), for bearer tokens.
+// staffAPIRoutes are the staff part of the JSON API (docs/api.md), for bearer tokens.
 func (s *Server) staffAPIRoutes(g *gin.RouterGroup) {
 	g.POST("/cases", s.apiCreateCase)
 	g.GET("/cases", s.apiListCases)
@@ -25,7 +25,7 @@ func (s *Server) staffAPIRoutes(g *gin.RouterGroup) {
 
 const maxAPIBody = 1 << 20
 
-// caseJSON is a case as the staff API answers it (INTERFACES.md): the case's own JSON, with
+// caseJSON is a case as the staff API answers it (docs/api.md): the case's own JSON, with
 // the lists always present and every document carrying its number ("" for unnumbered ones).
 func caseJSON(c *cases.Case) any {
 	b, err := json.Marshal(c)
@@ -70,7 +70,7 @@ func readJSON(c *gin.Context, v any) error {
 	return nil
 }
 
-// apiCreateCase registers an application with its channel (any of REGULATION §1, online included:
+// apiCreateCase registers an application with its channel (any of docs/rules.md §1, online included:
 // Art. 31 counts an online application from the day staff confirm it): 201 with the case, in
 // registered (the receipt date is received_on, not in the future).
 func (s *Server) apiCreateCase(c *gin.Context) {
@@ -258,7 +258,7 @@ func (s *Server) apiCaseDocument(c *gin.Context) {
 }
 
 // apiCalendarDue answers when a period of days working days from a day ends, with the
-// explanation (REGULATION §3), one line per step.
+// explanation (docs/rules.md §3), one line per step.
 func (s *Server) apiCalendarDue(c *gin.Context) {
 	var fe cases.FieldErrors
 	from, err := cases.ParseDate(c.Query("from"))

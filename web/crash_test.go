@@ -20,7 +20,7 @@ import (
 
 // The crash test: the real binary takes ~200 concurrent submissions and is killed (SIGKILL) while
 // they are in flight; after a restart every submission that got a 201 is there, with its submit
-// event (DESIGN.md: the case is committed before the answer is sent).
+// event (docs/design.md: the case is committed before the answer is sent).
 
 const (
 	crashSubmissions = 200

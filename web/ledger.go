@@ -15,7 +15,7 @@ import (
 )
 
 // The filing ledger (台账) page, its exports and the API, and the supervisor's monthly audit and
-// sign-off (REGULATION §8).
+// sign-off (docs/rules.md §8).
 
 // ledgerFilter reads the ledger's filters from the query: from, to (default: this month so far),
 // by, agency, state, outcome, clerk, overdue, full.

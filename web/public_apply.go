@@ -16,7 +16,7 @@ import (
 	cases "foidesk/case"
 )
 
-// The application form (REGULATION §1; Art. 27–29): GET /apply asks whether a person or an
+// The application form (docs/rules.md §1; Art. 27–29): GET /apply asks whether a person or an
 // organisation applies, GET /apply?kind=… shows the form for that kind, POST /apply submits it.
 // It works without JavaScript; errors are shown next to their fields and in a summary at the top,
 // in the page's language, with everything typed kept. The confirmation is the answer to the

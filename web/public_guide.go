@@ -13,7 +13,7 @@ import (
 // follow a case and the remedies — every number taken from the same settings, constants and fee
 // functions the workflow uses, so the page cannot drift from the rules.
 
-// Remedy periods (行政复议法 Art. 20, 行政诉讼法 Art. 46; REGULATION §7).
+// Remedy periods (行政复议法 Art. 20, 行政诉讼法 Art. 46; docs/rules.md §7).
 const (
 	reconsiderationDays     = 60
 	litigationMonths        = 6

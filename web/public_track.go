@@ -20,7 +20,7 @@ import (
 	cases "foidesk/case"
 )
 
-// The tracking pages: tracking number + access code → the case in plain words (DESIGN.md
+// The tracking pages: tracking number + access code → the case in plain words (docs/design.md
 // "Users"). The code is posted once; the browser then holds a short-lived cookie naming the case,
 // signed with the case's stored code hash (so any instance can check it and a new code would
 // void it). A wrong code and an unknown number get the same answer after the same delay;

@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Limits of the public pages and API (DESIGN.md "Users"; issue 3): a per-address limit on
+// Limits of the public pages and API (docs/design.md "Users"; issue 3): a per-address limit on
 // submissions (the agency setting SubmitRateLimit, a minute's window), a throttle on failed
 // tracking look-ups, and replay protection of the application form. Addresses are gin's
 // ClientIP, which believes X-Forwarded-For only from Config.TrustedProxies (none by default).

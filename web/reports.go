@@ -13,7 +13,7 @@ import (
 	cases "foidesk/case"
 )
 
-// The reports (REGULATION §8): the annual report (tables 三 and 四 and the fees) and the monthly
+// The reports (docs/rules.md §8): the annual report (tables 三 and 四 and the fees) and the monthly
 // statistics, as pages and from the API, per agency or summed over the agencies the user may see.
 
 // reportRoutes registers the report, ledger, sign-off and dashboard pages and their API.

@@ -149,7 +149,7 @@ func (s *Server) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// statusOf maps an error code to its HTTP status (INTERFACES.md "Codes").
+// statusOf maps an error code to its HTTP status (docs/api.md "Codes").
 var statusOf = map[string]int{
 	cases.EINVALID:      http.StatusUnprocessableEntity,
 	cases.EFORBIDDEN:    http.StatusForbidden,

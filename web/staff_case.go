@@ -521,7 +521,7 @@ func (s *Server) caseRefused(c *gin.Context, cs *cases.Case, event string, refus
 	s.render(c, statusOf[code], "staff/case", "case.title", d)
 }
 
-// feePreview shows the fee the rules give before the clerk confirms the notice (REGULATION §5:
+// feePreview shows the fee the rules give before the clerk confirms the notice (docs/rules.md §5:
 // the system computes, the clerk confirms). Nothing is stored.
 func (s *Server) feePreview(c *gin.Context, cs *cases.Case, form url.Values) {
 	d, err := s.caseData(c, cs)

@@ -25,7 +25,7 @@ type formField struct {
 }
 
 // actionFields are the form fields of each action on the case page, named as the payload keys
-// of INTERFACES.md so that the workflow's field errors land next to their fields. consult and
+// of docs/api.md so that the workflow's field errors land next to their fields. consult and
 // consultation_done have repeated rows and are built by their own functions.
 var actionFields = map[string][]formField{
 	"register":           nil,

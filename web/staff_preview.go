@@ -15,8 +15,8 @@ func init() {
 	})
 }
 
-// replyPreview renders the drafted reply letter as a preview before approval (REGULATION §7,
-// DESIGN.md "Documents"): a 草稿 watermark on every page and no number. Nothing is stored.
+// replyPreview renders the drafted reply letter as a preview before approval (docs/rules.md §7,
+// docs/design.md "Documents"): a 草稿 watermark on every page and no number. Nothing is stored.
 func (s *Server) replyPreview(c *gin.Context) {
 	cs, err := s.caseFor(c)
 	if err != nil {

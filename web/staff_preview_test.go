@@ -12,7 +12,7 @@ import (
 	"foidesk/forms"
 )
 
-// REGULATION §7, DESIGN.md "Documents": before approval the reply letter can be previewed with a
+// docs/rules.md §7, docs/design.md "Documents": before approval the reply letter can be previewed with a
 // 草稿 watermark and no number; the preview stores nothing.
 func TestReplyPreviewIsAnUnnumberedDraft(t *testing.T) {
 	font, err := forms.LoadFont(forms.DefaultFontPath)

@@ -36,7 +36,7 @@ type DayInfo struct {
 	Name string // the holiday's name (e.g. 春节) or the override's note
 }
 
-// Calendar is the working-day calendar of REGULATION §3: Monday–Friday, minus the statutory
+// Calendar is the working-day calendar of docs/rules.md §3: Monday–Friday, minus the statutory
 // holidays, plus the weekend days declared working days, as published each year by the State
 // Council; built-in years come from lunar-go, overlaid with administrator overrides. A year with
 // neither counts Monday–Friday and is not Known.
@@ -114,7 +114,7 @@ func (c *Calendar) Overrides() []Override {
 }
 
 // Known reports whether the holidays of year are known: the built-in data covers it, or an
-// administrator has recorded at least one day of it (REGULATION §3: each November the next year
+// administrator has recorded at least one day of it (docs/rules.md §3: each November the next year
 // is published and entered). Deadlines crossing an unknown year are provisional.
 func (c *Calendar) Known(year int) bool {
 	return c.builtin.years[year] || c.overYears[year]
@@ -139,7 +139,7 @@ func (c *Calendar) DayInfo(d cases.Date) DayInfo {
 	return DayInfo{Work: true, Kind: DayWorkday}
 }
 
-// IsWorkday reports whether d is a working day (REGULATION §3).
+// IsWorkday reports whether d is a working day (docs/rules.md §3).
 func (c *Calendar) IsWorkday(d cases.Date) bool {
 	if o, ok := c.overrides[dayKey(d)]; ok {
 		return o.Work
@@ -152,7 +152,7 @@ func (c *Calendar) IsWorkday(d cases.Date) bool {
 }
 
 // AddWorkdays returns the day on which a period of n working days from d ends: the n-th working
-// day after d, d itself not counted (REGULATION §3: "within N working days from day D"). n = 0
+// day after d, d itself not counted (docs/rules.md §3: "within N working days from day D"). n = 0
 // returns d; a negative n returns the |n|-th working day before d. A zero d returns the zero Date.
 func (c *Calendar) AddWorkdays(d cases.Date, n int) cases.Date {
 	if d.IsZero() {
@@ -206,7 +206,7 @@ func (c *Calendar) unknownYears(a, b cases.Date) []int {
 	return out
 }
 
-// Explanation shows how a deadline was counted (REGULATION §3: every deadline shown to a person
+// Explanation shows how a deadline was counted (docs/rules.md §3: every deadline shown to a person
 // can be explained): the start day, the working days counted, the holidays and 调休 days met, the
 // pauses and the extension, and the due date.
 type Explanation struct {

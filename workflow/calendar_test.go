@@ -28,7 +28,7 @@ func dayRange(t *testing.T, s string) []cases.Date {
 }
 
 // officialYears are the State Council notices (国务院办公厅关于部分节假日安排的通知) for 2024
-// (国办发明电〔2023〕7号), 2025 (国办发明电〔2024〕12号) and 2026 (REGULATION §3): the weekday
+// (国办发明电〔2023〕7号), 2025 (国办发明电〔2024〕12号) and 2026 (docs/rules.md §3): the weekday
 // holidays and the weekend working days (调休上班).
 var officialYears = []struct {
 	year int
@@ -46,7 +46,7 @@ var officialYears = []struct {
 		[]string{"2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"}},
 }
 
-// REGULATION §3: the built-in calendar equals the official notices, day by day, for the whole of
+// docs/rules.md §3: the built-in calendar equals the official notices, day by day, for the whole of
 // 2024, 2025 and 2026.
 func TestIsWorkdayOfficialYears(t *testing.T) {
 	cal := NewCalendar(nil)
@@ -111,7 +111,7 @@ func TestDayInfo(t *testing.T) {
 	}
 }
 
-// REGULATION §3: "within N working days from day D" ends on the N-th working day after D.
+// docs/rules.md §3: "within N working days from day D" ends on the N-th working day after D.
 func TestAddWorkdays(t *testing.T) {
 	cal := NewCalendar(nil)
 	for _, tc := range []struct {
@@ -119,7 +119,7 @@ func TestAddWorkdays(t *testing.T) {
 		n    int
 		want string
 	}{
-		{"2026-02-10", 20, "2026-03-16"}, // REGULATION §3 example: Spring Festival, 2/14 and 2/28 worked
+		{"2026-02-10", 20, "2026-03-16"}, // docs/rules.md §3 example: Spring Festival, 2/14 and 2/28 worked
 		{"2026-02-10", 0, "2026-02-10"},
 		{"2026-02-10", 1, "2026-02-11"},
 		{"2026-02-13", 1, "2026-02-14"}, // Friday → the 调休 Saturday
@@ -183,7 +183,7 @@ func TestKnown(t *testing.T) {
 			t.Errorf("Known(%d) = true", y)
 		}
 	}
-	// REGULATION §3: an administrator enters next year's days each November.
+	// docs/rules.md §3: an administrator enters next year's days each November.
 	cal = NewCalendar([]Override{{Day: ymd("2028-01-03"), Work: false, Note: "元旦"}})
 	if !cal.Known(2028) {
 		t.Error("Known(2028) = false after an override in 2028")
@@ -213,7 +213,7 @@ func TestOverrides(t *testing.T) {
 	}
 }
 
-// REGULATION §3: an override turning a weekday off moves a deadline and marks nothing provisional.
+// docs/rules.md §3: an override turning a weekday off moves a deadline and marks nothing provisional.
 func TestOverrideMovesDeadline(t *testing.T) {
 	base := NewCalendar(nil)
 	cal := NewCalendar([]Override{{Day: ymd("2026-03-04"), Work: false, Note: "暴雨停工"}})
@@ -237,7 +237,7 @@ func TestOverrideMovesDeadline(t *testing.T) {
 	}
 }
 
-// REGULATION §3 / DESIGN "Deadlines": a count crossing a year without data is provisional until
+// docs/rules.md §3 / docs/design.md "Deadlines": a count crossing a year without data is provisional until
 // that year is set.
 func TestProvisional(t *testing.T) {
 	cal := NewCalendar(nil)
@@ -274,7 +274,7 @@ func TestProvisional(t *testing.T) {
 	}
 }
 
-// REGULATION §3: every deadline shown to a person can be explained.
+// docs/rules.md §3: every deadline shown to a person can be explained.
 func TestExplainDueSpringFestival(t *testing.T) {
 	cal := NewCalendar(nil)
 	e := cal.ExplainDue(ymd("2026-02-10"), 20)

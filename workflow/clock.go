@@ -8,7 +8,7 @@ import (
 )
 
 // Recompute derives every deadline of c from the facts of c.Clock, c.ReceivedOn and cal
-// (REGULATION §4 "How foidesk counts"); it is the only place deadlines are computed, and is run
+// (docs/rules.md §4 "How foidesk counts"); it is the only place deadlines are computed, and is run
 // after every event and after every calendar change. It sets:
 //   - each Pause's Days: the working days of (Start, End], 0 while the pause lasts;
 //   - PausedDays: the days of the ended pauses of the current epoch (Art. 30: after a
@@ -96,7 +96,7 @@ func countReply(clk *cases.Clock, cal *Calendar) replyCount {
 	return r
 }
 
-// ExplainReply explains the reply deadline of c (REGULATION §3: every deadline shown to a person
+// ExplainReply explains the reply deadline of c (docs/rules.md §3: every deadline shown to a person
 // can be explained): the start (receipt, corrected receipt or reopen), the 20 working days or the
 // date fixed under Art. 35, the holidays and 调休 days met, each pause of the current epoch with
 // its days, the pauses dropped by a restart, the extension, and the due date, which equals

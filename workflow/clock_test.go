@@ -29,7 +29,7 @@ func TestRecomputeArt33Reply(t *testing.T) {
 	for _, tc := range []struct {
 		name, received, due, noticeBy string
 	}{
-		{"REGULATION §3 example", "2026-02-10", "2026-03-16", "2026-02-26"},
+		{"docs/rules.md §3 example", "2026-02-10", "2026-03-16", "2026-02-26"},
 		{"across Spring Festival 2026", "2026-02-12", "2026-03-18", "2026-02-28"},
 		{"across Mid-Autumn and National Day 2026", "2026-09-18", "2026-10-22", "2026-09-29"},
 		{"across National Day 2025 (10/1–10/8, 9/28 and 10/11 worked)", "2025-09-26", "2025-10-30", "2025-10-13"},
@@ -208,7 +208,7 @@ func TestRecomputeArt35Base(t *testing.T) {
 	}
 }
 
-// REGULATION §3: an administrator turning a weekday off moves the deadline; the year is known,
+// docs/rules.md §3: an administrator turning a weekday off moves the deadline; the year is known,
 // so nothing is provisional.
 func TestRecomputeOverrideMovesDeadline(t *testing.T) {
 	cal := NewCalendar([]Override{{Day: ymd("2026-03-04"), Work: false, Note: "暴雨停工"}})
@@ -221,7 +221,7 @@ func TestRecomputeOverrideMovesDeadline(t *testing.T) {
 	}
 }
 
-// DESIGN "Deadlines": a deadline crossing a year without data is provisional until the year is set.
+// docs/design.md "Deadlines": a deadline crossing a year without data is provisional until the year is set.
 func TestRecomputeProvisional(t *testing.T) {
 	c := recomputed(t, receivedCase("2027-12-20"), NewCalendar(nil))
 	if !c.Provisional || c.ReplyDue != ymd("2028-01-17") {
@@ -257,7 +257,7 @@ func TestRecomputeProvisional(t *testing.T) {
 	}
 }
 
-// REGULATION §3: when the calendar changes every stored deadline is recomputed; Recompute is
+// docs/rules.md §3: when the calendar changes every stored deadline is recomputed; Recompute is
 // idempotent and depends on nothing but the clock and the calendar.
 func TestRecomputeIdempotent(t *testing.T) {
 	cal := NewCalendar(nil)

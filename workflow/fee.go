@@ -6,7 +6,7 @@ import (
 	cases "foidesk/case"
 )
 
-// Fees of 《政府信息公开信息处理费管理办法》 (国办函〔2020〕109号; REGULATION §5). Art. 42: applying
+// Fees of 《政府信息公开信息处理费管理办法》 (国办函〔2020〕109号; docs/rules.md §5). Art. 42: applying
 // is free by default; a fee is charged only for requests clearly beyond a reasonable number or
 // frequency, on one basis per request, progressively on the excess. Amounts are in yuan.
 

@@ -11,7 +11,7 @@ import (
 func TestPerRequestRate(t *testing.T) {
 	for _, tc := range []struct{ n, want int }{
 		{-1, 0}, {0, 0}, {1, 0}, {10, 0},
-		{11, 100}, {15, 100}, {30, 100}, // REGULATION §5: the 15th request of a month costs 100 元
+		{11, 100}, {15, 100}, {30, 100}, // docs/rules.md §5: the 15th request of a month costs 100 元
 		{31, 200}, {40, 200},
 		{41, 300}, {45, 300}, {50, 300}, // the 45th: 300 元
 		{51, 400}, {60, 400}, {61, 500}, {100, 800}, {101, 900},
@@ -25,7 +25,7 @@ func TestPerRequestRate(t *testing.T) {
 func TestPerRequestMonthTotal(t *testing.T) {
 	for _, tc := range []struct{ n, want int }{
 		{0, 0}, {10, 0}, {11, 100}, {30, 2000}, {31, 2200}, {40, 4000},
-		{45, 5500}, // REGULATION §5 example: 0 + 20×100 + 10×200 + 5×300
+		{45, 5500}, // docs/rules.md §5 example: 0 + 20×100 + 10×200 + 5×300
 		{50, 7000},
 	} {
 		if got := PerRequestMonthTotal(tc.n); got != tc.want {
@@ -47,7 +47,7 @@ func TestPerPageFee(t *testing.T) {
 		{31, 10}, {100, 700},
 		{101, 720}, {200, 2700},
 		{201, 2740},
-		{250, 4700}, // REGULATION §5 example: 70×10 + 100×20 + 50×40
+		{250, 4700}, // docs/rules.md §5 example: 70×10 + 100×20 + 50×40
 		{1000, 34700},
 	} {
 		if got := PerPageFee(tc.pages); got != tc.want {

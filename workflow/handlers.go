@@ -598,7 +598,7 @@ func archive(x *exec, raw json.RawMessage) error {
 	return nil
 }
 
-// reopen starts a new handling of the case, received on the reopen's date (REGULATION §8).
+// reopen starts a new handling of the case, received on the reopen's date (docs/rules.md §8).
 func reopen(x *exec, raw json.RawMessage) error {
 	var p struct {
 		Reason string     `json:"reason"`

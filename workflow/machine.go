@@ -135,7 +135,7 @@ func Apply(c *cases.Case, req Request, actor cases.Actor, env Env) (*Result, err
 	n := Clone(c)
 	// Only a case that is open (or not yet received) follows the current calendar: a concluded
 	// case keeps the deadline in force when it was concluded, as the calendar recomputation
-	// leaves it (REGULATION §3), so a note or a delivery record never moves it. The event records
+	// leaves it (docs/rules.md §3), so a note or a delivery record never moves it. The event records
 	// the stored deadline as the one before.
 	live := c.State == cases.StateSubmitted || cases.IsOpen(c.State)
 	if live {

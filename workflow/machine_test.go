@@ -42,7 +42,7 @@ func req(event string, payload any) Request {
 	return Request{Event: event, Payload: b}
 }
 
-// DESIGN.md: the machine checks, in this order, unknown event 422 → role or relation 403 → state
+// docs/design.md: the machine checks, in this order, unknown event 422 → role or relation 403 → state
 // or history 409 → payload 422.
 func TestApplyCheckOrder(t *testing.T) {
 	bad := map[string]any{"days": 99, "reason": ""}
@@ -196,7 +196,7 @@ func TestApplyArt33ExtendDuringPause(t *testing.T) {
 }
 
 // A concluded case keeps the deadline in force when it was concluded: the calendar recomputation
-// touches open cases only (REGULATION §3), so a note on a closed case must not move its deadline,
+// touches open cases only (docs/rules.md §3), so a note on a closed case must not move its deadline,
 // and the event records the stored deadline before and after.
 func TestApplyConcludedCaseKeepsDeadline(t *testing.T) {
 	c := caseIn(cases.StateReplied, "2026-03-02") // due 2026-03-30

@@ -31,7 +31,7 @@ var (
 	allStates = append([]string{cases.StateSubmitted, cases.StateDiscarded}, received...)
 )
 
-// Table is the whole state machine of DESIGN.md "The state machine": the one place it is stated.
+// Table is the whole state machine of docs/design.md "The state machine": the one place it is stated.
 var Table = []Transition{
 	{"register", []string{cases.StateSubmitted}, cases.StateRegistered, clerk},
 	{"discard", []string{cases.StateSubmitted}, cases.StateDiscarded, clerk},

@@ -22,7 +22,7 @@ func knownRoles() []string {
 	return out
 }
 
-// DESIGN.md "The state machine": every destination and every source is a state of cases.States.
+// docs/design.md "The state machine": every destination and every source is a state of cases.States.
 func TestTableStatesKnown(t *testing.T) {
 	for _, tr := range Table {
 		if tr.To != stay {
@@ -149,7 +149,7 @@ func TestTableRolesKnown(t *testing.T) {
 	}
 }
 
-// The rows of DESIGN.md "The state machine" that carry a legal rule, spelled out so that an edit
+// The rows of docs/design.md "The state machine" that carry a legal rule, spelled out so that an edit
 // of the table that breaks one is caught here and not in production.
 func TestTableDesignRows(t *testing.T) {
 	type row struct {
@@ -201,7 +201,7 @@ func TestTableDesignRows(t *testing.T) {
 			t.Errorf("%s in %s: → %q by %v, want → %q by %v", w.event, w.from, r.To, r.Roles, w.to, w.roles)
 		}
 	}
-	// What DESIGN.md forbids: no event but reopen, add_note and record_remedy in archived
+	// What docs/design.md forbids: no event but reopen, add_note and record_remedy in archived
 	// (Art. 45: archived cases are read-only except for a reopen, remedy records and notes);
 	// nothing but add_note in discarded (never received).
 	for _, tr := range Table {
@@ -225,8 +225,8 @@ func stateMachineDoc() string {
 This file is generated from the transition table ` + "`workflow.Table`" + ` (workflow/table.go) by
 ` + "`workflow.Mermaid()`" + `; do not edit it by hand. After changing the table, run
 ` + "`go test ./workflow -run TestMermaidDoc -update`" + ` and commit the result (the test fails while the
-committed file differs from the table). DESIGN.md "The state machine" states the rules and the
-guards; REGULATION.md §4 the periods.
+committed file differs from the table). docs/design.md "The state machine" states the rules and the
+guards; docs/rules.md §4 the periods.
 
 Each arrow is one row of the table for one source state, labelled with the event and the roles
 that may fire it (` + "`applicant`" + ` acts through the access code, ` + "`system`" + ` is the scheduler). An online

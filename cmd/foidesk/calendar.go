@@ -17,7 +17,7 @@ const calendarUsage = `Usage:
   foidesk calendar explain --from D --days N      explains a count of working days
   foidesk calendar set D --work|--off --note T    records a correction of the calendar
 
-The working-day calendar (REGULATION §3): Monday to Friday, minus the statutory holidays, plus the
+The working-day calendar (docs/rules.md §3): Monday to Friday, minus the statutory holidays, plus the
 weekend days declared working days (调休), from built-in data overlaid with the administrator's
 corrections stored in the database. "Within N working days from D" ends on the N-th working day
 after D. due, is-workday and explain --from work without a database (using the corrections of an

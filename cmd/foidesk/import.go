@@ -13,7 +13,7 @@ import (
 
 const importUsage = `Usage: foidesk import [--user NAME] [--agency CODE] [--db DSN] FILE.csv|FILE.xlsx
 
-Imports a spreadsheet ledger (INTERFACES.md "Ledger import file"): a header row with the columns
+Imports a spreadsheet ledger (docs/api.md "Ledger import file"): a header row with the columns
 tracking_no, applicant_kind, org_category, name, id_type, id_number, channel, received_on,
 description, outcome, concluded_on, letter_no and optionally remedy_kind, remedy_result,
 remedy_filed_on, remedy_decided_on (order free, unknown columns refused; CSV in UTF-8, a BOM

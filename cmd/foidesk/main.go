@@ -1,12 +1,12 @@
 // Command foidesk is the one binary of foidesk: the web server and the administration commands
-// (INTERFACES.md "CLI"). Each command lives in its own file and registers itself from init():
+// (docs/api.md "CLI"). Each command lives in its own file and registers itself from init():
 //
 //	func init() {
 //		register(&command{Name: "backup", Summary: "…", Usage: "…", Run: runBackup})
 //	}
 //
 // A command reads its flags with newFlags (which adds --db, --font and --addr where asked), logs to
-// stderr through logger(ctx), and writes to stdout only the output INTERFACES.md gives it.
+// stderr through logger(ctx), and writes to stdout only the output docs/api.md gives it.
 package main
 
 import (
@@ -50,7 +50,7 @@ func register(c *command) {
 	commands[c.Name] = c
 }
 
-// Defaults of the global settings (DESIGN.md "Interfaces").
+// Defaults of the global settings (docs/design.md "Interfaces").
 const (
 	defaultDB   = "foidesk.db"
 	defaultAddr = ":8080"

@@ -69,7 +69,7 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-// REGULATION §3: the calendar commands work without a database and never create one.
+// docs/rules.md §3: the calendar commands work without a database and never create one.
 func TestCalendarWithoutDatabase(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "none.db")
@@ -190,7 +190,7 @@ func TestUsersAndTokens(t *testing.T) {
 
 var brokenRE = regexp.MustCompile(`^BROKEN (\S+) seq=(\d+): .+$`)
 
-// DESIGN.md "Storage": editing or removing any event — the last one included — is detected.
+// docs/design.md "Storage": editing or removing any event — the last one included — is detected.
 func TestAuditVerify(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "audit.db")
 	db := openTestDB(t, dbPath, "2026-03-02")

@@ -260,7 +260,7 @@ func runNotifyRetry(ctx context.Context, args []string, stdout, stderr io.Writer
 	return db.RetryMessage(ctx, id)
 }
 
-// monthlyPDF renders the monthly statistics of an agency (REGULATION §8) on the letters' font.
+// monthlyPDF renders the monthly statistics of an agency (docs/rules.md §8) on the letters' font.
 func monthlyPDF(font *forms.Font) func(a cases.Agency, s cases.MonthlyStats) ([]byte, error) {
 	return func(a cases.Agency, s cases.MonthlyStats) ([]byte, error) {
 		title := fmt.Sprintf("%d年%d月政府信息公开工作统计月报", s.Year, s.Month)

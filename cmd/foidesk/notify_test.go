@@ -10,7 +10,7 @@ import (
 	cases "foidesk/case"
 )
 
-// `foidesk notify run-once --at` prints exactly INTERFACES.md's lines: ALERT per alert and
+// `foidesk notify run-once --at` prints exactly docs/api.md's lines: ALERT per alert and
 // recipient, LAPSE per lapse, then the counts of this run; a rerun prints zeros.
 func TestNotifyRunOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "notify.db")

@@ -20,10 +20,10 @@ const reportUsage = `Usage:
 annual: the annual report of year Y (国办公开办函〔2021〕30号): table 三 (applications received,
 carried over and concluded by outcome, per applicant column, with the check 一+二=（七）+四 of every
 column), table 四 (reconsiderations and lawsuits filed in Y, with the results decided by 31
-December) and the fees paid in Y. JSON and CSV are exactly as INTERFACES.md "Annual report
+December) and the fees paid in Y. JSON and CSV are exactly as docs/api.md "Annual report
 formats" gives them (the JSON adds "check"); the PDF follows the official layout.
 
-monthly: the statistics of a month (REGULATION §8): received, concluded by outcome, replied on
+monthly: the statistics of a month (docs/rules.md §8): received, concluded by outcome, replied on
 time, average working days without pauses, paused, extended, overdue still open — per agency and
 summed.
 

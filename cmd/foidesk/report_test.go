@@ -11,7 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// The import, report and ledger commands on one database (INTERFACES.md "CLI").
+// The import, report and ledger commands on one database (docs/api.md "CLI").
 func TestImportReportLedgerCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")

@@ -1,4 +1,4 @@
--- Monthly sign-offs of the filing ledger (REGULATION §8) and the indexes the reports use.
+-- Monthly sign-offs of the filing ledger (docs/rules.md §8) and the indexes the reports use.
 CREATE TABLE signoffs (
     id            INTEGER PRIMARY KEY,
     agency_id     INTEGER NOT NULL REFERENCES agencies(id),
