@@ -13,16 +13,10 @@ Creates an agency (a body that answers applications in its own name, Art. 27). A
 has one default agency; add others for the departments of a district. CODE is letters, digits,
 _ and -. Prints nothing on success.`
 
-func init() {
-	register(&command{
-		Name:    "agency",
-		Summary: "add an agency (agency add CODE --name NAME)",
-		Usage:   agencyUsage,
-		Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return dispatch(ctx, args, stdout, stderr, agencyUsage,
-				subcommand{Name: "add", Summary: "create an agency", Run: runAgencyAdd})
-		},
-	})
+// runAgency runs the subcommand of "foidesk agency" named by args[0].
+func runAgency(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, agencyUsage,
+		subcommand{Name: "add", Summary: "create an agency", Run: runAgencyAdd})
 }
 
 func runAgencyAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {

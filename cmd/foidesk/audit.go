@@ -14,16 +14,10 @@ hash, so that an edited or removed event — the last one included — is found.
 "BROKEN <tracking_no> seq=<n>: <reason>" per broken case, then "verified: N, broken: M"; exits 1
 when M > 0.`
 
-func init() {
-	register(&command{
-		Name:    "audit",
-		Summary: "verify the hash-chained case histories (audit verify)",
-		Usage:   auditUsage,
-		Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return dispatch(ctx, args, stdout, stderr, auditUsage,
-				subcommand{Name: "verify", Summary: "verify every case", Run: runAuditVerify})
-		},
-	})
+// runAudit runs the subcommand of "foidesk audit" named by args[0].
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, auditUsage,
+		subcommand{Name: "verify", Summary: "verify every case", Run: runAuditVerify})
 }
 
 func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {

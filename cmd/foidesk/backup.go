@@ -10,10 +10,6 @@ const backupUsage = `Usage: foidesk backup --out FILE [--db DSN]
 Writes a consistent online copy of the SQLite database, documents included (they are stored in
 it), while foidesk keeps running. FILE must not exist. For PostgreSQL use pg_dump.`
 
-func init() {
-	register(&command{Name: "backup", Summary: "write a consistent online copy of the database", Usage: backupUsage, Run: runBackup})
-}
-
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "backup")
 	dsn := f.DB()

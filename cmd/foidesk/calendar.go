@@ -27,19 +27,13 @@ per case whose reply deadline was recomputed and then "recomputed: N".
 explain prints one line per step; --lang en prints it in English.
 Flags: --db DSN (FOIDESK_DB).`
 
-func init() {
-	register(&command{
-		Name:    "calendar",
-		Summary: "working days: due, is-workday, explain, set",
-		Usage:   calendarUsage,
-		Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return dispatch(ctx, args, stdout, stderr, calendarUsage,
-				subcommand{Name: "due", Run: runCalendarDue},
-				subcommand{Name: "is-workday", Run: runCalendarIsWorkday},
-				subcommand{Name: "explain", Run: runCalendarExplain},
-				subcommand{Name: "set", Run: runCalendarSet})
-		},
-	})
+// runCalendar runs the subcommand of "foidesk calendar" named by args[0].
+func runCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, calendarUsage,
+		subcommand{Name: "due", Run: runCalendarDue},
+		subcommand{Name: "is-workday", Run: runCalendarIsWorkday},
+		subcommand{Name: "explain", Run: runCalendarExplain},
+		subcommand{Name: "set", Run: runCalendarSet})
 }
 
 // readCalendar returns the calendar without creating a database: the built-in data, overlaid

@@ -24,15 +24,6 @@ account; a row without outcome is registered, unassigned, with its deadline comp
 one is replied or closed. Imported tracking and letter numbers are kept and reserved. Prints
 "imported: N (open: O, concluded: C, remedies: R)".`
 
-func init() {
-	register(&command{
-		Name:    "import",
-		Summary: "import a spreadsheet ledger (CSV or XLSX), all or nothing",
-		Usage:   importUsage,
-		Run:     runImport,
-	})
-}
-
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "import")
 	dsn := f.DB()

@@ -31,18 +31,12 @@ signoff: a supervisor signs a month off: the month's ledger PDF is generated and
 SHA-256, the findings (their number given with --acknowledge) are recorded, and from then on no
 event or fact may be dated in that month. Prints "signed: <agency> <YYYY-MM> sha256=<hex>".`
 
-func init() {
-	register(&command{
-		Name:    "ledger",
-		Summary: "the filing ledger: export (PDF, CSV, XLSX), audit findings and monthly sign-off",
-		Usage:   ledgerUsage,
-		Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return dispatch(ctx, args, stdout, stderr, ledgerUsage,
-				subcommand{Name: "export", Summary: "export the ledger of a period", Run: runLedgerExport},
-				subcommand{Name: "audit", Summary: "list a month's audit findings", Run: runLedgerAudit},
-				subcommand{Name: "signoff", Summary: "sign a month off", Run: runLedgerSignOff})
-		},
-	})
+// runLedger runs the subcommand of "foidesk ledger" named by args[0].
+func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, ledgerUsage,
+		subcommand{Name: "export", Summary: "export the ledger of a period", Run: runLedgerExport},
+		subcommand{Name: "audit", Summary: "list a month's audit findings", Run: runLedgerAudit},
+		subcommand{Name: "signoff", Summary: "sign a month off", Run: runLedgerSignOff})
 }
 
 // actorOf returns the staff account named (or the system account for "").

@@ -1,9 +1,8 @@
 // Command foidesk is the one binary of foidesk: the web server and the administration commands
-// (docs/api.md "CLI"). Each command lives in its own file and registers itself from init():
-//
-//	func init() {
-//		register(&command{Name: "backup", Summary: "…", Usage: "…", Run: runBackup})
-//	}
+// (docs/api.md "CLI"). The binary only wires: it parses flags and connects the packages (store,
+// web, notify, forms, demo), which hold every rule. The commands are the table commandTable below;
+// each command's run function, usage text and helpers live in a file named after it (serve.go,
+// ledger.go, …). Adding a command is one row in the table and one file.
 //
 // A command reads its flags with newFlags (which adds --db, --font and --addr where asked), logs to
 // stderr through logger(ctx), and writes to stdout only the output docs/api.md gives it.
@@ -39,15 +38,33 @@ type command struct {
 	Run func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
-// commands is the registry filled by the init() of each command's file.
-var commands = map[string]*command{}
-
-// register adds a command; a duplicate name is a programming error.
-func register(c *command) {
-	if _, dup := commands[c.Name]; dup {
-		panic("foidesk: command registered twice: " + c.Name)
+// commandTable is every command of the binary, in the order "foidesk --help" lists them.
+func commandTable() []*command {
+	return []*command{
+		{Name: "agency", Summary: "add an agency (agency add CODE --name NAME)", Usage: agencyUsage, Run: runAgency},
+		{Name: "audit", Summary: "verify the hash-chained case histories (audit verify)", Usage: auditUsage, Run: runAudit},
+		{Name: "backup", Summary: "write a consistent online copy of the database", Usage: backupUsage, Run: runBackup},
+		{Name: "calendar", Summary: "working days: due, is-workday, explain, set", Usage: calendarUsage, Run: runCalendar},
+		{Name: "demo", Summary: "fill the database with demo data and print the demo logins", Usage: demoUsage, Run: runDemo},
+		{Name: "import", Summary: "import a spreadsheet ledger (CSV or XLSX), all or nothing", Usage: importUsage, Run: runImport},
+		{Name: "ledger", Summary: "the filing ledger: export (PDF, CSV, XLSX), audit findings and monthly sign-off", Usage: ledgerUsage, Run: runLedger},
+		{Name: "migrate", Summary: "apply pending database migrations", Usage: migrateUsage, Run: runMigrate},
+		{Name: "notify", Summary: "deadline sweep, lapses and notices (notify run-once)", Usage: notifyUsage, Run: runNotify},
+		{Name: "report", Summary: "annual report (tables 三 and 四, fees) or monthly statistics as JSON, CSV or PDF", Usage: reportUsage, Run: runReport},
+		{Name: "serve", Summary: "run the web server and the scheduler", Usage: serveUsage, Run: runServe},
+		{Name: "token", Summary: "issue an API token (token create --user NAME); prints only the token", Usage: tokenUsage, Run: runToken},
+		{Name: "user", Summary: "add a staff account (user add NAME --role R[,R]; password on stdin)", Usage: userUsage, Run: runUser},
 	}
-	commands[c.Name] = c
+}
+
+// lookup returns the command named name.
+func lookup(name string) (*command, bool) {
+	for _, c := range commandTable() {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return nil, false
 }
 
 // Defaults of the global settings (docs/design.md "Interfaces").
@@ -142,7 +159,7 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	name := rest[0]
 	if name == "help" {
 		if len(rest) > 1 {
-			if c, ok := commands[rest[1]]; ok {
+			if c, ok := lookup(rest[1]); ok {
 				printUsage(stdout, c)
 				return 0
 			}
@@ -150,7 +167,7 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		printHelp(stdout)
 		return 0
 	}
-	c, ok := commands[name]
+	c, ok := lookup(name)
 	if !ok {
 		fmt.Fprintf(stderr, "foidesk: unknown command %q\n\n", name)
 		printHelp(stderr)
@@ -216,13 +233,8 @@ Usage: foidesk [global flags] COMMAND [arguments]
 
 Commands:
 `)
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].Summary)
+	for _, c := range commandTable() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Summary)
 	}
 	fmt.Fprint(w, `
 Global flags (also accepted after the command where it uses them):

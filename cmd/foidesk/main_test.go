@@ -16,6 +16,7 @@ import (
 	"time"
 
 	cases "foidesk/case"
+	"foidesk/demo"
 	"foidesk/forms"
 	"foidesk/store"
 )
@@ -431,7 +432,7 @@ func testUser(t *testing.T, db *store.DB, name, role string) cases.Actor {
 
 func testApplication(received string) cases.Application {
 	return cases.Application{
-		Applicant:   cases.Applicant{Kind: cases.KindPerson, Name: "张伟", IDType: cases.IDResident, IDNumber: residentID(rand.New(rand.NewPCG(1, 2)), cases.NewDate(1980, 5, 17)), Phone: "13800138000"},
+		Applicant:   cases.Applicant{Kind: cases.KindPerson, Name: "张伟", IDType: cases.IDResident, IDNumber: demo.ResidentID(rand.New(rand.NewPCG(1, 2)), cases.NewDate(1980, 5, 17)), Phone: "13800138000"},
 		Description: "申请公开清溪区2025年度城市更新项目的立项批复文件。", Delivery: cases.DeliveryPickup, Carrier: "paper",
 		Channel: cases.ChannelInPerson, ReceivedOn: cases.MustDate(received),
 	}

@@ -5,22 +5,15 @@ import (
 	"io"
 )
 
-func init() {
-	register(&command{
-		Name:    "migrate",
-		Summary: "apply pending database migrations",
-		Usage: `Usage: foidesk migrate [--db DSN]
+const migrateUsage = `Usage: foidesk migrate [--db DSN]
 
 Applies the pending migrations of the database (creating a SQLite file if there is none) and
-refuses a database newer than this binary. Prints nothing on success.`,
-		Run: runMigrate,
-	})
-}
+refuses a database newer than this binary. Prints nothing on success.`
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "migrate")
 	dsn := f.DB()
-	if err := f.parseNone(args, commands["migrate"].Usage, stdout); err != nil {
+	if err := f.parseNone(args, migrateUsage, stdout); err != nil {
 		return err
 	}
 	db, err := openDB(ctx, *dsn)

@@ -36,20 +36,14 @@ an immediate try. monthly publishes the previous month's statistics (on or after
 day of a month, once) and prints one line per agency published.
 Flags: --db DSN (FOIDESK_DB), --font PATH (FOIDESK_FONT, for the letters and the statistics PDF).`
 
-func init() {
-	register(&command{
-		Name:    "notify",
-		Summary: "deadline sweep, lapses and notices (notify run-once)",
-		Usage:   notifyUsage,
-		Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return dispatch(ctx, args, stdout, stderr, notifyUsage,
-				subcommand{Name: "run-once", Summary: "run the deadline sweep once", Run: runNotifyOnce},
-				subcommand{Name: "deliver", Summary: "send the queued e-mails", Run: runNotifyDeliver},
-				subcommand{Name: "monthly", Summary: "publish last month's statistics", Run: runNotifyMonthly},
-				subcommand{Name: "failures", Summary: "list the e-mails not sent", Run: runNotifyFailures},
-				subcommand{Name: "retry", Summary: "try an e-mail again", Run: runNotifyRetry})
-		},
-	})
+// runNotify runs the subcommand of "foidesk notify" named by args[0].
+func runNotify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, notifyUsage,
+		subcommand{Name: "run-once", Summary: "run the deadline sweep once", Run: runNotifyOnce},
+		subcommand{Name: "deliver", Summary: "send the queued e-mails", Run: runNotifyDeliver},
+		subcommand{Name: "monthly", Summary: "publish last month's statistics", Run: runNotifyMonthly},
+		subcommand{Name: "failures", Summary: "list the e-mails not sent", Run: runNotifyFailures},
+		subcommand{Name: "retry", Summary: "try an e-mail again", Run: runNotifyRetry})
 }
 
 // notifyService wires the notify service on db: the SMTP mailer when configured and the

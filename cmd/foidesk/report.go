@@ -29,17 +29,11 @@ summed.
 
 Without --agency the report is summed over all agencies. Output goes to stdout unless --out.`
 
-func init() {
-	register(&command{
-		Name:    "report",
-		Summary: "annual report (tables 三 and 四, fees) or monthly statistics as JSON, CSV or PDF",
-		Usage:   reportUsage,
-		Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return dispatch(ctx, args, stdout, stderr, reportUsage,
-				subcommand{Name: "annual", Summary: "the annual report", Run: runReportAnnual},
-				subcommand{Name: "monthly", Summary: "the monthly statistics", Run: runReportMonthly})
-		},
-	})
+// runReport runs the subcommand of "foidesk report" named by args[0].
+func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, reportUsage,
+		subcommand{Name: "annual", Summary: "the annual report", Run: runReportAnnual},
+		subcommand{Name: "monthly", Summary: "the monthly statistics", Run: runReportMonthly})
 }
 
 // loadFonts loads the report font (a missing one is an error naming the path and the package)

@@ -4,35 +4,31 @@ import (
 	"context"
 	"os"
 
+	"log/slog"
+
 	cases "foidesk/case"
 	"foidesk/notify"
+	"foidesk/store"
+	"foidesk/web"
 )
 
-// The scheduler of `foidesk serve` (unless --no-scheduler): the deadline sweep, the monthly
-// statistics and the e-mail delivery, on the cron specs FOIDESK_SWEEP_SPEC (default "30 8 * * *"),
-// FOIDESK_MONTHLY_SPEC ("0 7 * * *") and FOIDESK_DELIVER_SPEC ("@every 30s"), in the time zone
-// of the first agency (default Asia/Shanghai). Several instances on one PostgreSQL database may
-// all run it: each job takes its lock, so it runs once.
-func init() {
-	serveHooks = append(serveHooks, startScheduler)
-}
-
-func startScheduler(ctx context.Context, env *serveEnv) (func(), error) {
-	if env.NoScheduler {
-		env.Logger.Info("scheduler disabled (--no-scheduler)")
-		return nil, nil
-	}
-	s, err := notifyService(ctx, env.DB, env.Font)
+// startScheduler starts the scheduler of `foidesk serve` (unless --no-scheduler): the deadline
+// sweep, the monthly statistics and the e-mail delivery, on the cron specs FOIDESK_SWEEP_SPEC
+// (default "30 8 * * *"), FOIDESK_MONTHLY_SPEC ("0 7 * * *") and FOIDESK_DELIVER_SPEC
+// ("@every 30s"), in the time zone of the first agency (default Asia/Shanghai). Several instances
+// on one PostgreSQL database may all run it: each job takes its lock, so it runs once.
+func startScheduler(ctx context.Context, db *store.DB, srv *web.Server, font string, log *slog.Logger) (*notify.Scheduler, error) {
+	s, err := notifyService(ctx, db, font)
 	if err != nil {
 		return nil, err
 	}
-	if env.Web != nil {
-		s.Metrics = notify.NewMetrics(env.Web.Registry())
+	if srv != nil {
+		s.Metrics = notify.NewMetrics(srv.Registry())
 	}
 	if s.Mailer == nil {
-		env.Logger.Warn("no mail server (FOIDESK_SMTP_HOST unset): e-mails stay queued in the outbox")
+		log.Warn("no mail server (FOIDESK_SMTP_HOST unset): e-mails stay queued in the outbox")
 	}
-	agencies, err := env.DB.Agencies(ctx)
+	agencies, err := db.Agencies(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -40,9 +36,5 @@ func startScheduler(ctx context.Context, env *serveEnv) (func(), error) {
 	if len(agencies) > 0 {
 		loc = notify.Location(agencies[0])
 	}
-	sc, err := s.Start(notify.ScheduleFromEnv(os.Getenv, loc))
-	if err != nil {
-		return nil, err
-	}
-	return sc.Stop, nil
+	return s.Start(notify.ScheduleFromEnv(os.Getenv, loc))
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	cases "foidesk/case"
+	"foidesk/demo"
+	"foidesk/notify"
 	"foidesk/store"
 	"foidesk/web"
 )
@@ -30,116 +32,121 @@ fonts-lxgw-wenkai.
   --no-scheduler   do not run the scheduled jobs (deadline sweep, lapses, notices) in this
                    instance`
 
-func init() {
-	register(&command{Name: "serve", Summary: "run the web server and the scheduler", Usage: serveUsage, Run: runServe})
-}
-
-// serveEnv is what a running server offers to the jobs started beside it.
-type serveEnv struct {
-	DB          *store.DB
-	Web         *web.Server
-	Logger      *slog.Logger
-	Font        string // the path of the font serve loaded (--font, FOIDESK_FONT)
-	NoScheduler bool   // --no-scheduler: scheduled jobs must not start
-}
-
-// serveHooks start background work beside the web server (the notify scheduler registers one
-// from its own file's init()). Each runs after the database is migrated and before the server
-// listens; it returns a stop function called at shutdown (after the HTTP server has stopped), or
-// an error that aborts the start. A hook honours env.NoScheduler itself.
-var serveHooks []func(ctx context.Context, env *serveEnv) (stop func(), err error)
-
+// runServe parses the flags of "foidesk serve", then opens, runs and closes a server.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newFlags(ctx, "serve")
+	s := &server{Log: logger(ctx), Stdout: stdout}
 	dsn, addr, fontPath := f.DB(), f.Addr(), f.Font()
-	demo := f.Bool("demo", false, "fill an empty database with demo data and print the logins")
-	noScheduler := f.Bool("no-scheduler", false, "do not run the scheduled jobs")
+	f.BoolVar(&s.Demo, "demo", false, "fill an empty database with demo data and print the logins")
+	f.BoolVar(&s.NoScheduler, "no-scheduler", false, "do not run the scheduled jobs")
 	if err := f.parseNone(args, serveUsage, stdout); err != nil {
 		return err
 	}
-	log := logger(ctx)
+	s.DSN, s.Addr, s.Font = *dsn, *addr, *fontPath
+	defer s.Close()
+	if err := s.Open(ctx); err != nil {
+		return err
+	}
+	return s.Run(ctx)
+}
 
-	renderer, err := loadRenderer(*fontPath)
+// server is a running "foidesk serve": the database, the web server, the scheduler and the HTTP
+// listener, opened in that order by Open and closed in the reverse order by Close.
+type server struct {
+	// Settings, from the flags.
+	DSN, Addr, Font   string
+	Demo, NoScheduler bool
+	Log               *slog.Logger
+	Stdout            io.Writer // where --demo prints the URL and the logins
+
+	db        *store.DB
+	web       *web.Server
+	scheduler *notify.Scheduler // nil with --no-scheduler
+	ln        net.Listener
+	http      *http.Server
+}
+
+// Open loads the font, opens and migrates the database, fills it with demo data if asked, builds
+// the web server, starts the scheduler (unless NoScheduler) and listens on Addr.
+func (s *server) Open(ctx context.Context) error {
+	renderer, err := loadRenderer(s.Font)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dsn)
-	if err != nil {
+	if s.db, err = openDB(ctx, s.DSN); err != nil {
 		return err
 	}
-	defer db.Close()
-	db.Renderer = renderer
+	s.db.Renderer = renderer
 
-	var logins []demoLogin
+	var logins []demo.Login
 	var sample string
-	if *demo {
-		n, err := db.CountCases(ctx, cases.CaseFilter{})
-		if err != nil {
+	if s.Demo {
+		if logins, sample, err = s.fillDemo(ctx); err != nil {
 			return err
 		}
-		if n == 0 {
-			log.Info("filling the empty database with demo data", "cases", defaultDemoCases)
-			res, err := fillDemo(ctx, db, demoConfig{Cases: defaultDemoCases, Seed: 1, Log: log})
-			if err != nil {
-				return fmt.Errorf("demo data: %w", err)
-			}
-			logins = res.Logins
-			if res.SampleTracking != "" {
-				sample = "track: " + res.SampleTracking + " / " + res.SampleCode
-			}
-		} else {
-			log.Info("the database already holds cases: no demo data added", "cases", n)
-			logins = demoLogins()
-		}
 	}
-
-	srv, err := web.New(web.Config{Backend: db, Renderer: renderer, Logger: log})
-	if err != nil {
+	if s.web, err = web.New(web.Config{Backend: s.db, Renderer: renderer, Logger: s.Log}); err != nil {
 		return err
 	}
-	env := &serveEnv{DB: db, Web: srv, Logger: log, Font: *fontPath, NoScheduler: *noScheduler}
-	var stops []func()
-	defer func() {
-		for i := len(stops) - 1; i >= 0; i-- {
-			stops[i]()
-		}
-	}()
-	for _, hook := range serveHooks {
-		stop, err := hook(ctx, env)
-		if err != nil {
-			return err
-		}
-		if stop != nil {
-			stops = append(stops, stop)
-		}
-	}
-
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
+	if s.NoScheduler {
+		s.Log.Info("scheduler disabled (--no-scheduler)")
+	} else if s.scheduler, err = startScheduler(ctx, s.db, s.web, s.Font, s.Log); err != nil {
 		return err
 	}
-	hs := &http.Server{
-		Handler:           srv,
+
+	if s.ln, err = net.Listen("tcp", s.Addr); err != nil {
+		return err
+	}
+	s.http = &http.Server{
+		Handler:           s.web,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute, // uploads
 		WriteTimeout:      5 * time.Minute, // large reports and ledgers
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
-	url := listenURL(ln.Addr(), *addr)
-	log.Info("foidesk listening", "url", url, "db", redact(*dsn))
-	if *demo {
-		fmt.Fprintln(stdout, "foidesk is running at "+url)
+	url := listenURL(s.ln.Addr(), s.Addr)
+	s.Log.Info("foidesk listening", "url", url, "db", redact(s.DSN))
+	if s.Demo {
+		fmt.Fprintln(s.Stdout, "foidesk is running at "+url)
 		for _, l := range logins {
-			fmt.Fprintln(stdout, l.String())
+			fmt.Fprintln(s.Stdout, l.String())
 		}
 		if sample != "" {
-			fmt.Fprintln(stdout, sample)
+			fmt.Fprintln(s.Stdout, sample)
 		}
 	}
+	return nil
+}
 
+// fillDemo fills an empty database with the demo data (package demo) and returns the logins to
+// print and a tracking sample; a database with cases is left as it is.
+func (s *server) fillDemo(ctx context.Context) ([]demo.Login, string, error) {
+	n, err := s.db.CountCases(ctx, cases.CaseFilter{})
+	if err != nil {
+		return nil, "", err
+	}
+	if n > 0 {
+		s.Log.Info("the database already holds cases: no demo data added", "cases", n)
+		return demo.Logins(), "", nil
+	}
+	s.Log.Info("filling the empty database with demo data", "cases", demo.DefaultCases)
+	res, err := demo.Fill(ctx, s.db, demo.Config{Cases: demo.DefaultCases, Seed: 1, Log: s.Log})
+	if err != nil {
+		return nil, "", fmt.Errorf("demo data: %w", err)
+	}
+	var sample string
+	if res.SampleTracking != "" {
+		sample = "track: " + res.SampleTracking + " / " + res.SampleCode
+	}
+	return res.Logins, sample, nil
+}
+
+// Run serves HTTP until ctx is cancelled (SIGINT, SIGTERM), then shuts the HTTP server down
+// gracefully.
+func (s *server) Run(ctx context.Context) error {
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() { served <- s.http.Serve(s.ln) }()
 	select {
 	case err := <-served:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -148,14 +155,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
+	s.Log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
+	if err := s.http.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	<-served
-	log.Info("stopped")
+	s.Log.Info("stopped")
+	return nil
+}
+
+// Close stops the scheduler (after the HTTP server has stopped) and closes the database. It is
+// safe after a failed or partial Open.
+func (s *server) Close() error {
+	if s.scheduler != nil {
+		s.scheduler.Stop()
+		s.scheduler = nil
+	}
+	if s.db != nil {
+		err := s.db.Close()
+		s.db = nil
+		return err
+	}
 	return nil
 }
 

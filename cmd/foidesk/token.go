@@ -11,16 +11,10 @@ const tokenUsage = `Usage: foidesk token create --user NAME [--label TEXT] [--db
 Issues an API bearer token for a staff account (header "Authorization: Bearer TOKEN") and prints
 only the token, on one line. Only its SHA-256 is stored: keep the printed value.`
 
-func init() {
-	register(&command{
-		Name:    "token",
-		Summary: "issue an API token (token create --user NAME); prints only the token",
-		Usage:   tokenUsage,
-		Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return dispatch(ctx, args, stdout, stderr, tokenUsage,
-				subcommand{Name: "create", Summary: "issue a token", Run: runTokenCreate})
-		},
-	})
+// runToken runs the subcommand of "foidesk token" named by args[0].
+func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, tokenUsage,
+		subcommand{Name: "create", Summary: "issue a token", Run: runTokenCreate})
 }
 
 func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

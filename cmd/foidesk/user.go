@@ -19,16 +19,10 @@ standard input (at least 8 characters), e.g.
 
 Prints nothing on success.`
 
-func init() {
-	register(&command{
-		Name:    "user",
-		Summary: "add a staff account (user add NAME --role R[,R]; password on stdin)",
-		Usage:   userUsage,
-		Run: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			return dispatch(ctx, args, stdout, stderr, userUsage,
-				subcommand{Name: "add", Summary: "create a staff account", Run: runUserAdd})
-		},
-	})
+// runUser runs the subcommand of "foidesk user" named by args[0].
+func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return dispatch(ctx, args, stdout, stderr, userUsage,
+		subcommand{Name: "add", Summary: "create a staff account", Run: runUserAdd})
 }
 
 func runUserAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {

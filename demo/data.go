@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"fmt"
@@ -81,8 +81,8 @@ func demoPersonName(r *rand.Rand) string {
 	return pick(r, demoSurnames) + pick(r, demoGivenNames)
 }
 
-// residentID returns a valid 18-character 居民身份证 number (GB 11643-1999, ISO 7064 MOD 11-2).
-func residentID(r *rand.Rand, birth cases.Date) string {
+// ResidentID returns (tests use it too) a valid 18-character 居民身份证 number (GB 11643-1999, ISO 7064 MOD 11-2).
+func ResidentID(r *rand.Rand, birth cases.Date) string {
 	body := fmt.Sprintf("%s%04d%02d%02d%03d", pick(r, demoRegions), birth.Year(), int(birth.Month()), birth.Day(), r.IntN(999)+1)
 	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 	sum := 0
@@ -94,10 +94,10 @@ func residentID(r *rand.Rand, birth cases.Date) string {
 
 const creditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
-// creditCode returns a valid 统一社会信用代码 (GB 32100-2015): the two-character prefix, a
+// CreditCode returns (tests use it too) a valid 统一社会信用代码 (GB 32100-2015): the two-character prefix, a
 // division code, a 9-character organisation code (GB 11714 with its own check character) and the
 // check character.
-func creditCode(r *rand.Rand, prefix string) string {
+func CreditCode(r *rand.Rand, prefix string) string {
 	org := make([]byte, 8)
 	for i := range org {
 		org[i] = byte('0' + r.IntN(10))
@@ -148,14 +148,14 @@ func demoApplicant(r *rand.Rand, today cases.Date) cases.Applicant {
 			o := pick(r, demoOrgs[cat])
 			name, prefix = o.Name, o.Prefix
 		}
-		return cases.Applicant{Kind: cases.KindOrganization, Name: name, IDType: cases.IDCredit, IDNumber: creditCode(r, prefix),
+		return cases.Applicant{Kind: cases.KindOrganization, Name: name, IDType: cases.IDCredit, IDNumber: CreditCode(r, prefix),
 			OrgCategory: cat, LegalRep: demoPersonName(r), ContactName: demoPersonName(r), Phone: pick(r, []string{demoLandline(r), demoMobile(r)})}
 	}
 	p := cases.Applicant{Kind: cases.KindPerson, Name: demoPersonName(r), Phone: demoMobile(r)}
 	switch n := r.IntN(100); {
 	case n < 94:
 		birth := cases.NewDate(today.Year()-20-r.IntN(55), 1, 1).AddDays(r.IntN(365))
-		p.IDType, p.IDNumber = cases.IDResident, residentID(r, birth)
+		p.IDType, p.IDNumber = cases.IDResident, ResidentID(r, birth)
 	case n < 96:
 		p.IDType, p.IDNumber = cases.IDPassport, fmt.Sprintf("E%08d", r.IntN(100000000))
 	case n < 98:
