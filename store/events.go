@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -13,42 +10,6 @@ import (
 	cases "foidesk/case"
 	"foidesk/workflow"
 )
-
-// chainRecord is what an event's hash covers (docs/design.md "Storage").
-type chainRecord struct {
-	CaseID         int64           `json:"case_id"`
-	Seq            int             `json:"seq"`
-	Event          string          `json:"event"`
-	Actor          string          `json:"actor"`
-	At             string          `json:"at"`
-	From           string          `json:"from"`
-	To             string          `json:"to"`
-	Payload        json.RawMessage `json:"payload"`
-	ReplyDueBefore string          `json:"reply_due_before"`
-	ReplyDueAfter  string          `json:"reply_due_after"`
-}
-
-// EventHash is SHA-256(previous hash ‖ canonical JSON of the event), hex.
-func EventHash(prev string, e cases.Event) (string, error) {
-	payload := e.Payload
-	if len(payload) == 0 {
-		payload = json.RawMessage("{}")
-	}
-	p, err := workflow.Canonical(payload)
-	if err != nil {
-		return "", fmt.Errorf("event payload: %w", err)
-	}
-	rec := chainRecord{CaseID: e.CaseID, Seq: e.Seq, Event: e.Event, Actor: e.Actor, At: e.At.UTC().Format(time.RFC3339Nano),
-		From: e.FromState, To: e.ToState, Payload: p, ReplyDueBefore: e.ReplyDueBefore.String(), ReplyDueAfter: e.ReplyDueAfter.String()}
-	b, err := workflow.Canonical(rec)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	h.Write([]byte(prev))
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
 
 // appendEvent gives e the next seq of c, chains it to c's head and inserts it; it updates c's
 // EventCount and HeadHash (the caller writes the case row in the same transaction).
@@ -65,7 +26,7 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, c *cases.Case, e *cases.Event
 	}
 	e.Payload = p
 	e.PrevHash = c.HeadHash
-	if e.Hash, err = EventHash(e.PrevHash, *e); err != nil {
+	if e.Hash, err = workflow.EventHash(e.PrevHash, *e); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO case_events (case_id, seq, event, actor, at, from_state, to_state, payload, reply_due_before, reply_due_after, prev_hash, hash)
@@ -117,35 +78,6 @@ func events(ctx context.Context, q getter, caseID int64) ([]cases.Event, error) 
 	return out, nil
 }
 
-// VerifyChain checks one case's events against its stored head: each hash recomputed, each link
-// to the previous hash, the sequence without gaps, the count and head hash of the case row.
-func VerifyChain(c *cases.Case, evs []cases.Event) *cases.Broken {
-	prev := ""
-	for i, e := range evs {
-		if e.Seq != i+1 {
-			return &cases.Broken{TrackingNo: c.TrackingNo, Seq: i + 1, Reason: fmt.Sprintf("event %d missing", i+1)}
-		}
-		if e.PrevHash != prev {
-			return &cases.Broken{TrackingNo: c.TrackingNo, Seq: e.Seq, Reason: "link to the previous event broken"}
-		}
-		h, err := EventHash(prev, e)
-		if err != nil || h != e.Hash {
-			return &cases.Broken{TrackingNo: c.TrackingNo, Seq: e.Seq, Reason: "hash mismatch: the event was altered"}
-		}
-		prev = h
-	}
-	if len(evs) < c.EventCount {
-		return &cases.Broken{TrackingNo: c.TrackingNo, Seq: len(evs) + 1, Reason: fmt.Sprintf("event missing: the case records %d events, %d found", c.EventCount, len(evs))}
-	}
-	if len(evs) > c.EventCount {
-		return &cases.Broken{TrackingNo: c.TrackingNo, Seq: c.EventCount + 1, Reason: fmt.Sprintf("unexpected event: the case records %d events, %d found", c.EventCount, len(evs))}
-	}
-	if prev != c.HeadHash {
-		return &cases.Broken{TrackingNo: c.TrackingNo, Seq: len(evs), Reason: "head hash mismatch: the last event was altered"}
-	}
-	return nil
-}
-
 // AuditVerify verifies every case's chain (Art. 45 records); it returns the number verified and
 // the broken ones in tracking-number order.
 func (db *DB) AuditVerify(ctx context.Context) (int, []cases.Broken, error) {
@@ -163,7 +95,7 @@ func (db *DB) AuditVerify(ctx context.Context) (int, []cases.Broken, error) {
 		if err != nil {
 			return 0, nil, err
 		}
-		if b := VerifyChain(c, evs); b != nil {
+		if b := workflow.VerifyChain(c, evs); b != nil {
 			broken = append(broken, *b)
 		}
 	}

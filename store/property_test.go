@@ -184,7 +184,7 @@ func (p *prop) check(c *cases.Case, ctx string) {
 	if len(c.Events) == 0 || c.Events[len(c.Events)-1].ToState != c.State {
 		fail("state %s is not the last event's to_state", c.State)
 	}
-	if b := VerifyChain(c, c.Events); b != nil {
+	if b := workflow.VerifyChain(c, c.Events); b != nil {
 		fail("chain broken: %+v", *b)
 	}
 	cal := p.db.Calendar()

@@ -34,7 +34,7 @@ func AuditCase(c *cases.Case, evs []cases.Event, docs []cases.Document, cal *wor
 	add := func(rule string, e cases.Event, zh, en string) {
 		out = append(out, cases.Finding{CaseID: c.ID, TrackingNo: c.TrackingNo, Rule: rule, Seq: e.Seq, Date: cases.DateOf(e.At, loc), Message: zh, MessageEN: en})
 	}
-	if b := VerifyChain(c, evs); b != nil {
+	if b := workflow.VerifyChain(c, evs); b != nil {
 		f := cases.Finding{CaseID: c.ID, TrackingNo: c.TrackingNo, Rule: cases.FindingChainBroken, Seq: b.Seq,
 			Message: "事件链校验失败：" + b.Reason, MessageEN: "event chain broken: " + b.Reason}
 		if b.Seq >= 1 && b.Seq <= len(evs) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
 // history gives a case a few events: registered on paper, accepted, two notes, a draft.
@@ -89,7 +90,7 @@ func TestTamperDetected(t *testing.T) {
 		}
 		e := evs[4]
 		e.Actor = "sup1"
-		h, err := EventHash(e.PrevHash, e)
+		h, err := workflow.EventHash(e.PrevHash, e)
 		if err != nil {
 			t.Fatal(err)
 		}
