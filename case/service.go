@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 )
 
 // User is a staff account.
@@ -85,8 +86,9 @@ type CaseService interface {
 	FindCases(ctx context.Context, f CaseFilter) ([]*Case, string, error)
 	// CountCases counts what FindCases lists.
 	CountCases(ctx context.Context, f CaseFilter) (int, error)
-	// TransitionCase fires an event (EINVALID, EFORBIDDEN, ECONFLICT, ENOTFOUND).
-	TransitionCase(ctx context.Context, id int64, req EventRequest, actor Actor) (*Case, error)
+	// TransitionCase fires an event dated at (EINVALID, EFORBIDDEN, ECONFLICT, ENOTFOUND): the
+	// same checks, the sign-off's included, for people and for the scheduler.
+	TransitionCase(ctx context.Context, id int64, req EventRequest, actor Actor, at time.Time) (*Case, error)
 	// Document returns a document of a case with its body (ENOTFOUND).
 	Document(ctx context.Context, caseID, docID int64) (Document, error)
 	// AddUpload stores an uploaded file with a case.

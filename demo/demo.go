@@ -617,7 +617,7 @@ func (g *demoGen) fire(ctx context.Context, dc *demoCase, actor cases.Actor, eve
 	if payload == nil {
 		b = []byte("{}")
 	}
-	c, err := g.db.TransitionCase(ctx, dc.c.ID, cases.EventRequest{Event: event, Payload: b}, actor)
+	c, err := g.db.TransitionCase(ctx, dc.c.ID, cases.EventRequest{Event: event, Payload: b}, actor, g.db.Now())
 	if err != nil {
 		return fmt.Errorf("%s: %s", event, describe(err))
 	}

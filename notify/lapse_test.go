@@ -72,7 +72,7 @@ func TestCorrectionLapse(t *testing.T) {
 			}
 			// The last day: the applicant corrects one of them; the sweep of that day lapses nothing.
 			e.clk.Set(at("2026-10-12", 16, 0))
-			if _, err := e.db.TransitionCase(e.ctx, corrected.ID, cases.EventRequest{Event: "submit_correction", Payload: json.RawMessage(`{"text":"文号为望政发〔2025〕3号。"}`)}, applicant); err != nil {
+			if _, err := e.db.TransitionCase(e.ctx, corrected.ID, cases.EventRequest{Event: "submit_correction", Payload: json.RawMessage(`{"text":"文号为望政发〔2025〕3号。"}`)}, applicant, e.db.Now()); err != nil {
 				t.Fatalf("correction on the last day refused: %v", err)
 			}
 			if rep := e.sweep("2026-10-12"); len(rep.Lapses) != 0 {

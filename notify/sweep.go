@@ -36,7 +36,7 @@ type Store interface {
 	CorrectionWindowCases(ctx context.Context, agencyID int64, noticeBy cases.Date, key cases.AlertKey) ([]cases.DueCase, error)
 	LapseCases(ctx context.Context, agencyID int64, today cases.Date) ([]cases.DueCase, error)
 	RecordAlerts(ctx context.Context, alerts []cases.Alert) ([]bool, error)
-	TransitionCaseAt(ctx context.Context, id int64, req cases.EventRequest, actor cases.Actor, at time.Time) (*cases.Case, error)
+	TransitionCase(ctx context.Context, id int64, req cases.EventRequest, actor cases.Actor, at time.Time) (*cases.Case, error)
 	JobLock(ctx context.Context, name string) (release func(), ok bool, err error)
 
 	ClaimMessages(ctx context.Context, channel string, limit int, lease time.Duration) ([]cases.Message, error)
@@ -206,7 +206,7 @@ func (s *Service) sweepAgency(ctx context.Context, a cases.Agency, cal *workflow
 		if ev == "" {
 			continue
 		}
-		_, err := s.Store.TransitionCaseAt(ctx, c.ID, cases.EventRequest{Event: ev}, cases.SystemActor, at)
+		_, err := s.Store.TransitionCase(ctx, c.ID, cases.EventRequest{Event: ev}, cases.SystemActor, at)
 		switch {
 		case err == nil:
 			rep.Lapses = append(rep.Lapses, LapseLine{Event: ev, TrackingNo: c.TrackingNo})

@@ -218,32 +218,36 @@ func (db *DB) caseByID(ctx context.Context, q getter, id int64, lock bool) (*cas
 	return r.toCase(), nil
 }
 
-// TransitionCase fires an event on a case in one transaction: load with a write lock, check the
-// guards (workflow.Apply), compare-and-set the case on its state and version, append the event,
-// issue the letters, record a remedy — then commit. A refused event changes nothing.
-func (db *DB) TransitionCase(ctx context.Context, id int64, req workflow.Request, actor cases.Actor) (*cases.Case, error) {
-	var out *cases.Case
-	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		c, err := db.caseByID(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		res, agency, err := db.apply(ctx, tx, c, req, actor, now)
-		if err != nil {
-			return err
-		}
-		if err := db.checkSigned(ctx, tx, res, agency); err != nil { // no event inside a signed-off month (signoff.go)
-			return err
-		}
-		if err := db.commitResult(ctx, tx, c, res, agency, now); err != nil {
-			return err
-		}
-		out = res.Case
-		return nil
-	})
+// TransitionCase fires an event on a case at the instant at, in one transaction: load with a
+// write lock, check the guards (workflow.Apply), refuse an event dated in a signed-off month,
+// compare-and-set the case on its state and version, append the event, issue the letters, record a
+// remedy — then commit. A refused event changes nothing. People's events are dated by the caller's
+// clock; the scheduler's by the instant the sweep runs for (so they never fall in a signed-off
+// month), through the same checks.
+func (db *DB) TransitionCase(ctx context.Context, id int64, req workflow.Request, actor cases.Actor, at time.Time) (*cases.Case, error) {
+	tx, err := db.W.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
+	defer tx.Rollback()
+	c, err := db.caseByID(ctx, tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	res, agency, err := db.apply(ctx, tx, c, req, actor, at)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.checkSigned(ctx, tx, res, agency); err != nil { // no event inside a signed-off month (signoff.go)
+		return nil, err
+	}
+	if err := db.commitResult(ctx, tx, c, res, agency, at); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	out := res.Case
 	return out, db.fill(ctx, out)
 }
 

@@ -24,7 +24,7 @@ func race(db *DB, id int64, reqs []cases.EventRequest, actors []cases.Actor) []e
 			defer done.Done()
 			ready.Done()
 			<-start
-			_, errs[i] = db.TransitionCase(context.Background(), id, reqs[i], actors[i])
+			_, errs[i] = db.TransitionCase(context.Background(), id, reqs[i], actors[i], db.Now())
 		}()
 	}
 	ready.Wait()

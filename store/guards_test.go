@@ -54,7 +54,7 @@ func (g *gx) fire(id int64, a cases.Actor, event string, payload any) (*cases.Ca
 	} else if payload != nil {
 		b, _ = json.Marshal(payload)
 	}
-	return g.db.TransitionCase(context.Background(), id, cases.EventRequest{Event: event, Payload: b}, a)
+	return g.db.TransitionCase(context.Background(), id, cases.EventRequest{Event: event, Payload: b}, a, g.db.Now())
 }
 
 // ok fires an event that must be accepted and checks the event it appended.
@@ -444,7 +444,7 @@ func TestGuardCheckOrder(t *testing.T) {
 		g.refused(c.ID, g.applicant, "withdraw", nil, cases.ECONFLICT) // replied: not any more
 		v := 1
 		b, _ := json.Marshal(map[string]any{"text": "备注"})
-		if _, err := db.TransitionCase(context.Background(), c.ID, cases.EventRequest{Event: "add_note", ExpectedVersion: &v, Payload: b}, g.clerk); cases.ErrorCode(err) != cases.ECONFLICT {
+		if _, err := db.TransitionCase(context.Background(), c.ID, cases.EventRequest{Event: "add_note", ExpectedVersion: &v, Payload: b}, g.clerk, db.Now()); cases.ErrorCode(err) != cases.ECONFLICT {
 			t.Fatalf("stale expected_version: %v", err)
 		}
 		// An unknown case is not found.
@@ -520,7 +520,7 @@ func TestGuardCalendarChangeSeenByOtherInstance(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantDates(t, "reply_due after the change", moved.ReplyDue, "2026-03-31")
-		n, err := other.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "add_note", Payload: payload(map[string]any{"text": "备注"})}, g.clerk)
+		n, err := other.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "add_note", Payload: payload(map[string]any{"text": "备注"})}, g.clerk, other.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -138,32 +138,6 @@ func (db *DB) RecordAlerts(ctx context.Context, alerts []cases.Alert) ([]bool, e
 	return fresh, nil
 }
 
-// TransitionCaseAt fires an event like TransitionCase but at the instant at instead of the store's
-// clock: the sweep applies lapses as of the instant it runs for. It returns the case without its
-// documents and events.
-func (db *DB) TransitionCaseAt(ctx context.Context, id int64, req cases.EventRequest, actor cases.Actor, at time.Time) (*cases.Case, error) {
-	tx, err := db.W.BeginTxx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	c, err := db.caseByID(ctx, tx, id, true)
-	if err != nil {
-		return nil, err
-	}
-	res, agency, err := db.apply(ctx, tx, c, req, actor, at)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.commitResult(ctx, tx, c, res, agency, at); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return res.Case, nil
-}
-
 // lockLease is how long a SQLite job lock is honoured without its holder releasing it (a crashed
 // run's lock expires).
 const lockLease = 30 * time.Minute

@@ -76,7 +76,7 @@ func TestRefusedEventWritesNoNotice(t *testing.T) {
 			t.Fatal(err)
 		}
 		before, _ := db.CaseMessages(ctx, c.ID)
-		if _, err := db.TransitionCaseAt(ctx, c.ID, cases.EventRequest{Event: "correction_lapsed"}, cases.SystemActor, at("2026-02-11")); cases.ErrorCode(err) != cases.ECONFLICT {
+		if _, err := db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "correction_lapsed"}, cases.SystemActor, at("2026-02-11")); cases.ErrorCode(err) != cases.ECONFLICT {
 			t.Fatalf("lapse of a registered case: %v", err)
 		}
 		after, _ := db.CaseMessages(ctx, c.ID)

@@ -46,7 +46,7 @@ func TestLetterNumbersConcurrentApprovals(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, errs[i] = db.TransitionCase(ctx, ids[i], cases.EventRequest{Event: "approve"}, sups[i%len(sups)])
+				_, errs[i] = db.TransitionCase(ctx, ids[i], cases.EventRequest{Event: "approve"}, sups[i%len(sups)], db.Now())
 			}()
 		}
 		close(start)

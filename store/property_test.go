@@ -322,7 +322,7 @@ func TestPropertyRandomHistories(t *testing.T) {
 				req.ExpectedVersion = &v
 			}
 			what := fmt.Sprintf("seq %d step %d on %s: %s by %s in %s %s", s, step, p.today(), event, actor.Name, c.State, body)
-			_, err := db.TransitionCase(ctx, c.ID, req, actor)
+			_, err := db.TransitionCase(ctx, c.ID, req, actor, db.Now())
 			st := p.stats[event]
 			if err != nil {
 				st[1]++

@@ -234,7 +234,7 @@ func (s *Server) apiTrackEvent(c *gin.Context) {
 	}
 	raw, _ := json.Marshal(payload)
 	// Any other event goes to the workflow, which refuses it (422 unknown, 403 not the applicant's).
-	after, err := s.db.TransitionCase(ctx, kase.ID, cases.EventRequest{Event: body.Event, Payload: raw}, applicantActor)
+	after, err := s.db.TransitionCase(ctx, kase.ID, cases.EventRequest{Event: body.Event, Payload: raw}, applicantActor, s.now())
 	if err != nil {
 		s.apiError(c, err)
 		return

@@ -240,7 +240,7 @@ func (s *Server) apiCaseEvent(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	out, err := s.db.TransitionCase(c.Request.Context(), cs.ID, req, actorOf(c))
+	out, err := s.db.TransitionCase(c.Request.Context(), cs.ID, req, actorOf(c), s.now())
 	if err != nil {
 		s.apiError(c, err)
 		return

@@ -356,7 +356,7 @@ func (s *Server) trackCorrection(c *gin.Context) {
 		ids = append(ids, d.ID)
 	}
 	payload, _ := json.Marshal(map[string]any{"text": form.Text, "files": ids})
-	if _, err := s.db.TransitionCase(ctx, kase.ID, cases.EventRequest{Event: "submit_correction", Payload: payload}, applicantActor); err != nil {
+	if _, err := s.db.TransitionCase(ctx, kase.ID, cases.EventRequest{Event: "submit_correction", Payload: payload}, applicantActor, s.now()); err != nil {
 		var e *cases.Error
 		if errors.As(err, &e) && e.Code == cases.EINVALID {
 			form.TextError = cases.ErrorMessage(err, l)
@@ -451,7 +451,7 @@ func (s *Server) trackWithdraw(c *gin.Context) {
 		body["reason"] = string(r[:min(len(r), maxReasonLen)])
 	}
 	payload, _ := json.Marshal(body)
-	if _, err := s.db.TransitionCase(c.Request.Context(), kase.ID, cases.EventRequest{Event: "withdraw", Payload: payload}, applicantActor); err != nil {
+	if _, err := s.db.TransitionCase(c.Request.Context(), kase.ID, cases.EventRequest{Event: "withdraw", Payload: payload}, applicantActor, s.now()); err != nil {
 		s.errorPage(c, err)
 		return
 	}

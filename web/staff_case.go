@@ -478,7 +478,7 @@ func (s *Server) caseEvent(c *gin.Context) {
 		return
 	}
 	req.Payload = payload
-	if _, err := s.db.TransitionCase(ctx, cs.ID, req, actorOf(c)); err != nil {
+	if _, err := s.db.TransitionCase(ctx, cs.ID, req, actorOf(c), s.now()); err != nil {
 		s.caseRefused(c, cs, event, err)
 		return
 	}

@@ -206,10 +206,10 @@ func TestAuditVerify(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, err = db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "accept", Payload: []byte(`{}`)}, clerk); err != nil {
+		if c, err = db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "accept", Payload: []byte(`{}`)}, clerk, db.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if c, err = db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "add_note", Payload: []byte(`{"text":"已电话联系申请人。"}`)}, clerk); err != nil {
+		if c, err = db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "add_note", Payload: []byte(`{"text":"已电话联系申请人。"}`)}, clerk, db.Now()); err != nil {
 			t.Fatal(err)
 		}
 		tracking = append(tracking, c.TrackingNo)

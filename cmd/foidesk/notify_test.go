@@ -22,7 +22,7 @@ func TestNotifyRunOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.TransitionCase(ctx, a.ID, cases.EventRequest{Event: "accept"}, li); err != nil {
+	if _, err := db.TransitionCase(ctx, a.ID, cases.EventRequest{Event: "accept"}, li, db.Now()); err != nil {
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("Asia/Shanghai")
@@ -33,7 +33,7 @@ func TestNotifyRunOnce(t *testing.T) {
 	}
 	db.Now = func() time.Time { return time.Date(2026, 9, 15, 10, 0, 0, 0, loc) }
 	items, _ := json.Marshal(map[string]any{"items": []string{"请写明所需信息的名称或者文号。"}})
-	if _, err := db.TransitionCase(ctx, b.ID, cases.EventRequest{Event: "request_correction", Payload: items}, li); err != nil { // due 2026-10-12
+	if _, err := db.TransitionCase(ctx, b.ID, cases.EventRequest{Event: "request_correction", Payload: items}, li, db.Now()); err != nil { // due 2026-10-12
 		t.Fatal(err)
 	}
 

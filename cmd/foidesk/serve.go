@@ -85,7 +85,7 @@ func (s *server) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	if s.web, err = web.New(web.Config{Backend: s.db, Renderer: renderer, Logger: s.Log}); err != nil {
+	if s.web, err = web.New(web.Config{Backend: s.db, Renderer: renderer, Logger: s.Log, Now: func() time.Time { return s.db.Now() }}); err != nil {
 		return err
 	}
 	if s.NoScheduler {
