@@ -48,6 +48,7 @@ const (
 	IDHKMacau             = "hk_macau_permit"
 	IDTaiwan              = "taiwan_permit"
 	IDCredit              = "credit_code"
+	IDForeignPR           = "foreign_pr"
 	IDOther               = "other"
 	ChannelOnline         = "online"
 	ChannelInPerson       = "in_person"
@@ -86,6 +87,7 @@ var (
 		{IDHKMacau, "港澳居民来往内地通行证", "Mainland travel permit for Hong Kong and Macao residents"},
 		{IDTaiwan, "台湾居民来往大陆通行证", "Mainland travel permit for Taiwan residents"},
 		{IDCredit, "统一社会信用代码", "Unified social credit code"},
+		{IDForeignPR, "外国人永久居留身份证", "Foreign permanent resident ID card"},
 		{IDOther, "其他证件", "Other document"},
 	}
 	// Channels through which an application arrives (Art. 28, 29, 31).

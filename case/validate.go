@@ -49,24 +49,32 @@ func (m bilingual) err() error { return &Error{Code: EINVALID, Message: m.zh, Me
 
 // Messages of the identity validators.
 var (
-	msgResidentFormat       = bilingual{"居民身份证号码应为18位，前17位为数字，最后一位为数字或字母X。", "A resident ID number has 18 characters: 17 digits followed by a digit or the letter X."}
-	msgResidentBirthInvalid = bilingual{"居民身份证号码中的出生日期（第7至14位）不是有效日期。", "The date of birth in the resident ID number (characters 7 to 14) is not a valid date."}
-	msgResidentBirthEarly   = bilingual{"居民身份证号码中的出生日期早于1900年1月1日。", "The date of birth in the resident ID number is before 1 January 1900."}
-	msgResidentBirthFuture  = bilingual{"居民身份证号码中的出生日期晚于申请日期。", "The date of birth in the resident ID number is after the date of the application."}
-	msgResidentCheck        = bilingual{"居民身份证号码校验位不正确，请核对号码。", "The check digit of the resident ID number is wrong; check the number."}
-	msgCreditFormat         = bilingual{"统一社会信用代码应为18位，由数字和除I、O、Z、S、V以外的大写英文字母组成。", "A unified social credit code has 18 characters: digits and capital letters other than I, O, Z, S and V."}
-	msgCreditCheck          = bilingual{"统一社会信用代码校验位不正确，请核对代码。", "The check character of the unified social credit code is wrong; check the code."}
-	msgPassport             = bilingual{"护照号码应为5至20位英文字母或数字。", "A passport number has 5 to 20 letters or digits."}
-	msgHKMacau              = bilingual{"港澳居民来往内地通行证号码应为字母H或M后接8位或10位数字。", "A Mainland travel permit number for Hong Kong and Macao residents is the letter H or M followed by 8 or 10 digits."}
-	msgTaiwan               = bilingual{"台湾居民来往大陆通行证号码应为8位或10位数字。", "A Mainland travel permit number for Taiwan residents has 8 or 10 digits."}
-	msgIDNumberRequired     = bilingual{"请填写证件号码。", "Enter the number of the identity document."}
-	msgIDTypeRequired       = bilingual{"请选择证件类型。", "Choose the type of identity document."}
-	msgCreditForPerson      = bilingual{"统一社会信用代码仅适用于法人或其他组织，自然人请选择居民身份证、护照等个人证件。", "A unified social credit code is for legal persons and other organisations only; a natural person must choose a personal document such as a resident identity card or a passport."}
-	msgResidentForOrg       = bilingual{"居民身份证仅适用于自然人，法人或其他组织请选择统一社会信用代码。", "A resident identity card is for natural persons only; a legal person or other organisation must give its unified social credit code."}
-	msgPhone                = bilingual{"联系电话格式不正确，应为11位手机号码或带区号的固定电话号码（如010-12345678，分机号以“-”隔开）。", "The telephone number is not valid: give an 11-digit mobile number or a landline number with its area code (e.g. 010-12345678, an extension after a hyphen)."}
-	msgFax                  = bilingual{"传真号码格式不正确，应为带区号的号码（如010-12345678）。", "The fax number is not valid: give a number with its area code (e.g. 010-12345678)."}
-	msgEmail                = bilingual{"电子邮箱地址格式不正确，应为形如name@example.com的地址。", "The e-mail address is not valid: give an address such as name@example.com."}
-	msgPostcode             = bilingual{"邮政编码应为6位数字。", "A postcode has 6 digits."}
+	msgResidentFormat        = bilingual{"居民身份证号码应为18位，前17位为数字，最后一位为数字或字母X。", "A resident ID number has 18 characters: 17 digits followed by a digit or the letter X."}
+	msgResidentBirthInvalid  = bilingual{"居民身份证号码中的出生日期（第7至14位）不是有效日期。", "The date of birth in the resident ID number (characters 7 to 14) is not a valid date."}
+	msgResidentBirthEarly    = bilingual{"居民身份证号码中的出生日期早于1900年1月1日。", "The date of birth in the resident ID number is before 1 January 1900."}
+	msgResidentBirthFuture   = bilingual{"居民身份证号码中的出生日期晚于申请日期。", "The date of birth in the resident ID number is after the date of the application."}
+	msgResidentCheck         = bilingual{"居民身份证号码校验位不正确，请核对号码。", "The check digit of the resident ID number is wrong; check the number."}
+	msgResidentForeignPR     = bilingual{"以9开头的18位号码是外国人永久居留身份证号码，不是居民身份证号码，请将证件类型选为外国人永久居留身份证。", "An 18-digit number beginning with 9 is a foreign permanent resident ID card, not a resident identity card: choose the foreign permanent resident ID card as the type."}
+	msgResidentProvince      = bilingual{"居民身份证号码的前两位应为省级行政区划代码（11至82）。", "The first two digits of a resident ID number are a province code (11 to 82)."}
+	msgForeignPRFormat       = bilingual{"外国人永久居留身份证号码应为以9开头的18位数字（2023年版），或3位大写英文字母加12位数字（2017年版）。", "A foreign permanent resident ID card number has 18 digits beginning with 9 (2023 card), or 3 capital letters followed by 12 digits (2017 card)."}
+	msgForeignPRBirthInvalid = bilingual{"外国人永久居留身份证号码中的出生日期（第7至14位）不是有效日期。", "The date of birth in the foreign permanent resident ID card number (characters 7 to 14) is not a valid date."}
+	msgForeignPRBirthEarly   = bilingual{"外国人永久居留身份证号码中的出生日期早于1900年1月1日。", "The date of birth in the foreign permanent resident ID card number is before 1 January 1900."}
+	msgForeignPRBirthFuture  = bilingual{"外国人永久居留身份证号码中的出生日期晚于申请日期。", "The date of birth in the foreign permanent resident ID card number is after the date of the application."}
+	msgForeignPRCheck        = bilingual{"外国人永久居留身份证号码校验位不正确，请核对号码。", "The check digit of the foreign permanent resident ID card number is wrong; check the number."}
+	msgForeignPRForOrg       = bilingual{"外国人永久居留身份证仅适用于自然人，法人或其他组织请选择统一社会信用代码。", "A foreign permanent resident ID card is for natural persons only; a legal person or other organisation must give its unified social credit code."}
+	msgCreditFormat          = bilingual{"统一社会信用代码应为18位，由数字和除I、O、Z、S、V以外的大写英文字母组成。", "A unified social credit code has 18 characters: digits and capital letters other than I, O, Z, S and V."}
+	msgCreditCheck           = bilingual{"统一社会信用代码校验位不正确，请核对代码。", "The check character of the unified social credit code is wrong; check the code."}
+	msgPassport              = bilingual{"护照号码应为5至20位英文字母或数字。", "A passport number has 5 to 20 letters or digits."}
+	msgHKMacau               = bilingual{"港澳居民来往内地通行证号码应为字母H或M后接8位或10位数字。", "A Mainland travel permit number for Hong Kong and Macao residents is the letter H or M followed by 8 or 10 digits."}
+	msgTaiwan                = bilingual{"台湾居民来往大陆通行证号码应为8位或10位数字。", "A Mainland travel permit number for Taiwan residents has 8 or 10 digits."}
+	msgIDNumberRequired      = bilingual{"请填写证件号码。", "Enter the number of the identity document."}
+	msgIDTypeRequired        = bilingual{"请选择证件类型。", "Choose the type of identity document."}
+	msgCreditForPerson       = bilingual{"统一社会信用代码仅适用于法人或其他组织，自然人请选择居民身份证、护照等个人证件。", "A unified social credit code is for legal persons and other organisations only; a natural person must choose a personal document such as a resident identity card or a passport."}
+	msgResidentForOrg        = bilingual{"居民身份证仅适用于自然人，法人或其他组织请选择统一社会信用代码。", "A resident identity card is for natural persons only; a legal person or other organisation must give its unified social credit code."}
+	msgPhone                 = bilingual{"联系电话格式不正确，应为11位手机号码或带区号的固定电话号码（如010-12345678，分机号以“-”隔开）。", "The telephone number is not valid: give an 11-digit mobile number or a landline number with its area code (e.g. 010-12345678, an extension after a hyphen)."}
+	msgFax                   = bilingual{"传真号码格式不正确，应为带区号的号码（如010-12345678）。", "The fax number is not valid: give a number with its area code (e.g. 010-12345678)."}
+	msgEmail                 = bilingual{"电子邮箱地址格式不正确，应为形如name@example.com的地址。", "The e-mail address is not valid: give an address such as name@example.com."}
+	msgPostcode              = bilingual{"邮政编码应为6位数字。", "A postcode has 6 digits."}
 )
 
 // Messages of Application.Validate.
@@ -87,6 +95,8 @@ var (
 	msgChannelRequired     = bilingual{"请选择申请方式。", "Choose the channel through which the application was made."}
 	msgReceivedOnRequired  = bilingual{"请填写收到申请的日期。", "Enter the date the application was received."}
 	msgReceivedOnFuture    = bilingual{"收到申请的日期不得晚于今天。", "The date of receipt must not be after today."}
+	msgReceivedOnEarly     = bilingual{"收到申请的日期不得早于2019年5月15日（《条例》施行之日）。", "The date of receipt must not be before 15 May 2019, when the Regulations took effect."}
+	msgReceivedOnToday     = bilingual{"网上、传真和电子邮件申请以登记之日为收到申请之日（第三十一条），收到日期应为今天。", "An online, fax or e-mail application is received on the day it is registered (Art. 31): the date of receipt must be today."}
 )
 
 // Labels of fields, for the messages built by notOneOf, tooLong and badChars. The English label
@@ -182,27 +192,79 @@ func ValidateResidentID(s string, today Date) error {
 	if !isASCIIDigit(last) && last != 'X' {
 		return msgResidentFormat.err()
 	}
-	y, _ := strconv.Atoi(s[6:10]) // all digits: checked above
-	m, _ := strconv.Atoi(s[10:12])
-	d, _ := strconv.Atoi(s[12:14])
-	if m < 1 || m > 12 || d < 1 || d > daysInMonth(y, time.Month(m)) {
-		return msgResidentBirthInvalid.err()
+	// The first two digits are a province (11–82): a number beginning with 9 is a 外国人永久居留身份证
+	// (docs/rules.md §1), one beginning with 0 is nothing.
+	switch s[0] {
+	case '9':
+		return msgResidentForeignPR.err()
+	case '0':
+		return msgResidentProvince.err()
 	}
-	birth := NewDate(y, time.Month(m), d)
+	return checkBirthAndMod112(s, today, residentMsgs)
+}
+
+// birthCheckMsgs are the messages of checkBirthAndMod112 for one kind of document.
+type birthCheckMsgs struct{ invalid, early, future, check bilingual }
+
+var (
+	residentMsgs  = birthCheckMsgs{msgResidentBirthInvalid, msgResidentBirthEarly, msgResidentBirthFuture, msgResidentCheck}
+	foreignPRMsgs = birthCheckMsgs{msgForeignPRBirthInvalid, msgForeignPRBirthEarly, msgForeignPRBirthFuture, msgForeignPRCheck}
+)
+
+// checkBirthAndMod112 checks an 18-character number of 17 digits and a check character (digit or
+// X, uppercase): the date of birth in characters 7–14 (a calendar date, not before 1900-01-01, not
+// after today when today is set) and the ISO 7064 MOD 11-2 check character.
+func checkBirthAndMod112(s string, today Date, m birthCheckMsgs) error {
+	last := upperASCII(s[17])
+	y, _ := strconv.Atoi(s[6:10]) // all digits: checked by the caller
+	mo, _ := strconv.Atoi(s[10:12])
+	d, _ := strconv.Atoi(s[12:14])
+	if mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, time.Month(mo)) {
+		return m.invalid.err()
+	}
+	birth := NewDate(y, time.Month(mo), d)
 	if birth.Before(earliestBirth) {
-		return msgResidentBirthEarly.err()
+		return m.early.err()
 	}
 	if !today.IsZero() && birth.After(today) {
-		return msgResidentBirthFuture.err()
+		return m.future.err()
 	}
 	sum := 0
 	for i, w := range residentWeights {
 		sum += int(s[i]-'0') * w
 	}
 	if residentCheck[sum%11] != last {
-		return msgResidentCheck.err()
+		return m.check.err()
 	}
 	return nil
+}
+
+// ValidateForeignPR checks a 外国人永久居留身份证 number (docs/rules.md §1): the 2023 card, 18
+// characters beginning with 9 — issuing province (2 digits), nationality code (3), date of birth
+// (8), serial (3) and the MOD 11-2 check character of the 居民身份证, the birth date checked the
+// same way against today (the day of application) — or the 2017 card, 3 capital letters and 12
+// digits. It returns nil or an EINVALID *Error.
+func ValidateForeignPR(s string, today Date) error {
+	if len(s) == 15 {
+		for i := 0; i < 15; i++ {
+			if i < 3 && !('A' <= s[i] && s[i] <= 'Z') || i >= 3 && !isASCIIDigit(s[i]) {
+				return msgForeignPRFormat.err()
+			}
+		}
+		return nil
+	}
+	if len(s) != 18 || s[0] != '9' {
+		return msgForeignPRFormat.err()
+	}
+	for i := 0; i < 17; i++ {
+		if !isASCIIDigit(s[i]) {
+			return msgForeignPRFormat.err()
+		}
+	}
+	if last := upperASCII(s[17]); !isASCIIDigit(last) && last != 'X' {
+		return msgForeignPRFormat.err()
+	}
+	return checkBirthAndMod112(s, today, foreignPRMsgs)
 }
 
 // creditAlphabet holds the 31 characters of a 统一社会信用代码; a character's value is its index.
@@ -270,6 +332,8 @@ func checkIDType(kind, idType string) error {
 		return msgCreditForPerson.err()
 	case idType == IDResident && kind == KindOrganization:
 		return msgResidentForOrg.err()
+	case idType == IDForeignPR && kind == KindOrganization:
+		return msgForeignPRForOrg.err()
 	}
 	return nil
 }
@@ -281,6 +345,8 @@ func checkIDNumber(idType, number string, today Date) error {
 		return ValidateResidentID(number, today)
 	case IDCredit:
 		return ValidateCreditCode(number)
+	case IDForeignPR:
+		return ValidateForeignPR(number, today)
 	case IDPassport:
 		return matchOr(rePassport, number, msgPassport)
 	case IDHKMacau:
@@ -339,7 +405,7 @@ func ValidateEmail(s string) error {
 func NormalizeIDNumber(idType, s string) string {
 	s = narrowWidth(s)
 	switch normalizeCode(idType) {
-	case IDResident, IDCredit, IDPassport, IDHKMacau, IDTaiwan:
+	case IDResident, IDCredit, IDPassport, IDHKMacau, IDTaiwan, IDForeignPR:
 		return strings.ToUpper(removeSpaces(s))
 	}
 	return normalizeLine(s)
@@ -410,7 +476,13 @@ func (a Application) Validate(today Date, staff bool) error {
 	case p.IDNumber == "":
 		addMsg(&f, "applicant.id_number", msgIDNumberRequired)
 	case typeErr == nil:
-		addError(&f, "applicant.id_number", checkIDNumber(p.IDType, p.IDNumber, today))
+		// docs/rules.md §1: the birth date is checked against the day of application, which is
+		// the receipt date (§2) when staff register a paper application received earlier.
+		birthLimit := today
+		if staff && !a.ReceivedOn.IsZero() && (today.IsZero() || a.ReceivedOn.Before(today)) {
+			birthLimit = a.ReceivedOn
+		}
+		addError(&f, "applicant.id_number", checkIDNumber(p.IDType, p.IDNumber, birthLimit))
 	}
 
 	// Organisations are classified for the annual report (国办公开办函〔2021〕30号). Their
@@ -466,9 +538,25 @@ func (a Application) Validate(today Date, staff bool) error {
 			addMsg(&f, "received_on", msgReceivedOnRequired)
 		case !today.IsZero() && a.ReceivedOn.After(today):
 			addMsg(&f, "received_on", msgReceivedOnFuture)
+		case a.ReceivedOn.Before(RegulationsInForce):
+			addMsg(&f, "received_on", msgReceivedOnEarly)
+		case !today.IsZero() && ReceivedOnRegistration(a.Channel) && !a.ReceivedOn.Equal(today):
+			// Art. 31: online, fax and e-mail are received on the day both sides confirm, which
+			// is the day a clerk registers the submission (docs/rules.md §2).
+			addMsg(&f, "received_on", msgReceivedOnToday)
 		}
 	}
 	return f.Err()
+}
+
+// RegulationsInForce is the day the 2019 Regulations took effect: no application registered
+// under them is received earlier (docs/rules.md §2).
+var RegulationsInForce = NewDate(2019, time.May, 15)
+
+// ReceivedOnRegistration reports whether an application of channel is received on the day a
+// clerk registers it (online, fax, e-mail; Art. 31), so that its receipt date cannot be entered.
+func ReceivedOnRegistration(channel string) bool {
+	return channel == ChannelOnline || channel == ChannelFax || channel == ChannelEmail
 }
 
 // addMsg records m for field.

@@ -277,6 +277,9 @@ func TestPropertyRandomHistories(t *testing.T) {
 			app := sampleApplication()
 			app.Channel = p.pick(cases.ChannelInPerson, cases.ChannelPostRegistered, cases.ChannelFax)
 			app.ReceivedOn = p.today().AddDays(-p.rng.IntN(4))
+			if app.Channel == cases.ChannelFax { // Art. 31: received the day it is registered
+				app.ReceivedOn = p.today()
+			}
 			c, err = db.RegisterPaper(ctx, app, g.clerk)
 		}
 		if err != nil {
