@@ -59,13 +59,13 @@ func (s *Service) Start(sch Schedule) (*Scheduler, error) {
 		run        func()
 	}{
 		{"sweep", sch.Sweep, func() {
-			if _, err := s.Sweep(ctx, time.Now()); err != nil {
+			if _, err := s.Sweep(ctx, s.now()); err != nil {
 				s.log().Error("deadline sweep failed", "err", err)
 			}
 			s.deliverNow(ctx)
 		}},
 		{"monthly", sch.Monthly, func() {
-			if _, err := s.Monthly(ctx, time.Now()); err != nil {
+			if _, err := s.Monthly(ctx, s.now()); err != nil {
 				s.log().Error("monthly statistics failed", "err", err)
 			}
 			s.deliverNow(ctx)

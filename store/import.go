@@ -400,8 +400,8 @@ func (db *DB) validateImport(ctx context.Context, tx *sqlx.Tx, agency cases.Agen
 		case idType == "":
 			ps.add(line, "id_type", "请填写证件类型。", "Enter the identity document type.")
 		case !cases.IDTypes.Has(idType):
-			ps.add(line, "id_type", fmt.Sprintf("证件类型“%s”不正确，应为 resident_id、passport、hk_macau_permit、taiwan_permit、credit_code 或 other。", idType), fmt.Sprintf("Identity document type %q is unknown.", idType))
-		case idType == cases.IDCredit && kind == cases.KindPerson, idType == cases.IDResident && kind == cases.KindOrganization:
+			ps.add(line, "id_type", fmt.Sprintf("证件类型“%s”不正确，应为 resident_id、passport、hk_macau_permit、taiwan_permit、credit_code、foreign_pr 或 other。", idType), fmt.Sprintf("Identity document type %q is unknown.", idType))
+		case idType == cases.IDCredit && kind == cases.KindPerson, (idType == cases.IDResident || idType == cases.IDForeignPR) && kind == cases.KindOrganization:
 			ps.addErr(line, "id_type", cases.ValidateIDNumber(kind, idType, idNumber, today))
 		default:
 			birthLimit := today

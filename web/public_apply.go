@@ -195,7 +195,7 @@ func hasString(list []string, s string) bool {
 
 // ID types offered to each kind (a 统一社会信用代码 is for organisations, a 居民身份证 for persons).
 var (
-	personIDTypes = []string{cases.IDResident, cases.IDPassport, cases.IDHKMacau, cases.IDTaiwan, cases.IDOther}
+	personIDTypes = []string{cases.IDResident, cases.IDPassport, cases.IDHKMacau, cases.IDTaiwan, cases.IDForeignPR, cases.IDOther}
 	orgIDTypes    = []string{cases.IDCredit, cases.IDOther}
 )
 

@@ -26,7 +26,7 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := f.parseNone(args, auditUsage, stdout); err != nil {
 		return err
 	}
-	db, err := openExistingDB(*dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

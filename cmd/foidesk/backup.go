@@ -20,7 +20,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *out == "" {
 		return usagef("--out is required")
 	}
-	db, err := openExistingDB(*dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

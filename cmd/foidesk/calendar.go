@@ -39,7 +39,7 @@ func runCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // readCalendar returns the calendar without creating a database: the built-in data, overlaid
 // with the overrides of the database when it exists.
 func readCalendar(ctx context.Context, dsn string) (*workflow.Calendar, error) {
-	db, err := openExistingForCalendar(dsn)
+	db, err := openExistingForCalendar(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func runCalendarExplain(ctx context.Context, args []string, stdout, stderr io.Wr
 	case *tracking != "" && (*from != "" || *days >= 0):
 		return usagef("give either --case or --from and --days")
 	case *tracking != "":
-		db, err := openExistingDB(*dsn)
+		db, err := openExistingDB(ctx, *dsn)
 		if err != nil {
 			return err
 		}

@@ -109,7 +109,7 @@ func runLedgerExport(ctx context.Context, args []string, stdout, stderr io.Write
 	if *full && *user == "" {
 		return usagef("--full needs --user naming an administrator")
 	}
-	db, err := openExistingDB(*dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func runLedgerAudit(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *year == 0 || *month == 0 {
 		return usagef("--year and --month are required")
 	}
-	db, err := openExistingDB(*dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

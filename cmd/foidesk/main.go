@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	_ "time/tzdata" // Asia/Shanghai on machines without zoneinfo
 
@@ -81,6 +82,10 @@ type options struct {
 	Font   string
 	Stdin  io.Reader
 	Logger *slog.Logger
+	// Now is the process clock: time.Now, or with FOIDESK_NOW the instant given there when the
+	// process started, advancing from it (docs/api.md "Clock and deployment settings"). Every
+	// database a command opens, the web server and the scheduler read the time from it.
+	Now func() time.Time
 }
 
 type optionsKey struct{}
@@ -90,7 +95,7 @@ func opts(ctx context.Context) *options {
 	if o, ok := ctx.Value(optionsKey{}).(*options); ok {
 		return o
 	}
-	return &options{DB: defaultDB, Addr: defaultAddr, Font: forms.DefaultFontPath, Stdin: os.Stdin, Logger: slog.Default()}
+	return &options{DB: defaultDB, Addr: defaultAddr, Font: forms.DefaultFontPath, Stdin: os.Stdin, Logger: slog.Default(), Now: time.Now}
 }
 
 // logger is the structured logger of the running command (stderr).
@@ -151,6 +156,16 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return 2
 	}
 	o.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	o.Now = time.Now
+	if v := os.Getenv("FOIDESK_NOW"); v != "" {
+		now, err := clockFrom(v, time.Now)
+		if err != nil {
+			fmt.Fprintf(stderr, "foidesk: %v\n", err)
+			return 2
+		}
+		o.Now = now
+		o.Logger.Warn("FOIDESK_NOW is set: the clock runs from that instant, not the real time (rehearsals and tests only)", "FOIDESK_NOW", v, "now", now().Format(time.RFC3339))
+	}
 	rest := global.Args()
 	if len(rest) == 0 {
 		printHelp(stderr)
@@ -176,6 +191,17 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	ctx = context.WithValue(ctx, optionsKey{}, o)
 	err := c.Run(ctx, rest[1:], stdout, stderr)
 	return exitCode(err, c, stderr)
+}
+
+// clockFrom returns a clock that reads the instant v (RFC 3339) when called now and advances with
+// real, as FOIDESK_NOW asks.
+func clockFrom(v string, real func() time.Time) (func() time.Time, error) {
+	at, err := time.Parse(time.RFC3339, strings.TrimSpace(v))
+	if err != nil {
+		return nil, fmt.Errorf("FOIDESK_NOW %q is not an RFC 3339 instant (e.g. 2026-10-09T08:30:00+08:00)", v)
+	}
+	offset := at.Sub(real())
+	return func() time.Time { return real().Add(offset).In(at.Location()) }, nil
 }
 
 // exitCode prints err the way its kind asks and returns the exit code.

@@ -74,7 +74,7 @@ func notifyService(ctx context.Context, db *store.DB, font string) (*notify.Serv
 // openExistingMigrated opens an existing database (never creating a SQLite file) and applies the
 // pending migrations.
 func openExistingMigrated(ctx context.Context, dsn string) (*store.DB, error) {
-	db, err := openExistingDB(dsn)
+	db, err := openExistingDB(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +86,9 @@ func openExistingMigrated(ctx context.Context, dsn string) (*store.DB, error) {
 }
 
 // atFlag parses --at (RFC 3339; empty: now).
-func atFlag(s string) (time.Time, error) {
+func atFlag(ctx context.Context, s string) (time.Time, error) {
 	if s == "" {
-		return time.Now(), nil
+		return opts(ctx).Now(), nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
@@ -100,7 +100,7 @@ func atFlag(s string) (time.Time, error) {
 // openAt parses --at and opens the existing database, migrated, with the store's clock at that
 // instant: the lapses and publications of a run are events of the instant it runs for.
 func openAt(ctx context.Context, dsn, atText string) (*store.DB, time.Time, error) {
-	at, err := atFlag(atText)
+	at, err := atFlag(ctx, atText)
 	if err != nil {
 		return nil, at, err
 	}
@@ -161,7 +161,7 @@ func runNotifyDeliver(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := f.parseNone(args, notifyUsage, stdout); err != nil {
 		return err
 	}
-	db, err := openExistingDB(*dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func runNotifyFailures(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := f.parseNone(args, notifyUsage, stdout); err != nil {
 		return err
 	}
-	db, err := openExistingDB(*dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ func runNotifyRetry(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return usagef("%q is not a message ID", pos[0])
 	}
-	db, err := openExistingDB(*dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

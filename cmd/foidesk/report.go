@@ -136,7 +136,7 @@ func runReportAnnual(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := checkFormat(*format, "json", "csv", "pdf"); err != nil {
 		return err
 	}
-	db, err := openExistingDB(*dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func runReportMonthly(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := checkFormat(*format, "json", "csv", "pdf"); err != nil {
 		return err
 	}
-	db, err := openExistingDB(*dsn)
+	db, err := openExistingDB(ctx, *dsn)
 	if err != nil {
 		return err
 	}

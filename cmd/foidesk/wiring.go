@@ -21,6 +21,7 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.Now = opts(ctx).Now
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -30,7 +31,7 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 
 // openExistingDB opens a database that must already exist (commands that only read or check:
 // audit verify, calendar explain --case, backup); it never creates a SQLite file.
-func openExistingDB(dsn string) (*store.DB, error) {
+func openExistingDB(ctx context.Context, dsn string) (*store.DB, error) {
 	db, err := store.OpenExisting(dsn)
 	if err != nil {
 		return nil, err
@@ -38,6 +39,7 @@ func openExistingDB(dsn string) (*store.DB, error) {
 	if db == nil {
 		return nil, fmt.Errorf("no database at %s (set --db or FOIDESK_DB)", dsn)
 	}
+	db.Now = opts(ctx).Now
 	return db, nil
 }
 
@@ -89,6 +91,10 @@ func redact(dsn string) string {
 
 // openExistingForCalendar opens the database for reading the calendar overrides if it exists:
 // (nil, nil) when a SQLite file is absent, so that nothing is ever created.
-func openExistingForCalendar(dsn string) (*store.DB, error) {
-	return store.OpenExisting(dsn)
+func openExistingForCalendar(ctx context.Context, dsn string) (*store.DB, error) {
+	db, err := store.OpenExisting(dsn)
+	if db != nil {
+		db.Now = opts(ctx).Now
+	}
+	return db, err
 }
