@@ -12,6 +12,17 @@ type Agency struct {
 	Code     string   `json:"code" db:"code"`
 	Name     string   `json:"name" db:"name"`
 	Settings Settings `json:"-" db:"-"`
+	// LetterAssets are loaded only where letters are issued: the seal image and the signing key.
+	LetterAssets *LetterAssets `json:"-" db:"-"`
+}
+
+// LetterAssets are what an agency's issued letters carry besides text (docs/design.md
+// "Documents"): the seal image printed over the date line, and the certificate and private key
+// whose PDF signature lets a recipient check that a letter is the one the agency issued.
+type LetterAssets struct {
+	Seal        []byte // PNG, with transparency; nil: no seal printed
+	SigningCert []byte // PEM: the signing certificate, then its chain
+	SigningKey  []byte // PEM: the private key of the signing certificate
 }
 
 // Settings are an agency's policy choices (docs/rules.md's "(policy)" items) and letter details.

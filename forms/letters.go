@@ -2,6 +2,7 @@ package forms
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	cases "foidesk/case"
@@ -36,7 +37,7 @@ func receipt(l *letter) error {
 		due += "上述日期按尚未公布的节假日安排暂定计算，国家公布节假日安排后可能相应调整。"
 	}
 	l.para(due)
-	l.para("申请内容需要补正的，答复期限自本机关收到补正后的申请之日起计算；征求第三方或者其他机关意见所需时间、缴纳信息处理费所需时间不计算在答复期限内。您可以凭申请编号查询办理进度。")
+	l.para("申请内容需要补正的，答复期限自本机关收到补正后的申请之日起计算；征求第三方或者其他机关意见所需时间、缴纳信息处理费所需时间不计算在答复期限内。您可以凭申请编号和提交申请时取得的查询码，在本机关政府信息公开申请平台查询办理进度、下载答复文书；查询码遗失的，可以凭申请编号、身份证件号码和申请时留存的联系方式重新获取。")
 	l.para("特此告知。")
 	l.attachments()
 	l.closing()
@@ -355,9 +356,6 @@ func replyFor(l *letter, o cases.Outcome, d cases.Draft) (replyText, error) {
 		} else {
 			r.decision = "本机关将按照您选择的" + cases.DeliveryWays.Label(l.c.Delivery, "zh") + "方式向您提供可以公开的政府信息内容，对其中不应当公开的内容不予公开"
 		}
-		if strings.TrimSpace(d.Reasons) != "" {
-			r.decision += "，理由如上"
-		}
 		return r, nil
 	case "withhold.state_secret":
 		return withhold("您申请获取的政府信息属于依法确定为国家秘密的政府信息。", o), nil
@@ -519,14 +517,36 @@ func reply(l *letter) error {
 	l.head()
 	l.to(l.c.Applicant.Name)
 	l.para(l.intro())
-	l.para(r.finding)
-	l.paras(d.Reasons)
+	for _, p := range findings(r.finding, d.Reasons) {
+		l.para(p)
+	}
 	l.para(cite(r.basis, d.LegalBasis) + "，" + sentence(r.decision))
 	l.para(l.remedy(o))
 	l.attachments()
 	l.closing()
 	return nil
 }
+
+// findings is what a reply says the agency found, as one finding: the outcome's standard finding
+// (经审查，…) followed by the clerk's reasons in the same paragraph, with the clerk's own opening
+// (经查，经审查，…) dropped so that the letter does not say it twice. Further lines of the clerk's
+// text are paragraphs of their own.
+func findings(standard, reasons string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(reasons, "\r\n", "\n"), "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, sentence(p))
+		}
+	}
+	if len(out) == 0 {
+		return []string{standard}
+	}
+	first := reFindingOpening.ReplaceAllString(out[0], "")
+	return append([]string{standard + first}, out[1:]...)
+}
+
+// reFindingOpening is the clerk's own opening of a finding, which the standard finding already says.
+var reFindingOpening = regexp.MustCompile(`^经(?:查|审查|核查|核实|检索|研究|调查)[，,：:]\s*`)
 
 // applicationForm is the 政府信息公开申请表: every field of the application in a bordered table.
 // It is the applicant's own form, so the identity number is shown in full.

@@ -38,6 +38,8 @@ type Style struct {
 	Right   float64 // inset from the right margin, mm
 	Gray    int     // text colour, 0 (black) to 255 (white)
 	Justify bool    // left-aligned lines other than a paragraph's last are spread to the full width
+	Title   bool    // set in the title font (小标宋 in an official letter) when the Doc has one
+	Red     bool    // printed in red (the 发文机关标志 of a letterhead)
 }
 
 func (s Style) size() float64 {
@@ -67,7 +69,37 @@ type Layout struct {
 	Watermark   string  // large light-grey diagonal text across every page (草稿)
 	Title       string  // PDF metadata
 	Date        time.Time
+	// Letterhead, when set, makes the Doc an official letter in the 信函格式 of GB/T 9704-2012:
+	// see Letterhead. HeaderLeft, HeaderRight and PageNumbers are then ignored.
+	Letterhead *Letterhead
 }
+
+// Letterhead is the first-page furniture of a letter in the 信函格式 of GB/T 9704-2012 (A4, 版心
+// 156 × 225 mm): the issuing agency's name (发文机关标志) centred in red with its upper edge 30 mm
+// below the top of the page; 4 mm under it a red double line, thick above and thin below, 170 mm
+// long; the document number (发文字号) flush right under that line; a red double line, thin above
+// and thick below, 20 mm above the bottom edge. Pages after the first carry "— 2 —", "— 3 —" … at
+// the outer edge, 7 mm below the 版心; the first page carries no number.
+type Letterhead struct {
+	Agency string // 发文机关标志: the agency's full name
+	Number string // 发文字号, e.g. 清政公开〔2026〕12号; empty on a draft
+}
+
+// The figures of the 信函格式 (GB/T 9704-2012), mm.
+const (
+	letterTop        = 37  // 版心 from the top edge (297 − 225 − 35)
+	letterBottom     = 35  // 版心 from the bottom edge
+	letterLeft       = 28  // 版心 from the left edge (210 − 156 − 26)
+	letterRight      = 26  // 版心 from the right edge
+	headMarkTop      = 30  // upper edge of the 发文机关标志 from the top edge
+	headRuleGap      = 4   // from the mark's lower edge to the upper double line
+	ruleLength       = 170 // the red double lines
+	footRuleFromFoot = 20  // the lower double line from the bottom edge
+	pageNumberDrop   = 7   // page number line below the 版心
+)
+
+// Red is the colour of the letterhead: the 发文机关标志 and its rules.
+var Red = [3]int{230, 0, 18}
 
 // opKind is what a recorded drawing operation draws.
 type opKind int
@@ -76,6 +108,7 @@ const (
 	opText opKind = iota
 	opLine
 	opRect
+	opImage
 )
 
 // op is one drawing operation, in mm from the top-left corner of the page.
@@ -92,6 +125,9 @@ type op struct {
 	lw    float64 // line width, mm
 	tc    float64 // text: extra space after every character (PDF Tc), mm
 	alpha float64 // text: opacity when not 0
+	title bool    // text: in the title font
+	red   bool    // text or line: in Red
+	image []byte  // image: PNG bytes, placed at x, y (top-left) with size w × h
 }
 
 // Doc lays out a document: text wrapped by BreakLines, tables and rules, page breaks. Nothing is
@@ -103,6 +139,8 @@ type op struct {
 // format characters (zero-width spaces, byte-order marks) are dropped.
 type Doc struct {
 	font, bold *Font
+	title      *Font         // the title font (小标宋), nil: the bold font
+	titleRunes map[rune]bool // used with the title font
 	layout     Layout
 	pageW      float64
 	pageH      float64
@@ -118,7 +156,11 @@ type Doc struct {
 // NewDoc starts a document with one empty page. bold may be nil.
 func NewDoc(font, bold *Font, layout Layout) *Doc {
 	d := &Doc{font: font, bold: bold, layout: layout, pageW: 210, pageH: 297,
-		m: layout.Margins, runes: map[rune]bool{}, boldRunes: map[rune]bool{}, warned: map[rune]bool{}}
+		m: layout.Margins, runes: map[rune]bool{}, boldRunes: map[rune]bool{}, titleRunes: map[rune]bool{}, warned: map[rune]bool{}}
+	if layout.Letterhead != nil {
+		layout.Landscape = false
+		d.m = Margins{Top: letterTop, Right: letterRight, Bottom: letterBottom, Left: letterLeft}
+	}
 	if layout.Landscape {
 		d.pageW, d.pageH = d.pageH, d.pageW
 	}
@@ -131,6 +173,9 @@ func NewDoc(font, bold *Font, layout Layout) *Doc {
 	d.AddPage()
 	return d
 }
+
+// SetTitleFont sets the font of text in a Title style (nil: the bold font).
+func (d *Doc) SetTitleFont(f *Font) { d.title = f }
 
 // Width is the width between the margins, mm.
 func (d *Doc) Width() float64 { return d.pageW - d.m.Left - d.m.Right }
@@ -165,22 +210,42 @@ func (d *Doc) Warnings() []string { return d.warnings }
 
 // Measure returns a function giving the width in mm of a string in style st.
 func (d *Doc) Measure(st Style) func(string) float64 {
-	f := d.fontFor(st.Bold)
+	f := d.fontOf(st.Bold, st.Title)
 	size := st.size()
 	return func(s string) float64 { return f.Width(s, size) }
 }
 
-func (d *Doc) fontFor(bold bool) *Font {
-	if bold && d.bold != nil {
+func (d *Doc) fontFor(bold bool) *Font { return d.fontOf(bold, false) }
+
+// fontOf is the font of text set bold or in the title font: the title font, else the bold font,
+// else the regular one.
+func (d *Doc) fontOf(bold, title bool) *Font {
+	if title && d.title != nil {
+		return d.title
+	}
+	if (bold || title) && d.bold != nil {
 		return d.bold
 	}
 	return d.font
 }
 
+// usedRunes is the set recording the characters set in the font of o, for the subsets.
+func (d *Doc) usedRunes(o op) map[rune]bool {
+	switch f := d.fontOf(o.bold, o.title); {
+	case f == d.title && o.title:
+		return d.titleRunes
+	case f == d.bold && d.bold != nil:
+		return d.boldRunes
+	}
+	return d.runes
+}
+
 // clean applies the character filter of Doc to s, to be set in the bold font or not, recording
 // a warning for every character it replaces.
-func (d *Doc) clean(s string, bold bool) string {
-	f := d.fontFor(bold)
+func (d *Doc) clean(s string, bold bool) string { return d.cleanIn(s, d.fontFor(bold)) }
+
+// cleanIn is clean for text set in font f.
+func (d *Doc) cleanIn(s string, f *Font) string {
 	clean := true
 	for _, r := range s {
 		if r > 0xFFFF || r < ' ' || !f.Has(r) || unicode.Is(unicode.Cf, r) {
@@ -223,16 +288,19 @@ func (d *Doc) warn(r rune, format string) {
 
 // add records an operation on the current page.
 func (d *Doc) add(o op) {
-	if o.kind == opText {
-		used := d.runes
-		if o.bold && d.bold != nil {
-			used = d.boldRunes
-		}
-		for _, r := range o.text {
-			used[r] = true
-		}
-	}
+	d.record(o)
 	d.pages[len(d.pages)-1] = append(d.pages[len(d.pages)-1], o)
+}
+
+// record notes the characters of a text operation for the font subsets.
+func (d *Doc) record(o op) {
+	if o.kind != opText {
+		return
+	}
+	used := d.usedRunes(o)
+	for _, r := range o.text {
+		used[r] = true
+	}
 }
 
 // baseline returns the baseline of text of size pt centred in a line box of height lh at top.
@@ -249,7 +317,8 @@ func (d *Doc) Text(text string, st Style) {
 // Hanging sets label at the left of the block and text to its right, every line of text
 // starting where the label ends: for numbered items and "附件：1. …" lists.
 func (d *Doc) Hanging(label, text string, st Style) {
-	label, text = d.clean(label, st.Bold), d.clean(text, st.Bold)
+	f := d.fontOf(st.Bold, st.Title)
+	label, text = d.cleanIn(label, f), d.cleanIn(text, f)
 	measure := d.Measure(st)
 	size, lh := st.size(), st.leading()
 	left := d.m.Left + st.Left
@@ -264,7 +333,7 @@ func (d *Doc) Hanging(label, text string, st Style) {
 			}
 			base := baseline(d.y, lh, size)
 			if first && label != "" {
-				d.add(op{kind: opText, x: left, y: base, text: label, size: size, bold: st.Bold, gray: st.Gray})
+				d.add(op{kind: opText, x: left, y: base, text: label, size: size, bold: st.Bold, title: st.Title, red: st.Red, gray: st.Gray})
 			}
 			first = false
 			x, lw := left+labelW, measure(line)
@@ -278,7 +347,7 @@ func (d *Doc) Hanging(label, text string, st Style) {
 				tc = justify(line, width-lw, measure("国"))
 			}
 			if line != "" {
-				d.add(op{kind: opText, x: x, y: base, text: line, size: size, bold: st.Bold, gray: st.Gray, tc: tc})
+				d.add(op{kind: opText, x: x, y: base, text: line, size: size, bold: st.Bold, title: st.Title, red: st.Red, gray: st.Gray, tc: tc})
 			}
 			d.y += lh
 		}
@@ -300,12 +369,62 @@ func (d *Doc) Rule(lineWidth float64) {
 	d.add(op{kind: opLine, x: d.m.Left, y: d.y, w: d.pageW - d.m.Right, h: d.y, lw: lineWidth})
 }
 
+// Image places a PNG image with its top-left corner at (x, y) mm, w × h mm, over the text
+// already on the current page (a seal over the signature and date).
+func (d *Doc) Image(png []byte, x, y, w, h float64) {
+	d.add(op{kind: opImage, image: png, x: x, y: y, w: w, h: h})
+}
+
+// Letterhead writes the first-page furniture of an official letter (see Letterhead) and moves the
+// cursor below the document number. It does nothing for other documents.
+func (d *Doc) letterhead() {
+	lh := d.layout.Letterhead
+	if lh == nil {
+		return
+	}
+	// The 发文机关标志: as large as 26 pt allows within the 版心's width, and never smaller than the
+	// title, in the title font.
+	name := d.cleanIn(lh.Agency, d.fontOf(true, true))
+	size := 26.0
+	if w := d.fontOf(true, true).Width(name, size); w > d.Width() {
+		size = max(size*d.Width()/w, 16)
+	}
+	em := size * mmPerPt
+	// CJK glyphs fill their em box from about 0.88 em above the baseline to 0.12 em below it.
+	base := headMarkTop + 0.88*em
+	w := d.fontOf(true, true).Width(name, size)
+	d.add(op{kind: opText, x: (d.pageW - w) / 2, y: base, text: name, size: size, bold: true, title: true, red: true})
+	upper := base + 0.12*em + headRuleGap
+	x1, x2 := (d.pageW-ruleLength)/2, (d.pageW+ruleLength)/2
+	d.add(op{kind: opLine, x: x1, y: upper, w: x2, h: upper, lw: 1.0, red: true})
+	d.add(op{kind: opLine, x: x1, y: upper + 1.4, w: x2, h: upper + 1.4, lw: 0.35, red: true})
+	lower := d.pageH - footRuleFromFoot
+	d.add(op{kind: opLine, x: x1, y: lower - 1.4, w: x2, h: lower - 1.4, lw: 0.35, red: true})
+	d.add(op{kind: opLine, x: x1, y: lower, w: x2, h: lower, lw: 1.0, red: true})
+	d.y = upper + 3
+	if lh.Number != "" {
+		d.Text(lh.Number, Style{Size: 16, Align: AlignRight})
+	}
+}
+
 // furnish adds the watermark, header and page numbers to every page.
 func (d *Doc) furnish() {
 	l := d.layout
 	n := len(d.pages)
 	for i := range d.pages {
 		var ops, over []op
+		if l.Letterhead != nil && i > 0 {
+			// GB/T 9704: 4号 digits between two dashes, 7 mm below the 版心; odd pages right and
+			// even pages left, one character in from the edge of the 版心.
+			t := fmt.Sprintf("— %d —", i+1)
+			size := 14.0
+			w, em := d.font.Width(t, size), size*mmPerPt
+			x := d.m.Left + em
+			if (i+1)%2 == 1 {
+				x = d.pageW - d.m.Right - em - w
+			}
+			ops = append(ops, op{kind: opText, x: x, y: d.pageH - d.m.Bottom + pageNumberDrop + 0.88*em, text: t, size: size})
+		}
 		if l.Watermark != "" {
 			// Over the content, translucent, so that dense text cannot hide it; rotated about the
 			// centre of the page, on which the text is centred before rotation.
@@ -317,25 +436,19 @@ func (d *Doc) furnish() {
 		}
 		small := 9.0
 		top := d.m.Top - 10
-		if l.HeaderLeft != "" {
+		if l.HeaderLeft != "" && l.Letterhead == nil {
 			ops = append(ops, op{kind: opText, x: d.m.Left, y: top, text: d.clean(l.HeaderLeft, false), size: small, gray: 96})
 		}
-		if l.HeaderRight != "" {
+		if l.HeaderRight != "" && l.Letterhead == nil {
 			t := d.clean(l.HeaderRight, false)
 			ops = append(ops, op{kind: opText, x: d.pageW - d.m.Right - d.font.Width(t, small), y: top, text: t, size: small, gray: 96})
 		}
-		if l.PageNumbers {
+		if l.PageNumbers && l.Letterhead == nil {
 			t := fmt.Sprintf("第%d页 共%d页", i+1, n)
 			ops = append(ops, op{kind: opText, x: (d.pageW - d.font.Width(t, small)) / 2, y: d.pageH - d.m.Bottom + 10, text: t, size: small, gray: 96})
 		}
 		for _, o := range append(ops, over...) {
-			used := d.runes
-			if o.bold && d.bold != nil {
-				used = d.boldRunes
-			}
-			for _, r := range o.text {
-				used[r] = true
-			}
+			d.record(o)
 		}
 		d.pages[i] = append(append(ops, d.pages[i]...), over...)
 	}
@@ -371,12 +484,16 @@ func (d *Doc) PDF() (out []byte, err error) {
 	p.SetCreationDate(date)
 	p.SetModificationDate(date)
 
-	const family = "body"
+	const family, titleFamily = "body", "title"
 	p.AddUTF8FontFromBytes(family, "", d.font.subset(d.runes))
 	fakeBold := d.bold == nil
 	if !fakeBold && len(d.boldRunes) > 0 {
 		p.AddUTF8FontFromBytes(family, "B", d.bold.subset(d.boldRunes))
 	}
+	if d.title != nil && len(d.titleRunes) > 0 {
+		p.AddUTF8FontFromBytes(titleFamily, "", d.title.subset(d.titleRunes))
+	}
+	images := 0
 	for _, ops := range d.pages {
 		p.AddPage()
 		for _, o := range ops {
@@ -386,8 +503,16 @@ func (d *Doc) PDF() (out []byte, err error) {
 				if o.bold && !fakeBold {
 					style = "B"
 				}
-				p.SetFont(family, style, o.size)
+				switch {
+				case o.title && d.title != nil:
+					p.SetFont(titleFamily, "", o.size)
+				default:
+					p.SetFont(family, style, o.size)
+				}
 				p.SetTextColor(o.gray, o.gray, o.gray)
+				if o.red {
+					p.SetTextColor(Red[0], Red[1], Red[2])
+				}
 				if o.alpha != 0 {
 					p.SetAlpha(o.alpha, "Normal")
 				}
@@ -395,8 +520,11 @@ func (d *Doc) PDF() (out []byte, err error) {
 					p.TransformBegin()
 					p.TransformRotate(o.angle, o.w, o.h)
 				}
-				if o.bold && fakeBold {
+				if o.bold && fakeBold && !(o.title && d.title != nil) {
 					p.SetDrawColor(o.gray, o.gray, o.gray)
+					if o.red {
+						p.SetDrawColor(Red[0], Red[1], Red[2])
+					}
 					p.SetLineWidth(o.size * mmPerPt * 0.03)
 					p.SetTextRenderingMode(2) // fill and stroke
 				}
@@ -407,7 +535,7 @@ func (d *Doc) PDF() (out []byte, err error) {
 				if o.tc != 0 {
 					p.RawWriteStr("0 Tc")
 				}
-				if o.bold && fakeBold {
+				if o.bold && fakeBold && !(o.title && d.title != nil) {
 					p.SetTextRenderingMode(0)
 				}
 				if o.angle != 0 {
@@ -418,6 +546,9 @@ func (d *Doc) PDF() (out []byte, err error) {
 				}
 			case opLine:
 				p.SetDrawColor(o.gray, o.gray, o.gray)
+				if o.red {
+					p.SetDrawColor(Red[0], Red[1], Red[2])
+				}
 				p.SetLineWidth(o.lw)
 				p.Line(o.x, o.y, o.w, o.h)
 			case opRect:
@@ -432,6 +563,11 @@ func (d *Doc) PDF() (out []byte, err error) {
 					}
 				}
 				p.Rect(o.x, o.y, o.w, o.h, style)
+			case opImage:
+				images++
+				name := fmt.Sprintf("img%d", images)
+				p.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(o.image))
+				p.ImageOptions(name, o.x, o.y, o.w, o.h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 			}
 		}
 	}

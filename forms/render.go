@@ -21,14 +21,18 @@ const QuoteLimit = 200
 
 // Body text sizes, points.
 const (
-	bodySize  = 14
-	smallSize = 10.5
+	bodySize      = 16 // 3号, the body text of GB/T 9704-2012
+	plainBodySize = 14 // 4号, the body text of the receipt
+	smallSize     = 10.5
+	noteSize      = 12 // the 附注 (contact details) under the date
 )
 
 // Renderer renders the letters of package cases into PDF; it implements cases.Renderer and is safe
 // for concurrent use.
 type Renderer struct {
 	font, bold *Font
+	title      *Font // the title font (小标宋); nil: bold
+	signers    signerCache
 }
 
 var _ cases.Renderer = (*Renderer)(nil)
@@ -37,6 +41,16 @@ var _ cases.Renderer = (*Renderer)(nil)
 // thicker).
 func NewRenderer(font *Font, boldFont *Font) *Renderer {
 	return &Renderer{font: font, bold: boldFont}
+}
+
+// SetTitleFont sets the font of the agency's name and the title of an official letter (an office
+// points it at its 方正小标宋); nil keeps the heading font. Call it before the first Render.
+func (r *Renderer) SetTitleFont(f *Font) { r.title = f }
+
+// official reports whether a document kind is a letter in the 信函格式 (GB/T 9704-2012) with
+// the red letterhead; the receipt and the application form keep a plain layout.
+func official(kind string) bool {
+	return kind != cases.DocReceipt && kind != cases.DocApplicationForm
 }
 
 // letterFuncs writes the body of each kind of document.
@@ -83,13 +97,21 @@ func (r *Renderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
 		Title:       req.Agency.Name + title,
 		Date:        req.Date.Time(),
 	}
+	if official(req.Kind) {
+		layout.Letterhead = &Letterhead{Agency: req.Agency.Name}
+		if !req.Draft {
+			layout.Letterhead.Number = req.Number
+		}
+	}
 	if req.Draft {
 		layout.Watermark = "草稿"
 	}
 	var l *letter
 	for _, leading := range leadings {
+		doc := NewDoc(r.font, r.bold, layout)
+		doc.SetTitleFont(r.title)
 		try := &letter{
-			Doc:     NewDoc(r.font, r.bold, layout),
+			Doc:     doc,
 			req:     req,
 			c:       req.Case,
 			set:     req.Agency.Settings.WithDefaults(),
@@ -110,6 +132,16 @@ func (r *Renderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
 	if err != nil {
 		return nil, nil, &cases.Error{Code: cases.EINTERNAL, Message: "生成PDF文书失败。", MessageEN: err.Error()}
 	}
+	// A numbered letter and the receipt carry the agency's signature over their final bytes.
+	if as := req.Agency.LetterAssets; !req.Draft && req.Kind != cases.DocApplicationForm && as != nil && len(as.SigningKey) > 0 {
+		s, err := r.signers.get(as.SigningCert, as.SigningKey)
+		if err != nil {
+			return nil, nil, &cases.Error{Code: cases.EINVALID, Message: "机关的签名证书或私钥无法使用，请管理员重新设置。", MessageEN: "the agency's signing key: " + err.Error()}
+		}
+		if pdf, err = s.Sign(pdf, SignInfo{Name: req.Agency.Name, Reason: title + " " + req.Number, Time: req.Date.Time()}); err != nil {
+			return nil, nil, &cases.Error{Code: cases.EINTERNAL, Message: "文书签名失败。", MessageEN: err.Error()}
+		}
+	}
 	return pdf, append(l.Warnings(), l.notes...), nil
 }
 
@@ -128,6 +160,8 @@ type letter struct {
 var (
 	headingStyle = Style{Size: 22, Bold: true, Align: AlignCenter, Leading: 12}
 	titleStyle   = Style{Size: 18, Bold: true, Align: AlignCenter, Leading: 10}
+	// officialTitleStyle is the title of an official letter: 2号 (22 pt) in the title font.
+	officialTitleStyle = Style{Size: 22, Title: true, Align: AlignCenter, Leading: 12}
 )
 
 // leadings are the line heights of body text, in ems, that Render tries in turn: a letter that
@@ -135,13 +169,30 @@ var (
 // spacing rather than leave the seal and date alone on a page).
 var leadings = []float64{1.6, 1.5, 1.4, 1.3}
 
-// body is the style of body text.
+// body is the style of body text: 3号 in an official letter, a size smaller in the plain
+// documents (the receipt), which then keep to one page.
 func (l *letter) body() Style {
-	return Style{Size: bodySize, Justify: true, Leading: l.leading * bodySize * mmPerPt}
+	size := float64(bodySize)
+	if l.layout.Letterhead == nil {
+		size = plainBodySize
+	}
+	return Style{Size: size, Justify: true, Leading: l.leading * size * mmPerPt}
 }
 
-// head writes the agency's name, the title and the document number (or the draft mark).
+// head writes the agency's name, the title and the document number (or the draft mark). An
+// official letter has them in its letterhead: the red 发文机关标志 and rules, the number flush
+// right under them, then the title one line down (GB/T 9704-2012 信函格式).
 func (l *letter) head() {
+	if l.layout.Letterhead != nil {
+		l.letterhead()
+		if l.req.Draft {
+			l.Text("（草稿，未编号）", Style{Size: bodySize, Align: AlignRight})
+		}
+		l.Space(6)
+		l.Text(l.title, officialTitleStyle)
+		l.Space(4)
+		return
+	}
 	l.Text(l.req.Agency.Name, headingStyle)
 	l.Space(2)
 	l.Text(l.title, titleStyle)
@@ -196,9 +247,12 @@ func (l *letter) attachments() {
 	}
 }
 
-// closing writes the seal line and the date, centred on each other at the right, then the
-// agency's contact details in small type. The block is kept together on one page, 12 mm below
-// the text or, when that keeps it on the page, as little as 4 mm.
+// closing writes the issuing agency's name and the date at the right, the seal over them, then
+// the 附注 with the agency's contact details (GB/T 9704-2012 7.3.5): the date four characters in
+// from the right edge of the 版心, the agency's name centred over the date; the seal, when the
+// agency has one, centred on them with its top within a line of the text above, so that the name
+// and the date sit a little below its centre. Room for the seal is kept whether or not the image is
+// printed (an office may stamp the paper copy by hand). The block stays together on one page.
 func (l *letter) closing() {
 	seal := l.set.SealText
 	if seal == "" {
@@ -217,29 +271,47 @@ func (l *letter) closing() {
 			parts = append(parts, p[0]+p[1])
 		}
 	}
-	small := Style{Size: smallSize, Leading: 1.4 * smallSize * mmPerPt}
+	// The 附注 in a smaller size than GB/T 9704's 3号, so that the contact details do not push the
+	// signature block onto a page of its own.
+	note := Style{Size: noteSize, Leading: 1.5 * noteSize * mmPerPt, Left: 2 * l.Measure(body)("国")}
 	contact, contactH := "", 0.0
 	if len(parts) > 0 {
 		contact = "（" + strings.Join(parts, "；") + "）"
-		contactH = 4 + float64(len(BreakLines(l.Measure(small), contact, l.Width())))*small.leading()
+		contactH = 2 + float64(len(BreakLines(l.Measure(note), contact, l.Width()-note.Left)))*note.leading()
 	}
 
-	gap := 12.0
-	if r := l.Remaining() - 2*lh - contactH; r < gap {
-		gap = max(r, 4)
-	}
+	// The seal (sealSize across) is centred a third of the way down the line of the agency's
+	// name, so that name and date sit below its centre; its top comes 3 mm below the text.
+	centre := lh / 3
+	gap := 3 + sealSize/2 - centre
 	l.Ensure(gap + 2*lh + contactH)
 	l.Space(gap)
+	top := l.Y()
 	measure := l.Measure(body)
 	em := measure("国")
 	sw, dw := measure(seal), measure(date)
-	axis := 2*em + max(sw, dw)/2 // distance of the common centre from the right margin
-	l.Text(seal, Style{Size: bodySize, Leading: lh, Align: AlignRight, Right: max(axis-sw/2, 0)})
-	l.Text(date, Style{Size: bodySize, Leading: lh, Align: AlignRight, Right: max(axis-dw/2, 0)})
-	if contact != "" {
-		l.Space(4)
-		l.Text(contact, small)
+	axis := 4*em + dw/2 // the centre of the date, from the right edge of the 版心
+	l.Text(seal, Style{Size: body.Size, Leading: lh, Align: AlignRight, Right: max(axis-sw/2, 0)})
+	l.Text(date, Style{Size: body.Size, Leading: lh, Align: AlignRight, Right: max(axis-dw/2, 0)})
+	if png := l.sealImage(); png != nil {
+		cx := l.m.Left + l.Width() - axis
+		l.Image(png, cx-sealSize/2, top+centre-sealSize/2, sealSize, sealSize)
 	}
+	if contact != "" {
+		l.Space(2)
+		l.Text(contact, note)
+	}
+}
+
+// sealSize is the printed seal's diameter, mm (the 42 mm seal of a government agency).
+const sealSize = 42
+
+// sealImage is the agency's seal, printed on issued letters only: never on a draft preview.
+func (l *letter) sealImage() []byte {
+	if l.req.Draft || l.req.Agency.LetterAssets == nil {
+		return nil
+	}
+	return l.req.Agency.LetterAssets.Seal
 }
 
 // quote is the applicant's description as a letter quotes it: whole up to QuoteLimit characters,
