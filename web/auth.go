@@ -169,37 +169,6 @@ func actorOf(c *gin.Context) cases.Actor {
 	return u.Actor()
 }
 
-func init() {
-	addMessages(map[string][2]string{
-		"auth.title":          {"工作人员登录", "Staff sign-in"},
-		"auth.username":       {"用户名", "Username"},
-		"auth.password":       {"密码", "Password"},
-		"auth.submit":         {"登录", "Sign in"},
-		"auth.failed":         {"用户名或密码不正确。", "Wrong username or password."},
-		"auth.throttled":      {"登录失败次数过多，为保护账户安全，请于%d分钟后再试。", "Too many failed sign-in attempts. To protect the account, try again in %d minute(s)."},
-		"auth.required":       {"请先登录。", "Please sign in first."},
-		"auth.logged_out":     {"您已安全退出。", "You have signed out."},
-		"auth.missing":        {"请填写用户名和密码。", "Enter your username and password."},
-		"auth.hint":           {"本页面仅供政府信息公开工作人员使用。申请人请返回首页提交或查询申请。", "This page is for the disclosure office's staff. Applicants: return to the start page to apply or follow an application."},
-		"snav.staff":          {"工作人员导航", "Staff navigation"},
-		"snav.queue":          {"待办队列", "Queue"},
-		"snav.register":       {"登记申请", "Register"},
-		"snav.overview":       {"督办", "Oversight"},
-		"snav.admin":          {"系统管理", "Administration"},
-		"snav.logout":         {"退出", "Sign out"},
-		"snav.unread":         {"未读消息 %d 条", "%d unread"},
-		"snav.signed_in":      {"当前用户：%s", "Signed in as %s"},
-		"error.forbidden":     {"您无权访问此页面。", "You may not open this page."},
-		"error.notfound":      {"未找到该页面或案件。", "No such page or case."},
-		"error.forbidden.t":   {"无权访问", "Forbidden"},
-		"error.notfound.t":    {"未找到", "Not found"},
-		"error.internal":      {"系统内部错误，请稍后重试。", "Internal error; please try again later."},
-		"error.back.queue":    {"返回待办队列", "Back to the queue"},
-		"error.back.login":    {"前往登录", "Go to sign-in"},
-		"error.ratelimited.t": {"请稍后再试", "Try again later"},
-	})
-}
-
 type loginData struct {
 	Username string
 	Next     string

@@ -1,9 +1,14 @@
 package web
 
 import (
+	"embed"
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
-	"sync"
+	"slices"
+	"sort"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -14,37 +19,59 @@ const (
 	langEN = "en"
 )
 
-var (
-	msgMu    sync.Mutex
-	messages = map[string][2]string{} // key → {zh, en}
-)
+// The strings of the pages live in the message catalogues locale/zh.json and locale/en.json, one
+// flat object of key → text per language (the same keys in both; a test checks it). A text may hold
+// fmt verbs (%d, %s) filled by T's arguments. Adding a string = adding its key to both files.
+//
+//go:embed locale/*.json
+var localeFS embed.FS
 
-// addMessages registers template strings; every key must have both languages. Each group of
-// pages registers its own in an init function.
-func addMessages(m map[string][2]string) {
-	msgMu.Lock()
-	defer msgMu.Unlock()
-	for k, v := range m {
-		if _, dup := messages[k]; dup {
-			panic("web: duplicate message key " + k)
-		}
-		if v[0] == "" || v[1] == "" {
-			panic("web: message " + k + " lacks a language")
-		}
-		messages[k] = v
+// catalogueLangs are the languages of the catalogues, in the order of a messages entry.
+var catalogueLangs = [2]string{langZH, langEN}
+
+// messages is key → {zh, en}, loaded once from the catalogues.
+var messages = mustLoadCatalogues(localeFS)
+
+func mustLoadCatalogues(fsys fs.FS) map[string][2]string {
+	m, err := loadCatalogues(fsys)
+	if err != nil {
+		panic("web: " + err.Error())
 	}
+	return m
 }
 
-func init() {
-	addMessages(map[string][2]string{
-		"site.name":        {"政府信息公开申请平台", "Government Information Disclosure Requests"},
-		"site.skip":        {"跳到主要内容", "Skip to main content"},
-		"site.lang.switch": {"English", "中文"},
-		"site.lang.label":  {"切换语言", "Change language"},
-		"site.footer":      {"依据《中华人民共和国政府信息公开条例》办理", "Handled under the Regulations of the People's Republic of China on Government Information Disclosure"},
-		"error.title":      {"出错了", "Something went wrong"},
-		"error.back":       {"返回首页", "Back to the start page"},
-	})
+// loadCatalogues reads locale/zh.json and locale/en.json and joins them; a key that one language
+// lacks, or whose text is empty, is an error naming the keys.
+func loadCatalogues(fsys fs.FS) (map[string][2]string, error) {
+	var cats [2]map[string]string
+	for i, l := range catalogueLangs {
+		b, err := fs.ReadFile(fsys, "locale/"+l+".json")
+		if err != nil {
+			return nil, fmt.Errorf("message catalogue: %w", err)
+		}
+		if err := json.Unmarshal(b, &cats[i]); err != nil {
+			return nil, fmt.Errorf("message catalogue locale/%s.json: %w", l, err)
+		}
+	}
+	m := make(map[string][2]string, len(cats[0]))
+	var bad []string
+	for _, cat := range cats {
+		for k := range cat {
+			if _, done := m[k]; done || slices.Contains(bad, k) {
+				continue
+			}
+			if cats[0][k] == "" || cats[1][k] == "" {
+				bad = append(bad, k)
+				continue
+			}
+			m[k] = [2]string{cats[0][k], cats[1][k]}
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return nil, fmt.Errorf("message catalogues: keys not in every language: %s", strings.Join(bad, ", "))
+	}
+	return m, nil
 }
 
 // T translates key into lang; a missing key shows itself (a test makes sure none is missing).

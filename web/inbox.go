@@ -25,42 +25,6 @@ type InboxBackend interface {
 	RetryMessage(ctx context.Context, id int64) error
 }
 
-func init() {
-	addMessages(map[string][2]string{
-		"snav.inbox":          {"消息", "Inbox"},
-		"inbox.title":         {"消息", "Inbox"},
-		"inbox.all":           {"全部消息", "All messages"},
-		"inbox.unread_only":   {"只看未读", "Unread only"},
-		"inbox.unread_count":  {"未读 %d 条", "%d unread"},
-		"inbox.empty":         {"没有消息。", "No messages."},
-		"inbox.mark_read":     {"标为已读", "Mark read"},
-		"inbox.mark_all":      {"全部标为已读", "Mark all read"},
-		"inbox.unread":        {"未读", "Unread"},
-		"inbox.case":          {"查看案件", "Open the case"},
-		"inbox.attachment":    {"附件：%s", "Attachment: %s"},
-		"inbox.older":         {"更早的消息", "Older messages"},
-		"inbox.newest":        {"最新消息", "Newest messages"},
-		"inbox.marked":        {"已将 %d 条消息标为已读。", "%d messages marked read."},
-		"inbox.unavailable":   {"消息功能不可用。", "The inbox is not available."},
-		"outbox.title":        {"邮件发送失败记录", "E-mails not sent"},
-		"outbox.desc":         {"以下邮件尝试发送失败：系统按退避间隔自动重试，超过次数后停止重试，可在此手动重试。", "These e-mails failed: they are retried with backoff and given up after the last attempt; retry them here."},
-		"outbox.empty":        {"没有发送失败的邮件。", "No failed e-mails."},
-		"outbox.col.id":       {"编号", "No."},
-		"outbox.col.created":  {"生成时间", "Created"},
-		"outbox.col.kind":     {"类型", "Kind"},
-		"outbox.col.to":       {"收件人", "To"},
-		"outbox.col.subject":  {"主题", "Subject"},
-		"outbox.col.attempts": {"尝试次数", "Attempts"},
-		"outbox.col.next":     {"下次重试", "Next try"},
-		"outbox.col.error":    {"最近错误", "Last error"},
-		"outbox.given_up":     {"已停止重试", "Given up"},
-		"outbox.retry":        {"立即重试", "Retry now"},
-		"outbox.retried":      {"邮件 %d 已安排立即重试。", "E-mail %d will be retried now."},
-		"admin.outbox":        {"邮件发送失败记录", "E-mails not sent"},
-		"admin.outbox.desc":   {"查看并重试发送失败的通知邮件", "see and retry the notices that could not be e-mailed"},
-	})
-}
-
 // inboxRoutes are the staff inbox and the administrator's list of e-mails not sent.
 func (s *Server) inboxRoutes(r *gin.Engine) {
 	r.GET("/staff/inbox", s.inboxPage)

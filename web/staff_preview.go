@@ -9,12 +9,6 @@ import (
 	cases "foidesk/case"
 )
 
-func init() {
-	addMessages(map[string][2]string{
-		"case.preview": {"预览答复书（草稿）", "Preview the reply letter (draft)"},
-	})
-}
-
 // replyPreview renders the drafted reply letter as a preview before approval (docs/rules.md §7,
 // docs/design.md "Documents"): a 草稿 watermark on every page and no number. Nothing is stored.
 func (s *Server) replyPreview(c *gin.Context) {

@@ -159,7 +159,7 @@ var codeLists = map[string]cases.CodeList{
 	"kind": cases.ApplicantKinds, "org": cases.OrgCategories, "id": cases.IDTypes, "channel": cases.Channels,
 	"delivery": cases.DeliveryWays, "carrier": cases.Carriers, "state": cases.States, "role": cases.Roles,
 	"remedy": cases.RemedyKinds, "remedy_result": cases.RemedyResults, "party": cases.ConsultPartyKinds,
-	"answer": cases.ConsultAnswers, "fee": cases.FeeBases, "doc": cases.DocKinds,
+	"answer": cases.ConsultAnswers, "fee": cases.FeeBases, "doc": cases.DocKinds, "finding": cases.FindingRules,
 }
 
 // page is what every view receives: the language, the page title and the view's own data.
