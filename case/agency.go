@@ -44,6 +44,13 @@ type Settings struct {
 	SubmitRateLimit     int               `json:"submit_rate_limit"`    // submissions a minute per address (default 10)
 	SuperiorEmail       string            `json:"superior_email"`       // where the monthly statistics go
 	PaymentInstructions string            `json:"payment_instructions"` // how to pay a fee
+	// Archival description (docs/operations.md "Archive", DA/T 22-2015): the 全宗号 the archive
+	// office gave the agency, the 机构（问题） and its code (default: the agency's name and code),
+	// and the 保管期限 per retention group (永久, 30年, 10年; unset groups take the defaults).
+	FondsNo        string            `json:"fonds_no,omitempty"`
+	ArchiveOrg     string            `json:"archive_org,omitempty"`
+	ArchiveOrgCode string            `json:"archive_org_code,omitempty"`
+	Retention      map[string]string `json:"retention,omitempty"`
 }
 
 // DefaultSettings are the settings of a new agency.
