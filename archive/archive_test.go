@@ -237,7 +237,9 @@ func TestVerifyPackageRecomputesTheChain(t *testing.T) {
 		f2["manifest.json"], _ = json.Marshal(man)
 		return VerifyPackage("x.zip", rezip(t, names, f2, ""))
 	}
-	if p := forge(func(h *History) { h.Events[2].Payload = json.RawMessage(`{"outcome":"withhold.state_secret","reasons":"予以公开。"}`) }); len(p) != 1 ||
+	if p := forge(func(h *History) {
+		h.Events[2].Payload = json.RawMessage(`{"outcome":"withhold.state_secret","reasons":"予以公开。"}`)
+	}); len(p) != 1 ||
 		!strings.Contains(p[0].Reason, "seq=3") {
 		t.Errorf("edited event: %v", p)
 	}

@@ -144,6 +144,7 @@ type Metadata struct {
 	Language       string     `json:"language"`       // 语种: zh
 	Carrier        string     `json:"carrier"`        // 载体: 电子
 	Classification string     `json:"classification"` // 密级: foidesk holds no classified files
+	TimeZone       string     `json:"time_zone"`      // the agency's zone, in which times are shown
 }
 
 // ArchivalCode is the 档号 of DA/T 22-2015 §7.1: 全宗号-档案门类代码·年度-保管期限代码-机构（问题）代码-件号,

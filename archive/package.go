@@ -197,7 +197,7 @@ func Describe(in Case) (Metadata, []Item) {
 		Title: Title(c), Responsible: a.Name, DocumentNo: c.LetterNo, Date: c.ConcludedOn, Pages: pages, Documents: len(items),
 		TrackingNo: c.TrackingNo, Applicant: c.Applicant.Name, Outcome: c.Outcome, OutcomeLabel: OutcomeLabel(c.Outcome),
 		ReceivedOn: c.ReceivedOn, ConcludedOn: c.ConcludedOn, ArchivedOn: c.ArchivedOn, Version: Version(c), Remedies: len(c.Remedies),
-		Agency: a.Code, Language: "zh", Carrier: "电子", Classification: "无"}
+		Agency: a.Code, Language: "zh", Carrier: "电子", Classification: "无", TimeZone: s.Location().String()}
 	m.ArchivalCode = ArchivalCode(s.FondsNo, m.Year, ret, m.OrgCode, m.ItemNo)
 	return m, items
 }
