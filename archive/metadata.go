@@ -195,3 +195,19 @@ func OutcomeLabel(code string) string {
 	}
 	return strip(o.Group) + "：" + strip(o.Row)
 }
+
+// Due is an archived case whose 保管期限 has passed: it awaits the office's 鉴定 (appraisal);
+// foidesk never deletes it.
+type Due struct {
+	CaseID        int64      `json:"id"`
+	TrackingNo    string     `json:"tracking_no"`
+	Agency        string     `json:"agency"`
+	ArchivalCode  string     `json:"archival_code"`
+	Year          int        `json:"year"`
+	ItemNo        int        `json:"item_no"`
+	Retention     string     `json:"retention"`
+	RetentionEnds cases.Date `json:"retention_ends"`
+	Outcome       string     `json:"outcome"`
+	ConcludedOn   cases.Date `json:"concluded_on"`
+	ArchivedOn    cases.Date `json:"archived_on"`
+}

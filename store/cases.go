@@ -297,6 +297,11 @@ func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, re
 	}
 	ev := res.Event
 	ev.At = now
+	if ev.Event == "archive" { // 年度 and 件号, in the archive transaction (store/archive.go)
+		if err := assignArchiveItem(ctx, tx, n, &ev, now); err != nil {
+			return err
+		}
+	}
 	if err := appendEvent(ctx, tx, n, &ev); err != nil {
 		return err
 	}
