@@ -269,7 +269,7 @@ func (db *DB) apply(ctx context.Context, tx *sqlx.Tx, c *cases.Case, req workflo
 	}
 	switch req.Event {
 	case "request_fee":
-		if env.FeeMonthCount, err = db.monthCount(ctx, tx, c); err != nil {
+		if env.FeeMonthCount, err = monthCount(ctx, tx, c); err != nil {
 			return nil, agency, err
 		}
 	case "archive":
@@ -314,21 +314,6 @@ func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, re
 		return cases.Errorf(cases.ECONFLICT, "案件已被他人修改，请刷新后重试。", "the case changed meanwhile; reload and retry")
 	}
 	return db.notifyEvent(ctx, tx, n, agency, ev, now) // the event's notices, in its transaction (store/outbox_notices.go)
-}
-
-// monthCount is the applicant's number of requests received in the case's receipt month, this
-// one included, discarded submissions excluded (docs/rules.md §5: same identity document).
-func (db *DB) monthCount(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (int, error) {
-	if c.ReceivedOn.IsZero() {
-		return 1, nil
-	}
-	first := cases.NewDate(c.ReceivedOn.Year(), c.ReceivedOn.Month(), 1)
-	var n int
-	err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM cases WHERE id_type = ? AND id_number = ? AND received_on >= ? AND received_on < ? AND state <> ?
-		AND (received_on < ? OR (received_on = ? AND id <= ?))`),
-		c.Applicant.IDType, c.Applicant.IDNumber, first, first.Time().AddDate(0, 1, 0).Format("2006-01-02"), cases.StateDiscarded,
-		c.ReceivedOn, c.ReceivedOn, c.ID)
-	return n, err
 }
 
 // fileComplete: every issued document of the case is present with its body and digest.

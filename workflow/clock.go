@@ -46,8 +46,13 @@ func Recompute(c *cases.Case, cal *Calendar) {
 		prov = prov || cal.Provisional(from, due)
 		return due
 	}
-	// Art. 30: the correction notice goes out within 7 working days of receipt.
-	c.CorrectionNoticeBy = side(c.ReceivedOn, cases.CorrectionNoticeWindow)
+	// Art. 30: the correction notice goes out within 7 working days of receipt; a reopened case
+	// is a new handling received on the reopen's date (docs/rules.md §4, §8).
+	received := c.ReceivedOn
+	if c.ReopenedOn.After(received) {
+		received = c.ReopenedOn
+	}
+	c.CorrectionNoticeBy = side(received, cases.CorrectionNoticeWindow)
 	// Art. 30: the applicant corrects within the period the notice gives (policy: 15).
 	c.CorrectionDue = side(clk.CorrectionOn, clk.CorrectionPeriod)
 	// Art. 32, 34: the consulted party answers within 15 working days of the letter.

@@ -3,6 +3,7 @@ package workflow
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -175,6 +176,9 @@ func submitCorrection(x *exec, raw json.RawMessage) error {
 	c.Clock.Days = cases.ReplyDays
 	c.Clock.Base = cases.Date{}
 	c.Clock.ExtDays = 0
+	// docs/rules.md §4: an extension granted before the restart no longer counts, and the
+	// restarted period may be extended once again (Art. 33).
+	c.Clock.Extensions = 0
 	c.Clock.CorrectedOn = p.ReceivedOn
 	x.payload["received_on"], x.payload["text"] = p.ReceivedOn, p.Text
 	if len(p.Files) > 0 {
@@ -324,7 +328,6 @@ func consultationDone(x *exec, raw json.RawMessage) error {
 		}
 		byName[strings.TrimSpace(a.Name)] = a
 	}
-	allSilent := true
 	for i := range c.Parties {
 		a, ok := byName[c.Parties[i].Name]
 		if !ok {
@@ -337,13 +340,12 @@ func consultationDone(x *exec, raw json.RawMessage) error {
 		if a.Answer == "silence" && !x.env.Today.After(c.ConsultationDue) {
 			return invalid("answers", "征求意见期限届满前不能登记为逾期未答复。", "A party cannot be silent before the consultation period ends.")
 		}
-		if a.Answer != "silence" {
-			allSilent = false
-		}
 		c.Parties[i].Answer, c.Parties[i].Text = a.Answer, a.Text
 	}
+	// docs/rules.md §4: the pause ends on the day of the event that ends it, but never after
+	// the due date — a consultation pause never exceeds its 15 working days (Art. 32, 33).
 	end := x.env.Today
-	if allSilent && end.After(c.ConsultationDue) {
+	if end.After(c.ConsultationDue) {
 		end = c.ConsultationDue
 	}
 	endPause(c, "consultation", end)
@@ -353,22 +355,39 @@ func consultationDone(x *exec, raw json.RawMessage) error {
 
 // requestFee: Art. 42 and 国办函〔2020〕109号 — the days from notice to payment are not counted (policy).
 func requestFee(x *exec, raw json.RawMessage) error {
+	// docs/rules.md §5: one fee notice per request and handling (a reopen starts a new handling
+	// and clears the clock's FeeOn).
+	if !x.c.Clock.FeeOn.IsZero() {
+		return conflict("本次办理已发出过收费通知，每件申请只能收费一次（国办函〔2020〕109号）。", "a fee notice was already issued in this handling: one per request (国办函〔2020〕109号)")
+	}
 	if err := x.onOrBeforeDeadline("发出收费通知", "a fee notice"); err != nil {
 		return err
 	}
 	var p struct {
-		Basis string `json:"basis"`
-		Pages int    `json:"pages"`
+		Basis string       `json:"basis"`
+		Pages *json.Number `json:"pages"`
 	}
 	if err := decode(raw, &p); err != nil {
 		return err
 	}
-	fee, err := ComputeFee(p.Basis, x.env.FeeMonthCount, p.Pages)
+	pages := 0
+	if p.Basis == cases.FeePerPage {
+		n, err := strconv.ParseInt(string(derefNumber(p.Pages)), 10, 64)
+		if err != nil || n < 1 || n > MaxFeePages {
+			return invalid("pages", "页数应为1至1000000的整数。", "The number of pages must be a whole number from 1 to 1,000,000.")
+		}
+		pages = int(n)
+	}
+	fee, err := ComputeFee(p.Basis, x.env.FeeMonthCount, pages)
 	if err != nil {
 		return err
 	}
 	if fee.Amount <= 0 {
-		return invalid("basis", "按该标准本申请不应收费（第四十二条：原则上不收费）。", "No fee is due on this basis (Art. 42: free by default).")
+		// Art. 42: free by default — below the thresholds no notice goes out (docs/rules.md §5).
+		if fee.Basis == cases.FeePerPage {
+			return invalid("pages", fmt.Sprintf("%d页未超过30页，不收取信息处理费（第四十二条：原则上不收费）。", fee.Pages), fmt.Sprintf("%d pages are not more than 30: no fee is due (Art. 42: free by default).", fee.Pages))
+		}
+		return invalid("basis", fmt.Sprintf("该申请人本月向本机关提出的第%d件申请未超过10件，不按件收费（第四十二条：原则上不收费）。", fee.Count), fmt.Sprintf("This is the applicant's request no. %d to this agency this month, not more than 10: no per-request fee is due (Art. 42: free by default).", fee.Count))
 	}
 	c := x.c
 	c.Fee = &fee
@@ -383,6 +402,16 @@ func requestFee(x *exec, raw json.RawMessage) error {
 	}
 	x.letter(cases.LetterRequest{Kind: cases.DocFeeNotice, Due: c.FeeDue})
 	return nil
+}
+
+// MaxFeePages bounds the pages of a per-page fee (docs/rules.md §5).
+const MaxFeePages = 1_000_000
+
+func derefNumber(n *json.Number) json.Number {
+	if n == nil {
+		return ""
+	}
+	return *n
 }
 
 func feePaid(x *exec, raw json.RawMessage) error {
