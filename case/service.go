@@ -33,19 +33,37 @@ func (u User) Actor() Actor {
 	return Actor{Kind: ActorStaff, UserID: u.ID, Name: u.Username, Roles: u.Roles(), AgencyID: u.AgencyID, Agencies: u.Agencies}
 }
 
-// CaseFilter selects cases for a queue or list; nil fields do not filter.
+// CaseFilter selects cases for a queue or list; nil fields do not filter (docs/api.md "Staff":
+// GET /cases).
 type CaseFilter struct {
-	AgencyIDs  []int64  // the agencies the caller may see (empty: all)
-	States     []string // any of
-	Assignee   *string
-	Unassigned bool
-	DueBefore  Date // reply_due on or before
-	Overdue    bool // running clock and reply_due < Today
-	Today      Date
-	Q          string // tracking number, applicant name, words of the description
-	Limit      int
-	Cursor     string
+	AgencyIDs    []int64  // the agencies the caller may see (empty: all)
+	States       []string // any of
+	Assignee     *string
+	Unassigned   bool
+	DueBefore    Date     // reply_due on or before
+	Overdue      bool     // running clock and reply_due < Today
+	Paused       bool     // the reply clock stopped (awaiting correction, consulting, awaiting the fee)
+	Channels     []string // any of
+	ReceivedFrom Date     // received on or after
+	ReceivedTo   Date     // received on or before
+	Today        Date
+	// Q matches a tracking number, an identity number or a telephone number exactly, and names
+	// and words of the description of two characters and more.
+	Q string
+	// Sort is one of SortKeys, descending with a leading "-"; "" is "due". Cases without the key
+	// come last in both directions; ties by id.
+	Sort   string
+	Limit  int
+	Cursor string // the next of the previous page: valid only with the same sort and filters
+	// CountMax makes CountCases stop counting after CountMax+1 cases (0: count all).
+	CountMax int
 }
+
+// SortKeys are the sort keys of a case list (docs/api.md "Staff": GET /cases).
+var SortKeys = []string{"due", "received", "tracking_no", "state"}
+
+// PausedStates are the open states in which the reply clock is stopped.
+var PausedStates = []string{StateAwaitingCorrection, StateConsulting, StateAwaitingFee}
 
 // Recomputed is one open case whose deadlines moved after a calendar change.
 type Recomputed struct {
@@ -82,8 +100,11 @@ type CaseService interface {
 	CaseByTracking(ctx context.Context, trackingNo string) (*Case, error)
 	// AccessCase returns the case whose tracking number and access code match (ENOTFOUND).
 	AccessCase(ctx context.Context, trackingNo, code string) (*Case, error)
-	// FindCases lists cases by deadline with keyset pagination.
+	// FindCases lists cases in the filter's sort order with keyset pagination: the cases of the
+	// page and the cursor of the next ("" on the last).
 	FindCases(ctx context.Context, f CaseFilter) ([]*Case, string, error)
+	// FillCases loads the documents, events and remedies of listed cases (as Case has them).
+	FillCases(ctx context.Context, cs []*Case) error
 	// CountCases counts what FindCases lists.
 	CountCases(ctx context.Context, f CaseFilter) (int, error)
 	// TransitionCase fires an event dated at (EINVALID, EFORBIDDEN, ECONFLICT, ENOTFOUND): the

@@ -15,7 +15,7 @@ var caseColumns = []string{"id", "agency_id", "tracking_no", "access_code_hash",
 	"received_on", "received_by", "clock_start", "reply_due", "provisional", "correction_notice_by", "correction_due", "consultation_due", "fee_due",
 	"extended_days", "paused_days", "clock", "details",
 	"assignee", "outcome", "concluded_on", "letter_no", "delivered_on", "delivery_way", "archived_on", "handling", "reopened_on", "imported",
-	"event_count", "head_hash", "created_at", "updated_at"}
+	"event_count", "head_hash", "created_at", "updated_at", "phone_digits"}
 
 var caseSelect = "SELECT c." + strings.Join(caseColumns, ", c.") + ", a.code AS agency_code FROM cases c JOIN agencies a ON a.id = c.agency_id"
 
@@ -72,6 +72,7 @@ type caseRow struct {
 	HeadHash       string     `db:"head_hash"`
 	CreatedAt      time.Time  `db:"created_at"`
 	UpdatedAt      time.Time  `db:"updated_at"`
+	PhoneDigits    string     `db:"phone_digits"` // the telephone as searched (search.go)
 }
 
 // details is the JSON column holding the case's structured extras.
@@ -112,7 +113,7 @@ func caseValues(c *cases.Case) []any {
 		c.ReceivedOn, c.ReceivedBy, c.ClockStart, c.ReplyDue, c.Provisional, c.CorrectionNoticeBy, c.CorrectionDue, c.ConsultationDue, c.FeeDue,
 		c.ExtendedDays, c.PausedDays, string(clock), string(det),
 		c.Assignee, c.Outcome, c.ConcludedOn, c.LetterNo, c.DeliveredOn, c.DeliveryWay, c.ArchivedOn, c.Handling, c.ReopenedOn, c.Imported,
-		c.EventCount, c.HeadHash, c.CreatedAt.UTC(), c.UpdatedAt.UTC()}
+		c.EventCount, c.HeadHash, c.CreatedAt.UTC(), c.UpdatedAt.UTC(), phoneDigits(a.Phone)}
 }
 
 var (

@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -133,6 +131,9 @@ func (db *DB) insertCase(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a case
 		c.Version = 1
 	}
 	if err := tx.GetContext(ctx, &c.ID, tx.Rebind(caseInsert), caseValues(c)...); err != nil {
+		return err
+	}
+	if err := insertTerms(ctx, tx, c.ID, textTerms(c)); err != nil { // the search index (search.go)
 		return err
 	}
 	first.At = now
@@ -313,6 +314,11 @@ func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, re
 	if k, _ := r.RowsAffected(); k != 1 {
 		return cases.Errorf(cases.ECONFLICT, "案件已被他人修改，请刷新后重试。", "the case changed meanwhile; reload and retry")
 	}
+	if n.Applicant.Name != old.Applicant.Name || n.Description != old.Description { // the search index follows the text (search.go)
+		if err := writeTerms(ctx, tx, n.ID, textTerms(old), textTerms(n)); err != nil {
+			return err
+		}
+	}
 	return db.notifyEvent(ctx, tx, n, agency, ev, now) // the event's notices, in its transaction (store/outbox_notices.go)
 }
 
@@ -336,47 +342,6 @@ func (db *DB) fileComplete(ctx context.Context, tx *sqlx.Tx, c *cases.Case) (boo
 	return true, nil
 }
 
-func where(f cases.CaseFilter, q *strings.Builder, args *[]any) {
-	q.WriteString(" WHERE 1=1")
-	if len(f.AgencyIDs) > 0 {
-		q.WriteString(" AND c.agency_id IN (?" + strings.Repeat(", ?", len(f.AgencyIDs)-1) + ")")
-		for _, id := range f.AgencyIDs {
-			*args = append(*args, id)
-		}
-	}
-	states := f.States
-	if f.Overdue {
-		states = intersect(states, cases.RunningStates)
-		q.WriteString(" AND c.reply_due < ?")
-		*args = append(*args, f.Today)
-	}
-	if len(states) > 0 || f.Overdue {
-		if len(states) == 0 {
-			states = []string{"-"}
-		}
-		q.WriteString(" AND c.state IN (?" + strings.Repeat(", ?", len(states)-1) + ")")
-		for _, s := range states {
-			*args = append(*args, s)
-		}
-	}
-	if f.Assignee != nil {
-		q.WriteString(" AND c.assignee = ?")
-		*args = append(*args, *f.Assignee)
-	}
-	if f.Unassigned {
-		q.WriteString(" AND c.assignee = ''")
-	}
-	if !f.DueBefore.IsZero() {
-		q.WriteString(" AND c.reply_due <= ?")
-		*args = append(*args, f.DueBefore)
-	}
-	if s := strings.TrimSpace(f.Q); s != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
-		q.WriteString(` AND (c.tracking_no = ? OR c.applicant_name LIKE ? ESCAPE '\' OR c.description LIKE ? ESCAPE '\')`)
-		*args = append(*args, s, like, like)
-	}
-}
-
 func intersect(a, b []string) []string {
 	if len(a) == 0 {
 		return b
@@ -390,77 +355,6 @@ func intersect(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-const noDue = "9999-12-31"
-
-// FindCases lists cases by reply deadline (cases without one last), then id, with keyset
-// pagination: next is the cursor of the following page, "" on the last.
-func (db *DB) FindCases(ctx context.Context, f cases.CaseFilter) ([]*cases.Case, string, error) {
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
-	var q strings.Builder
-	var args []any
-	q.WriteString(caseSelect)
-	where(f, &q, &args)
-	if f.Cursor != "" {
-		due, id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		q.WriteString(" AND (COALESCE(c.reply_due, '" + noDue + "') > ? OR (COALESCE(c.reply_due, '" + noDue + "') = ? AND c.id > ?))")
-		args = append(args, due, due, id)
-	}
-	q.WriteString(" ORDER BY COALESCE(c.reply_due, '" + noDue + "'), c.id LIMIT ?")
-	args = append(args, f.Limit+1)
-	var rows []caseRow
-	if err := db.R.SelectContext(ctx, &rows, db.R.Rebind(q.String()), args...); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		last := rows[len(rows)-1]
-		due := last.ReplyDue.String()
-		if due == "" {
-			due = noDue
-		}
-		next = base64.RawURLEncoding.EncodeToString([]byte(due + "|" + strconv.FormatInt(last.ID, 10)))
-	}
-	out := make([]*cases.Case, len(rows))
-	for i := range rows {
-		out[i] = rows[i].toCase()
-	}
-	return out, next, nil
-}
-
-// CountCases counts what FindCases would list (all pages).
-func (db *DB) CountCases(ctx context.Context, f cases.CaseFilter) (int, error) {
-	var q strings.Builder
-	var args []any
-	q.WriteString("SELECT COUNT(*) FROM cases c")
-	where(f, &q, &args)
-	var n int
-	err := db.R.GetContext(ctx, &n, db.R.Rebind(q.String()), args...)
-	return n, err
-}
-
-func decodeCursor(s string) (string, int64, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	bad := cases.Errorf(cases.EINVALID, "分页参数不正确。", "bad cursor")
-	if err != nil {
-		return "", 0, bad
-	}
-	due, idText, ok := strings.Cut(string(b), "|")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if !ok || err != nil {
-		return "", 0, bad
-	}
-	if _, err := cases.ParseDate(due); err != nil {
-		return "", 0, bad
-	}
-	return due, id, nil
 }
 
 // Remedies lists a case's remedy records.

@@ -161,6 +161,12 @@ func (db *DB) Migrate(ctx context.Context) error {
 			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", filepath.Base(f), err)
 		}
+		if hook := migrationHooks[strings.TrimSuffix(filepath.Base(f), ".sql")]; hook != nil {
+			if err := hook(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", filepath.Base(f), err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`), v, filepath.Base(f), db.Now().UTC().Format(time.RFC3339)); err != nil {
 			tx.Rollback()
 			return err
@@ -173,6 +179,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("the database is at schema version %d, newer than this foidesk (%d): upgrade foidesk", current, latest)
 	}
 	return db.ensureDefaults(ctx)
+}
+
+// migrationHooks fill what a migration's SQL cannot compute, in its transaction, by file name.
+var migrationHooks = map[string]func(context.Context, *sqlx.Tx) error{
+	"0005_case_search": backfillSearch, // search.go
 }
 
 // ensureDefaults creates the default agency of a fresh database.

@@ -637,6 +637,9 @@ func (db *DB) writeImport(ctx context.Context, tx *sqlx.Tx, agency cases.Agency,
 		if err := tx.GetContext(ctx, &c.ID, tx.Rebind(caseInsert), caseValues(c)...); err != nil {
 			return err
 		}
+		if err := insertTerms(ctx, tx, c.ID, textTerms(c)); err != nil { // the search index (search.go)
+			return err
+		}
 		ev := cases.Event{Event: "imported", Actor: actor.Name, At: now, ToState: c.State, ReplyDueAfter: c.ReplyDue, Payload: mustCanonical(payload)}
 		if err := appendEvent(ctx, tx, c, &ev); err != nil {
 			return err

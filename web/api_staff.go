@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -144,19 +145,48 @@ func (s *Server) apiListCases(c *gin.Context) {
 	if v := c.Query("assignee"); v != "" {
 		f.Assignee = &v
 	}
-	if v := c.Query("due_before"); v != "" {
+	date := func(name string) cases.Date {
+		v := c.Query(name)
+		if v == "" {
+			return cases.Date{}
+		}
 		d, err := cases.ParseDate(v)
 		if err != nil {
-			fe.Add("due_before", "日期格式应为YYYY-MM-DD。", "due_before must be YYYY-MM-DD")
+			fe.Add(name, "日期格式应为YYYY-MM-DD。", name+" must be YYYY-MM-DD")
 		}
-		f.DueBefore = d
+		return d
 	}
-	switch c.Query("overdue") {
-	case "", "false":
-	case "true":
-		f.Overdue = true
-	default:
-		fe.Add("overdue", "overdue只能为true或false。", "overdue must be true or false")
+	flag := func(name string) bool {
+		switch c.Query(name) {
+		case "", "false":
+			return false
+		case "true":
+			return true
+		}
+		fe.Add(name, name+"只能为true或false。", name+" must be true or false")
+		return false
+	}
+	f.DueBefore = date("due_before")
+	f.ReceivedFrom, f.ReceivedTo = date("received_from"), date("received_to")
+	f.Overdue, f.Paused = flag("overdue"), flag("paused")
+	for _, v := range c.QueryArray("channel") {
+		for _, ch := range strings.Split(v, ",") {
+			if ch = strings.TrimSpace(ch); ch == "" {
+				continue
+			}
+			if !cases.Channels.Has(ch) {
+				fe.Add("channel", "未知的受理渠道“"+ch+"”。", "unknown channel "+strconv.Quote(ch))
+				continue
+			}
+			f.Channels = append(f.Channels, ch)
+		}
+	}
+	f.Sort = c.Query("sort")
+	if !slices.Contains(cases.SortKeys, strings.TrimPrefix(f.Sort, "-")) && f.Sort != "" {
+		fe.Add("sort", "排序方式应为due、received、tracking_no或state（前加“-”为降序）。", "sort must be due, received, tracking_no or state (a leading - for descending)")
+	}
+	if len([]rune(f.Q)) > 200 {
+		fe.Add("q", "检索内容不能超过200个字符。", "q is at most 200 characters")
 	}
 	f.Limit = 50
 	if v := c.Query("limit"); v != "" {
@@ -175,14 +205,13 @@ func (s *Server) apiListCases(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
+	if err := s.db.FillCases(c.Request.Context(), list); err != nil { // with their documents, events and remedies
+		s.apiError(c, err)
+		return
+	}
 	items := make([]any, 0, len(list))
 	for _, x := range list {
-		full, err := s.db.Case(c.Request.Context(), x.ID) // with its documents, events and remedies
-		if err != nil {
-			s.apiError(c, err)
-			return
-		}
-		items = append(items, caseJSON(full))
+		items = append(items, caseJSON(x))
 	}
 	var nextv any
 	if next != "" {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -260,6 +261,71 @@ func TestStaffAPIList(t *testing.T) {
 		if code, _ := errorCode(t, w); w.Code != http.StatusUnprocessableEntity || code != cases.EINVALID {
 			t.Errorf("%s: %d %s", bad, w.Code, code)
 		}
+	}
+}
+
+// TestStaffAPIListSortFilters: GET /cases sort and filters (docs/api.md "Staff"); each bad
+// parameter is named in fields; a cursor is valid only with its own sort and filters.
+func TestStaffAPIListSortFilters(t *testing.T) {
+	o := newOffice(t)
+	queueFixture(t, o)
+	list := func(query string) ([]map[string]any, *string) {
+		t.Helper()
+		w := o.api("clerk1", "GET", "/api/v1/cases?"+query, nil)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", query, w.Code, w.Body.String())
+		}
+		var page struct {
+			Items []map[string]any `json:"items"`
+			Next  *string          `json:"next"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
+			t.Fatal(err)
+		}
+		return page.Items, page.Next
+	}
+	items, _ := list("sort=-tracking_no&limit=500")
+	for i := 1; i < len(items); i++ {
+		if items[i-1]["tracking_no"].(string) < items[i]["tracking_no"].(string) {
+			t.Errorf("-tracking_no: %v before %v", items[i-1]["tracking_no"], items[i]["tracking_no"])
+		}
+	}
+	if len(items) < 3 || len(items[0]["events"].([]any)) == 0 {
+		t.Fatalf("items without their events: %v", items)
+	}
+	items, _ = list("sort=state&limit=500")
+	rank := map[string]int{}
+	for i, s := range cases.States {
+		rank[s.Code] = i
+	}
+	for i := 1; i < len(items); i++ {
+		if rank[items[i-1]["state"].(string)] > rank[items[i]["state"].(string)] {
+			t.Errorf("state order: %v before %v", items[i-1]["state"], items[i]["state"])
+		}
+	}
+	paused, _ := list("paused=true&limit=500")
+	for _, it := range paused {
+		if !slices.Contains(cases.PausedStates, it["state"].(string)) {
+			t.Errorf("paused=true listed %v", it["state"])
+		}
+	}
+	if fax, _ := list("channel=fax"); len(fax) != 0 {
+		t.Errorf("channel=fax: %d cases", len(fax))
+	}
+	_, next := list("sort=received&limit=1")
+	if next == nil {
+		t.Fatal("no next page")
+	}
+	for bad, field := range map[string]string{"sort=deadline": "sort", "channel=pigeon": "channel", "received_from=2026-1-1": "received_from",
+		"received_to=x": "received_to", "paused=yes": "paused", "sort=due&cursor=" + *next: "cursor", "sort=received&state=registered&cursor=" + *next: "cursor"} {
+		w := o.api("clerk1", "GET", "/api/v1/cases?"+bad, nil)
+		code, fields := errorCode(t, w)
+		if w.Code != http.StatusUnprocessableEntity || code != cases.EINVALID || fields[field] == nil {
+			t.Errorf("%s: %d %s %v, want 422 with fields.%s", bad, w.Code, code, fields, field)
+		}
+	}
+	if _, n2 := list("sort=received&limit=1&cursor=" + *next); n2 == nil {
+		t.Error("the cursor with its own filters: no further page")
 	}
 }
 

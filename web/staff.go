@@ -137,8 +137,13 @@ func defaultTab(u cases.User) string {
 type queueTab struct {
 	Key    string
 	Count  int
+	More   bool // more than Count (counting stops at queueCountMax)
 	Active bool
 }
+
+// queueCountMax: the tabs count up to this many cases and then show "9999+" (a count of every
+// concluded case of a province is not worth a scan on every page view; docs/performance.md).
+const queueCountMax = 9999
 
 // queueRow is one case in a list, with its deadline as a date and in working days.
 type queueRow struct {
@@ -195,6 +200,7 @@ type queueData struct {
 	Next  string
 	Paged bool
 	Count int
+	More  bool // more than Count
 }
 
 func (s *Server) queue(c *gin.Context) {
@@ -214,15 +220,16 @@ func (s *Server) queue(c *gin.Context) {
 	d := queueData{dueWindow: w, Tab: tab, Q: q, Paged: c.Query("cursor") != ""}
 	for _, key := range queueTabs {
 		f, _ := queueFilter(key, u, today, soon)
-		f.Q = q
+		f.Q, f.CountMax = q, queueCountMax
 		cnt, err := s.db.CountCases(ctx, f)
 		if err != nil {
 			s.pageError(c, err)
 			return
 		}
-		d.Tabs = append(d.Tabs, queueTab{Key: key, Count: cnt, Active: key == tab})
+		t := queueTab{Key: key, Count: min(cnt, queueCountMax), More: cnt > queueCountMax, Active: key == tab}
+		d.Tabs = append(d.Tabs, t)
 		if key == tab {
-			d.Count = cnt
+			d.Count, d.More = t.Count, t.More
 		}
 	}
 	f, _ := queueFilter(tab, u, today, soon)
