@@ -156,11 +156,15 @@ func TestFindCasesSortFiltersAndPages(t *testing.T) {
 			{"open states", cases.CaseFilter{AgencyIDs: []int64{a1.ID}, States: cases.OpenStates},
 				func(c *cases.Case) bool { return mine(c) && cases.IsOpen(c.State) }},
 			{"overdue", cases.CaseFilter{AgencyIDs: []int64{a1.ID}, Overdue: true, Today: today},
-				func(c *cases.Case) bool { return mine(c) && cases.ClockRunning(c.State) && !c.ReplyDue.IsZero() && c.ReplyDue.Before(today) }},
+				func(c *cases.Case) bool {
+					return mine(c) && cases.ClockRunning(c.State) && !c.ReplyDue.IsZero() && c.ReplyDue.Before(today)
+				}},
 			{"assignee", cases.CaseFilter{AgencyIDs: []int64{a1.ID}, Assignee: &clerk},
 				func(c *cases.Case) bool { return mine(c) && c.Assignee == clerk }},
 			{"paused, channel", cases.CaseFilter{Paused: true, Channels: []string{cases.ChannelFax}},
-				func(c *cases.Case) bool { return slices.Contains(cases.PausedStates, c.State) && c.Channel == cases.ChannelFax }},
+				func(c *cases.Case) bool {
+					return slices.Contains(cases.PausedStates, c.State) && c.Channel == cases.ChannelFax
+				}},
 			{"received range", cases.CaseFilter{ReceivedFrom: cases.MustDate("2026-01-05"), ReceivedTo: cases.MustDate("2026-01-10")},
 				func(c *cases.Case) bool {
 					return !c.ReceivedOn.IsZero() && !c.ReceivedOn.Before(cases.MustDate("2026-01-05")) && !c.ReceivedOn.After(cases.MustDate("2026-01-10"))
