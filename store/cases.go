@@ -273,6 +273,10 @@ func (db *DB) apply(ctx context.Context, tx *sqlx.Tx, c *cases.Case, req workflo
 		if env.FeeMonthCount, err = monthCount(ctx, tx, c); err != nil {
 			return nil, agency, err
 		}
+	case "record_remedy":
+		if c.Remedies, err = remedies(ctx, tx, c.ID); err != nil {
+			return nil, agency, err
+		}
 	case "archive":
 		env.FileComplete, err = db.fileComplete(ctx, tx, c)
 		if err != nil {
@@ -290,7 +294,17 @@ func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, re
 	if err := db.issueLetters(ctx, tx, n, agency, res.Letters, seq, now); err != nil {
 		return err
 	}
-	if res.Remedy != nil {
+	if res.Remedy != nil && res.Remedy.ID != 0 {
+		// record_remedy with remedy_id: the decision of a remedy already recorded, on its row.
+		r, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE remedies SET result = ?, decided_on = ? WHERE id = ? AND case_id = ?`),
+			res.Remedy.Result, res.Remedy.DecidedOn, res.Remedy.ID, n.ID)
+		if err != nil {
+			return err
+		}
+		if k, _ := r.RowsAffected(); k != 1 {
+			return cases.Errorf(cases.ECONFLICT, "案件已被他人修改，请刷新后重试。", "the remedy changed meanwhile; reload and retry")
+		}
+	} else if res.Remedy != nil {
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO remedies (case_id, kind, filed_on, result, decided_on, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
 			n.ID, res.Remedy.Kind, res.Remedy.FiledOn, res.Remedy.Result, res.Remedy.DecidedOn, now.UTC()); err != nil {
 			return err
@@ -359,8 +373,12 @@ func intersect(a, b []string) []string {
 
 // Remedies lists a case's remedy records.
 func (db *DB) Remedies(ctx context.Context, caseID int64) ([]cases.Remedy, error) {
+	return remedies(ctx, db.R, caseID)
+}
+
+func remedies(ctx context.Context, q getter, caseID int64) ([]cases.Remedy, error) {
 	var rs []cases.Remedy
-	err := db.R.SelectContext(ctx, &rs, db.R.Rebind(`SELECT id, case_id, kind, filed_on, result, decided_on FROM remedies WHERE case_id = ? ORDER BY id`), caseID)
+	err := q.SelectContext(ctx, &rs, q.Rebind(`SELECT id, case_id, kind, filed_on, result, decided_on FROM remedies WHERE case_id = ? ORDER BY id`), caseID)
 	return rs, err
 }
 

@@ -46,7 +46,7 @@ var actionFields = map[string][]formField{
 	"reopen":             {{"reason", fText}, {"due_on", fDate}},
 	"reassign":           {{"assignee", fText}},
 	"add_note":           {{"text", fText}},
-	"record_remedy":      {{"kind", fText}, {"filed_on", fDate}, {"result", fOpt}, {"decided_on", fDate}},
+	"record_remedy":      {{"remedy_id", fInt}, {"kind", fText}, {"filed_on", fDate}, {"result", fOpt}, {"decided_on", fDate}},
 	"consult":            nil,
 	"consultation_done":  nil,
 }

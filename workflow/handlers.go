@@ -691,11 +691,22 @@ func addNote(x *exec, raw json.RawMessage) error {
 }
 
 // recordRemedy records a 行政复议 or 行政诉讼 (table 四), allowed on archived cases too.
+//
+// With remedy_id it records the result of a remedy already recorded on the case: the same record
+// is updated (never a second row), so table 四 counts it once (docs/api.md record_remedy).
 func recordRemedy(x *exec, raw json.RawMessage) error {
-	var r cases.Remedy
-	if err := decode(raw, &r); err != nil {
+	var p struct {
+		cases.Remedy
+		RemedyID *int64 `json:"remedy_id"`
+	}
+	if err := decode(raw, &p); err != nil {
 		return err
 	}
+	if p.RemedyID != nil {
+		return recordRemedyResult(x, *p.RemedyID, p.Remedy)
+	}
+	r := p.Remedy
+	r.ID = 0
 	if err := ValidateRemedy(&r, x.env.Today); err != nil {
 		return err
 	}
@@ -705,6 +716,38 @@ func recordRemedy(x *exec, raw json.RawMessage) error {
 	if !r.DecidedOn.IsZero() {
 		x.payload["decided_on"] = r.DecidedOn
 	}
+	return nil
+}
+
+// recordRemedyResult records the decision of the case's remedy id.
+func recordRemedyResult(x *exec, id int64, in cases.Remedy) error {
+	var old *cases.Remedy
+	for i := range x.c.Remedies {
+		if x.c.Remedies[i].ID == id {
+			old = &x.c.Remedies[i]
+		}
+	}
+	if old == nil {
+		return invalid("remedy_id", "该案件没有这一行政复议或诉讼记录。", "This case has no such remedy record.")
+	}
+	if old.Result != "" && old.Result != cases.RemedyPending {
+		return conflict("该行政复议或诉讼已登记结果。", "the result of this remedy is already recorded")
+	}
+	if (in.Kind != "" && in.Kind != old.Kind) || (!in.FiledOn.IsZero() && !in.FiledOn.Equal(old.FiledOn)) {
+		return invalid("remedy_id", "登记结果时不能更改救济类型或申请日期。", "The kind and filing date of a recorded remedy cannot be changed.")
+	}
+	r := *old
+	r.Result, r.DecidedOn = in.Result, in.DecidedOn
+	if r.Result == "" || r.Result == cases.RemedyPending {
+		return invalid("result", "请选择审结结果。", "Choose the result of the decision.")
+	}
+	if err := ValidateRemedy(&r, x.env.Today); err != nil {
+		return err
+	}
+	r.CaseID = x.c.ID
+	x.remedy = &r
+	x.payload["remedy_id"], x.payload["kind"], x.payload["filed_on"] = r.ID, r.Kind, r.FiledOn
+	x.payload["result"], x.payload["decided_on"] = r.Result, r.DecidedOn
 	return nil
 }
 
