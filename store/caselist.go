@@ -21,7 +21,7 @@ import (
 // cannot read "state IN (six states) ORDER BY reply_due" from an index (agency_id, state,
 // reply_due, id) in order, so the store asks one ordered stream per agency and state (each an
 // index range: cases_queue, cases_queue_received, cases_queue_tracking, cases_queue_state,
-// cases_queue_assignee; migration 0005), at most limit+1 keys from each, all in one UNION ALL
+// cases_queue_assignee; migration 0006), at most limit+1 keys from each, all in one UNION ALL
 // statement, and merges them. Cases without the sort key are a second segment of each stream,
 // read by id after the first ("no key last" in both directions, which an index cannot order).
 // Pages continue by keyset (the last row's segment, key and id in the cursor), never OFFSET.

@@ -183,7 +183,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // migrationHooks fill what a migration's SQL cannot compute, in its transaction, by file name.
 var migrationHooks = map[string]func(context.Context, *sqlx.Tx) error{
-	"0005_case_search": backfillSearch, // search.go
+	"0006_case_search": backfillSearch, // search.go
 }
 
 // ensureDefaults creates the default agency of a fresh database.

@@ -133,7 +133,7 @@ func insertTerms(ctx context.Context, tx *sqlx.Tx, caseID int64, terms []int64) 
 func textTerms(c *cases.Case) []int64 { return caseTerms(c.Applicant.Name, c.Description) }
 
 // backfillSearch fills phone_digits and case_terms for the cases of a database migrated to the
-// search index (migration 0005), in the migration's transaction.
+// search index (migration 0006), in the migration's transaction.
 func backfillSearch(ctx context.Context, tx *sqlx.Tx) error {
 	type row struct {
 		ID          int64  `db:"id"`
