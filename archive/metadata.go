@@ -150,16 +150,19 @@ type Metadata struct {
 // ArchivalCode is the 档号 of DA/T 22-2015 §7.1: 全宗号-档案门类代码·年度-保管期限代码-机构（问题）代码-件号,
 // e.g. Z001-WS·2026-D30-WJ-0007 (件号 four digits).
 func ArchivalCode(fonds string, year int, retention, org string, item int) string {
-	if fonds == "" {
-		fonds = "—"
+	code := fmt.Sprintf("WS·%d-%s-%s-%04d", year, RetentionCode(retention), strings.ToUpper(org), item)
+	if fonds == "" { // no 全宗号 set yet: the rest of the code still orders the files
+		return code
 	}
-	return fmt.Sprintf("%s-WS·%d-%s-%s-%04d", fonds, year, RetentionCode(retention), strings.ToUpper(org), item)
+	return fonds + "-" + code
 }
 
 // Title is the 题名 of a case: what was asked, by whom, and the outcome, e.g.
 // 关于张三申请公开某路段拓宽工程批复文件的答复（予以公开）.
 func Title(c *cases.Case) string {
 	desc := strings.Join(strings.Fields(c.Description), " ")
+	desc = strings.TrimPrefix(strings.TrimPrefix(desc, "申请公开"), "申请")
+	desc = strings.TrimRight(desc, "。；;，,.！!")
 	if utf8.RuneCountInString(desc) > 40 {
 		desc = string([]rune(desc)[:40]) + "……"
 	}

@@ -298,7 +298,9 @@ func build(in Case, r Renderer) ([]byte, Manifest, Metadata, error) {
 		if strings.HasSuffix(f.path, ".pdf") || strings.HasSuffix(f.path, ".jpg") || strings.HasSuffix(f.path, ".png") {
 			method = zip.Store // already compressed
 		}
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.path, Method: method, Modified: at, NonUTF8: false})
+		// The MS-DOS time of each entry in the agency's zone (what unzip shows); the extended
+		// timestamp Go writes beside it is zone-free.
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.path, Method: method, Modified: at.In(in.Agency.Settings.Location())})
 		if err != nil {
 			return nil, Manifest{}, Metadata{}, err
 		}

@@ -45,7 +45,7 @@ func TestArchiveItemNumbers(t *testing.T) {
 		late = g.ok(late.ID, g.clerk, "archive", nil)
 		b = g.ok(b.ID, g.clerk, "archive", nil)
 		for _, c := range []struct {
-			c                     *cases.Case
+			c                   *cases.Case
 			year, item, version float64
 		}{{a, 2026, 1, 1}, {b, 2026, 2, 1}, {late, 2027, 1, 1}} {
 			if p := archivePayload(t, c.c); p["year"] != c.year || p["item_no"] != c.item || p["version"] != c.version {

@@ -43,6 +43,7 @@ type command struct {
 func commandTable() []*command {
 	return []*command{
 		{Name: "agency", Summary: "add an agency (agency add CODE --name NAME)", Usage: agencyUsage, Run: runAgency},
+		{Name: "archive", Summary: "the archival transfer of a year and its offline verification (archive export, archive verify)", Usage: archiveUsage, Run: runArchive},
 		{Name: "audit", Summary: "verify the hash-chained case histories (audit verify)", Usage: auditUsage, Run: runAudit},
 		{Name: "backup", Summary: "write a consistent online copy of the database", Usage: backupUsage, Run: runBackup},
 		{Name: "calendar", Summary: "working days: due, is-workday, explain, set", Usage: calendarUsage, Run: runCalendar},
