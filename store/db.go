@@ -140,11 +140,16 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return err
 	}
 	latest := 0
+	seen := map[int]string{}
 	for _, f := range files {
 		v, err := strconv.Atoi(strings.SplitN(filepath.Base(f), "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("migration %s: bad name", f)
 		}
+		if other, dup := seen[v]; dup { // two helpers took the same number: renumber the later one
+			return fmt.Errorf("migrations %s and %s share the number %d", other, filepath.Base(f), v)
+		}
+		seen[v] = filepath.Base(f)
 		latest = max(latest, v)
 		if v <= current {
 			continue
