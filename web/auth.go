@@ -285,6 +285,9 @@ func (s *Server) logAuth(ctx context.Context, username, addr, event, detail stri
 
 // pageError renders a coded error as a page with its status.
 func (s *Server) pageError(c *gin.Context, err error) {
+	if s.clientGone(c, err) {
+		return
+	}
 	code := cases.ErrorCode(err)
 	status := statusOf[code]
 	l := lang(c)

@@ -67,6 +67,9 @@ func (s *Server) agencyToday(a cases.Agency) cases.Date {
 
 // errorPage shows the generic error page; internal errors are logged.
 func (s *Server) errorPage(c *gin.Context, err error) {
+	if err != nil && s.clientGone(c, err) {
+		return
+	}
 	status := http.StatusInternalServerError
 	if err != nil {
 		if st, ok := statusOf[cases.ErrorCode(err)]; ok {

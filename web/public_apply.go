@@ -595,6 +595,9 @@ func (s *Server) showSubmitError(c *gin.Context, err error, show func(int, map[s
 		show(http.StatusUnprocessableEntity, fields, "")
 		return
 	}
+	if s.clientGone(c, err) {
+		return
+	}
 	s.log.Error("submission", "err", err)
 	show(http.StatusInternalServerError, nil, T(l, "apply.internal"))
 }

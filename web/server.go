@@ -125,7 +125,11 @@ func (s *Server) logRequests(c *gin.Context) {
 		route = "unmatched"
 	}
 	status := c.Writer.Status()
-	s.metrics.requests.WithLabelValues(route, c.Request.Method, http.StatusText(status)).Inc()
+	text := http.StatusText(status)
+	if status == StatusClientClosedRequest {
+		text = "Client Closed Request"
+	}
+	s.metrics.requests.WithLabelValues(route, c.Request.Method, text).Inc()
 	s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	s.log.Info("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status, "ms", time.Since(start).Milliseconds(), "ip", c.ClientIP())
 }
@@ -160,8 +164,27 @@ var statusOf = map[string]int{
 	cases.EINTERNAL:     http.StatusInternalServerError,
 }
 
+// StatusClientClosedRequest is the status recorded for a request whose client went away before
+// the answer (nginx's 499): not an internal error, nothing is written.
+const StatusClientClosedRequest = 499
+
+// clientGone answers a request whose client has gone (its context cancelled, so the store's
+// query failed with context.Canceled): it is recorded as 499, logged as such (not as an internal
+// error) and nothing is written. It reports whether it did.
+func (s *Server) clientGone(c *gin.Context, err error) bool {
+	if c.Request.Context().Err() == nil && !errors.Is(err, context.Canceled) {
+		return false
+	}
+	s.log.Info("request cancelled by the client", "path", c.Request.URL.Path, "status", StatusClientClosedRequest)
+	c.AbortWithStatus(StatusClientClosedRequest)
+	return true
+}
+
 // apiError writes the coded error body; internal errors are logged and shown generically.
 func (s *Server) apiError(c *gin.Context, err error) {
+	if s.clientGone(c, err) {
+		return
+	}
 	code := cases.ErrorCode(err)
 	lang := lang(c)
 	body := gin.H{"code": code, "message": cases.ErrorMessage(err, lang)}
