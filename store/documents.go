@@ -83,6 +83,11 @@ func (db *DB) issueLetters(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a ca
 		return nil
 	}
 	var siblings []cases.Agency
+	assets, err := letterAssets(ctx, tx, a.ID)
+	if err != nil {
+		return err
+	}
+	a.LetterAssets = assets
 	for _, req := range reqs {
 		req.Case, req.Agency = c, a
 		if req.Date.IsZero() {
@@ -96,6 +101,11 @@ func (db *DB) issueLetters(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a ca
 			req.Number = no
 			if req.Kind == cases.DocReply {
 				c.LetterNo = no
+			}
+		}
+		if (req.Kind == cases.DocReply || req.Kind == cases.DocObjectionOverride) && len(req.Attachments) == 0 && c.Draft != nil {
+			if req.Attachments, err = releasedTitles(ctx, tx, c.ID, c.Draft.Documents); err != nil {
+				return err
 			}
 		}
 		if req.Kind == cases.DocReply && siblings == nil {
@@ -125,6 +135,39 @@ func (db *DB) issueLetters(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a ca
 	return nil
 }
 
+// releasedTitles are the titles of the documents ids of a draft, in its order: the 附件 of the
+// reply. Only documents of the case uploaded for release count.
+func releasedTitles(ctx context.Context, tx *sqlx.Tx, caseID int64, ids []int64) ([]string, error) {
+	titles, err := Releasable(ctx, tx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range ids {
+		if t, ok := titles[id]; ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// Releasable maps the ids of the case's documents that staff uploaded as information to release
+// to their titles: what a drafted reply may attach.
+func Releasable(ctx context.Context, q getter, caseID int64) (map[int64]string, error) {
+	var rows []struct {
+		ID    int64  `db:"id"`
+		Title string `db:"title"`
+	}
+	if err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT id, title FROM documents WHERE case_id = ? AND kind = ? AND for_release ORDER BY id`), caseID, cases.DocUpload); err != nil {
+		return nil, err
+	}
+	m := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		m[r.ID] = r.Title
+	}
+	return m, nil
+}
+
 func fileName(c *cases.Case, req cases.LetterRequest) string {
 	return fmt.Sprintf("%s-%s.pdf", c.TrackingNo, req.Kind)
 }
@@ -138,13 +181,13 @@ func insertDocument(ctx context.Context, tx *sqlx.Tx, d cases.Document, now time
 		caseID = nil
 	}
 	var id int64
-	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO documents (case_id, event_seq, kind, number, title, filename, content_type, sha256, size, to_applicant, warnings, body, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		caseID, d.EventSeq, d.Kind, d.Number, d.Title, d.Filename, d.ContentType, d.SHA256, d.Size, d.Applicant, d.Warnings, d.Body, now.UTC())
+	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO documents (case_id, event_seq, kind, number, title, filename, content_type, sha256, size, to_applicant, for_release, warnings, body, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		caseID, d.EventSeq, d.Kind, d.Number, d.Title, d.Filename, d.ContentType, d.SHA256, d.Size, d.Applicant, d.ForRelease, d.Warnings, d.Body, now.UTC())
 	return id, err
 }
 
-const documentColumns = `id, COALESCE(case_id, 0) AS case_id, event_seq, kind, number, title, filename, content_type, sha256, size, to_applicant, warnings, created_at`
+const documentColumns = `id, COALESCE(case_id, 0) AS case_id, event_seq, kind, number, title, filename, content_type, sha256, size, to_applicant, for_release, warnings, created_at`
 
 // Documents lists a case's documents (without bodies), with their API URLs.
 func (db *DB) Documents(ctx context.Context, caseID int64) ([]cases.Document, error) {

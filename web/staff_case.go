@@ -222,7 +222,7 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		}
 		docTitle[doc.ID] = doc.Title
 		d.Documents = append(d.Documents, r)
-		if doc.Kind == cases.DocUpload {
+		if doc.Kind == cases.DocUpload && doc.ForRelease {
 			d.Uploads = append(d.Uploads, r)
 		}
 	}
@@ -635,7 +635,7 @@ func (s *Server) caseUpload(c *gin.Context) {
 		title = name
 	}
 	_, err = s.db.AddUpload(ctx, cs.ID, cases.Document{Title: title, Filename: name, ContentType: ct, Body: body,
-		Applicant: c.PostForm("to_applicant") != ""}, actorOf(c))
+		Applicant: c.PostForm("to_applicant") != "" || c.PostForm("for_release") != "", ForRelease: c.PostForm("for_release") != ""}, actorOf(c))
 	if err != nil {
 		if cases.ErrorCode(err) == cases.EINTERNAL {
 			s.pageError(c, err)

@@ -41,7 +41,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		today = d
 	}
-	renderer, err := loadRenderer(*fontPath)
+	renderer, err := loadRenderer(ctx, *fontPath)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,11 @@ type options struct {
 	DB     string
 	Addr   string
 	Font   string
-	Stdin  io.Reader
+	// FontTitle and FontHeading are the fonts of the letters' titles and agency name (小标宋) and
+	// of headings (黑体); empty: the bold face beside Font (docs/design.md "Documents").
+	FontTitle   string
+	FontHeading string
+	Stdin       io.Reader
 	Logger *slog.Logger
 	// Now is the process clock: time.Now, or with FOIDESK_NOW the instant given there when the
 	// process started, advancing from it (docs/api.md "Clock and deployment settings"). Every
@@ -141,6 +145,8 @@ func MainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	global.StringVar(&o.DB, "db", envOr("FOIDESK_DB", defaultDB), "")
 	global.StringVar(&o.Addr, "addr", envOr("FOIDESK_ADDR", defaultAddr), "")
 	global.StringVar(&o.Font, "font", envOr("FOIDESK_FONT", forms.DefaultFontPath), "")
+	global.StringVar(&o.FontTitle, "font-title", os.Getenv("FOIDESK_FONT_TITLE"), "")
+	global.StringVar(&o.FontHeading, "font-heading", os.Getenv("FOIDESK_FONT_HEADING"), "")
 	logLevel := global.String("log-level", envOr("FOIDESK_LOG_LEVEL", "info"), "")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -267,7 +273,12 @@ Commands:
 Global flags (also accepted after the command where it uses them):
   --db DSN        database: a SQLite file or a postgres:// URL (FOIDESK_DB, default foidesk.db)
   --addr ADDR     listen address of serve (FOIDESK_ADDR, default :8080)
-  --font PATH     CJK TrueType font for letters (FOIDESK_FONT, default `+forms.DefaultFontPath+`)
+  --font PATH     CJK TrueType font of the letters' body text, e.g. 仿宋_GB2312 (FOIDESK_FONT, default
+                  `+forms.DefaultFontPath+`)
+  --font-title PATH    font of a letter's agency name and title, e.g. 方正小标宋 (FOIDESK_FONT_TITLE;
+                  default: the heading font)
+  --font-heading PATH  font of headings, e.g. 黑体 (FOIDESK_FONT_HEADING; default: the -Bold face
+                  beside --font, else --font drawn thicker)
   --log-level L   debug, info, warn or error (FOIDESK_LOG_LEVEL, default info)
 
 Logs go to stderr; stdout carries only each command's output.

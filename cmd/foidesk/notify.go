@@ -125,7 +125,7 @@ func runNotifyOnce(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer db.Close()
-	if r, err := loadRenderer(*font); err == nil {
+	if r, err := loadRenderer(ctx, *font); err == nil {
 		db.Renderer = r
 	} else {
 		logger(ctx).Warn("letters will not be issued: no font", "err", err)

@@ -69,7 +69,7 @@ type server struct {
 // Open loads the font, opens and migrates the database, fills it with demo data if asked, builds
 // the web server, starts the scheduler (unless NoScheduler) and listens on Addr.
 func (s *server) Open(ctx context.Context) error {
-	renderer, err := loadRenderer(s.Font)
+	renderer, err := loadRenderer(ctx, s.Font)
 	if err != nil {
 		return err
 	}

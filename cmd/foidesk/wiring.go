@@ -43,24 +43,51 @@ func openExistingDB(ctx context.Context, dsn string) (*store.DB, error) {
 	return db, nil
 }
 
-// loadRenderer loads the letter font (and its bold face when one sits beside it) and returns the
-// PDF renderer. A missing font is a start-up error naming the path and the Debian package.
-func loadRenderer(path string) (*forms.Renderer, error) {
-	font, err := forms.LoadFont(path)
+// loadRenderer loads the letter fonts and returns the PDF renderer: the body font at path, the
+// heading font (--font-heading, else the bold face beside the body font) and the title font
+// (--font-title, else the heading font). A font that is missing or unusable is a start-up error
+// naming its setting, its path and, for the default, the Debian package.
+func loadRenderer(ctx context.Context, path string) (*forms.Renderer, error) {
+	font, err := loadFontSetting("--font (FOIDESK_FONT)", path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || !fileExists(path) {
-			return nil, fmt.Errorf("font %s not found: install the Debian package %s (apt-get install %s) or give another CJK TrueType font with --font or FOIDESK_FONT",
-				path, forms.FontPackage, forms.FontPackage)
-		}
 		return nil, err
 	}
-	var bold *forms.Font
-	if bp := boldPath(path); bp != "" && fileExists(bp) {
-		if bold, err = forms.LoadFont(bp); err != nil {
-			bold = nil
+	o := opts(ctx)
+	var heading *forms.Font
+	switch {
+	case o.FontHeading != "":
+		if heading, err = loadFontSetting("--font-heading (FOIDESK_FONT_HEADING)", o.FontHeading); err != nil {
+			return nil, err
+		}
+	default:
+		if bp := boldPath(path); bp != "" && fileExists(bp) {
+			if heading, err = forms.LoadFont(bp); err != nil {
+				heading = nil
+			}
 		}
 	}
-	return forms.NewRenderer(font, bold), nil
+	r := forms.NewRenderer(font, heading)
+	if o.FontTitle != "" {
+		title, err := loadFontSetting("--font-title (FOIDESK_FONT_TITLE)", o.FontTitle)
+		if err != nil {
+			return nil, err
+		}
+		r.SetTitleFont(title)
+	}
+	return r, nil
+}
+
+// loadFontSetting loads the font of one setting, with an error that names the setting.
+func loadFontSetting(setting, path string) (*forms.Font, error) {
+	font, err := forms.LoadFont(path)
+	if err == nil {
+		return font, nil
+	}
+	if errors.Is(err, fs.ErrNotExist) || !fileExists(path) {
+		return nil, fmt.Errorf("%s: font %s not found: install the Debian package %s (apt-get install %s) or give another CJK TrueType font (a .ttf with TrueType outlines; not .ttc or CFF .otf)",
+			setting, path, forms.FontPackage, forms.FontPackage)
+	}
+	return nil, fmt.Errorf("%s: %w", setting, err)
 }
 
 // boldPath guesses the bold face of a font: …-Regular.ttf → …-Bold.ttf.
