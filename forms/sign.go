@@ -97,6 +97,12 @@ func NewSigner(certPEM, keyPEM []byte) (*Signer, error) {
 	return &Signer{cert: certs[0], chain: certs[1:], key: signer}, nil
 }
 
+// Subject is the signing certificate's subject, for logs and the admin page.
+func (s *Signer) Subject() string { return s.cert.Subject.String() }
+
+// NotAfter is when the signing certificate expires.
+func (s *Signer) NotAfter() time.Time { return s.cert.NotAfter }
+
 // Sign returns pdf with a signature over all of it appended as an incremental update.
 func (s *Signer) Sign(pdf []byte, info SignInfo) ([]byte, error) {
 	doc, err := parseTrailer(pdf)

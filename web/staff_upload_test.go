@@ -36,7 +36,7 @@ func TestUploadAndReleaseInDraft(t *testing.T) {
 	b := o.as("clerk1")
 	id := strconv.FormatInt(c.ID, 10)
 	pdf := []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
-	body, ct := staffMultipart(t, map[string]string{"title": "2025年老旧小区改造资金使用情况表", "to_applicant": "1"}, "zijin.pdf", pdf)
+	body, ct := staffMultipart(t, map[string]string{"title": "2025年老旧小区改造资金使用情况表", "to_applicant": "1", "for_release": "1"}, "zijin.pdf", pdf)
 	w := b.do("POST", "/staff/cases/"+id+"/uploads", body, ct)
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("upload: %d %s", w.Code, pageText(w.Body.String()))
@@ -64,11 +64,26 @@ func TestUploadAndReleaseInDraft(t *testing.T) {
 	}
 	unchanged(t, o, after)
 
-	// The draft form offers the upload; choosing it records it in the draft.
+	// A working paper uploaded without "for release" is not offered as an attachment.
+	body, ct = staffMultipart(t, map[string]string{"title": "内部审核意见"}, "neibu.pdf", pdf)
+	if w := b.do("POST", "/staff/cases/"+id+"/uploads", body, ct); w.Code != http.StatusSeeOther {
+		t.Fatalf("second upload: %d", w.Code)
+	}
+	var internal int64
+	for _, d := range o.load(c.ID).Documents {
+		if d.Title == "内部审核意见" {
+			internal = d.ID
+		}
+	}
+
+	// The draft form offers the upload for release, and only it; choosing it records it in the draft.
 	v := formOf(t, b, c.ID, "draft_reply")
 	page := b.get("/staff/cases/" + id).Body.String()
 	if !strings.Contains(page, `name="documents" value="`+strconv.FormatInt(up.ID, 10)+`"`) {
 		t.Fatal("the draft form does not offer the upload")
+	}
+	if internal == 0 || strings.Contains(page, `name="documents" value="`+strconv.FormatInt(internal, 10)+`"`) {
+		t.Fatalf("the draft form offers a document not uploaded for release (id %d)", internal)
 	}
 	code, _, out := postAction(b, c.ID, "draft_reply", v, url.Values{"outcome": {"disclose"}, "reasons": {"予以公开，见附件。"}, "documents": {strconv.FormatInt(up.ID, 10)}})
 	if code != http.StatusSeeOther {
