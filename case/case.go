@@ -229,7 +229,7 @@ type Document struct {
 	ContentType string    `json:"content_type" db:"content_type"`
 	SHA256      string    `json:"sha256" db:"sha256"`
 	Size        int64     `json:"size" db:"size"`
-	Applicant   bool      `json:"-" db:"to_applicant"` // addressed to (or visible to) the applicant
+	Applicant   bool      `json:"-" db:"to_applicant"`                    // addressed to (or visible to) the applicant
 	ForRelease  bool      `json:"for_release,omitempty" db:"for_release"` // uploaded by staff as information to release (a reply's 附件)
 	Warnings    string    `json:"warnings,omitempty" db:"warnings"`
 	CreatedAt   time.Time `json:"created_at" db:"created_at"`

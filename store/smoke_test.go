@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
+	"path"
+	"strings"
 	"testing"
 
 	cases "foidesk/case"
@@ -126,4 +129,29 @@ func TestApproveOverObjectionNotifiesThirdParty(t *testing.T) {
 			t.Fatalf("%d override notices (%d to the applicant), want 1 to the third party", overrides, toApplicant)
 		}
 	})
+}
+
+// Every migration has its own version number, and both dialects have the same versions with the
+// same names: two helpers landing a 0005 each would make the second fail on a fresh database.
+func TestMigrationVersionsUnique(t *testing.T) {
+	names := map[string][]string{}
+	for _, d := range []string{"sqlite", "postgres"} {
+		files, err := fs.Glob(migrations, "migrations/"+d+"/*.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]string{}
+		for _, f := range files {
+			base := path.Base(f)
+			v := strings.SplitN(base, "_", 2)[0]
+			if other, dup := seen[v]; dup {
+				t.Errorf("%s: version %s twice: %s and %s", d, v, other, base)
+			}
+			seen[v] = base
+			names[d] = append(names[d], base)
+		}
+	}
+	if strings.Join(names["sqlite"], " ") != strings.Join(names["postgres"], " ") {
+		t.Errorf("the dialects differ:\nsqlite   %v\npostgres %v", names["sqlite"], names["postgres"])
+	}
 }

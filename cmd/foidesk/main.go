@@ -78,15 +78,15 @@ const (
 // options are the global settings: flags before the command name, else FOIDESK_* variables, else
 // the defaults. Commands see them through opts(ctx) and as the defaults of their own flags.
 type options struct {
-	DB     string
-	Addr   string
-	Font   string
+	DB   string
+	Addr string
+	Font string
 	// FontTitle and FontHeading are the fonts of the letters' titles and agency name (小标宋) and
 	// of headings (黑体); empty: the bold face beside Font (docs/design.md "Documents").
 	FontTitle   string
 	FontHeading string
 	Stdin       io.Reader
-	Logger *slog.Logger
+	Logger      *slog.Logger
 	// Now is the process clock: time.Now, or with FOIDESK_NOW the instant given there when the
 	// process started, advancing from it (docs/api.md "Clock and deployment settings"). Every
 	// database a command opens, the web server and the scheduler read the time from it.
