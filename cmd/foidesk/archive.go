@@ -68,7 +68,7 @@ func runArchiveExport(ctx context.Context, args []string, stdout, stderr io.Writ
 	} else if agencies, err = db.Agencies(ctx); err != nil {
 		return err
 	}
-	r, err := loadRenderer(*font)
+	r, err := loadRenderer(ctx, *font)
 	if err != nil {
 		return err
 	}

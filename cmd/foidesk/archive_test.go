@@ -25,7 +25,7 @@ import (
 func archivedCases(t *testing.T, dbPath string) (full, withdrawn *cases.Case, db *store.DB) {
 	t.Helper()
 	db = openTestDB(t, dbPath, "2026-03-02")
-	r, err := loadRenderer(defaultFontPath(t))
+	r, err := loadRenderer(context.Background(), defaultFontPath(t))
 	if err != nil {
 		t.Fatal(err)
 	}
