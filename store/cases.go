@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -125,7 +124,7 @@ func (db *DB) insertCase(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a case
 	if err != nil {
 		return err
 	}
-	c.TrackingNo = fmt.Sprintf("%s%d%06d", a.Settings.TrackingPrefix, year, n)
+	c.TrackingNo = workflow.FormatTrackingNo(a.Settings.TrackingPrefix, year, n)
 	c.CreatedAt, c.UpdatedAt = now.UTC().Truncate(time.Microsecond), now.UTC().Truncate(time.Microsecond)
 	if c.Version == 0 {
 		c.Version = 1

@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
 // nextSeq returns the next number of a yearly sequence of an agency, inside tx.
@@ -28,43 +29,16 @@ func reserveSeq(ctx context.Context, tx *sqlx.Tx, agencyID int64, class string, 
 	return err
 }
 
-// defaultLetterPrefixes are used for letter classes the agency has not set.
-var defaultLetterPrefixes = map[string]string{
-	cases.DocReceipt:            "政公开登",
-	cases.DocCorrectionNotice:   "政公开补",
-	cases.DocExtensionNotice:    "政公开延",
-	cases.DocConsultationLetter: "政公开征",
-	cases.DocConsultationNotice: "政公开征告",
-	cases.DocFeeNotice:          "政公开费",
-	cases.DocObjectionOverride:  "政公开告",
-	cases.DocReplyPeriodNotice:  "政公开期",
-	cases.DocTerminationNotice:  "政公开终",
-	cases.DocReply:              "政公开答",
-}
-
-// LetterPrefix is the number prefix of a letter class for an agency.
-func LetterPrefix(a cases.Agency, kind string) string {
-	if p := a.Settings.LetterPrefixes[kind]; p != "" {
-		return p
-	}
-	return defaultLetterPrefixes[kind]
-}
-
-// FormatLetterNo formats a document number: prefix〔year〕n号 (e.g. 望政公开〔2026〕12号).
-func FormatLetterNo(prefix string, year, n int) string {
-	return fmt.Sprintf("%s〔%d〕%d号", prefix, year, n)
-}
-
 // nextLetterNo assigns the next unused number of a letter class, skipping numbers already used
 // (by an import, say).
 func nextLetterNo(ctx context.Context, tx *sqlx.Tx, a cases.Agency, kind string, year int) (string, error) {
-	prefix := LetterPrefix(a, kind)
+	prefix := workflow.LetterPrefix(a, kind)
 	for {
 		n, err := nextSeq(ctx, tx, a.ID, "letter:"+kind, year)
 		if err != nil {
 			return "", err
 		}
-		no := FormatLetterNo(prefix, year, n)
+		no := workflow.FormatLetterNo(prefix, year, n)
 		var used int
 		if err := tx.GetContext(ctx, &used, tx.Rebind(`SELECT (SELECT COUNT(*) FROM documents d JOIN cases c ON c.id = d.case_id WHERE d.number = ? AND c.agency_id = ?)
 			+ (SELECT COUNT(*) FROM cases WHERE letter_no = ? AND agency_id = ?)`), no, a.ID, no, a.ID); err != nil {

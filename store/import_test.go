@@ -127,31 +127,13 @@ func TestImportValidation(t *testing.T) {
 			}
 			return strings.Join(base, ",")
 		}
+		// The checks of every row are tested in package ledgerimport; here, that a refused file
+		// writes nothing, whether the problem is in the header or in a row.
 		cases_ := []struct {
 			name, file, want string
 		}{
 			{"unknown column", header + ",phone\n" + row() + ",13800138000", "row 1, column phone: 未知的列“phone”"},
-			{"missing column", strings.Replace(header, ",letter_no", "", 1) + "\n" + row(), "row 1, column letter_no: 缺少必需的列。"},
-			{"kind", header + "\n" + row("applicant_kind", "company"), "row 2, column applicant_kind: 申请人类型“company”不正确"},
-			{"org category", header + "\n" + row("applicant_kind", "organization", "id_type", "credit_code", "id_number", "91430100MA4L100007"), "row 2, column org_category: 法人或其他组织须填写组织类别"},
-			{"credit for person", header + "\n" + row("id_type", "credit_code", "id_number", "91430100MA4L100007"), "row 2, column id_type:"},
-			{"credit check", header + "\n" + row("applicant_kind", "organization", "org_category", "business", "id_type", "credit_code", "id_number", "91430100MA4L100008"), "row 2, column id_number: 统一社会信用代码校验位不正确"},
-			{"passport", header + "\n" + row("id_type", "passport", "id_number", "E1"), "row 2, column id_number: 护照号码"},
-			{"channel", header + "\n" + row("channel", "wechat"), "row 2, column channel:"},
-			{"future", header + "\n" + row("received_on", "2026-03-02", "outcome", "", "concluded_on", ""), "row 2, column received_on: 日期2026-03-02晚于今天。"},
-			{"bad date", header + "\n" + row("received_on", "2026-02-30"), "row 2, column received_on: 日期“2026-02-30”格式不正确"},
-			{"order", header + "\n" + row("concluded_on", "2026-01-05"), "row 2, column concluded_on: 办结日期不能早于收到申请日期。"},
-			{"outcome", header + "\n" + row("outcome", "granted"), "row 2, column outcome: 办理结果“granted”"},
-			{"open with date", header + "\n" + row("outcome", ""), "row 2, column concluded_on: 未填写办理结果"},
-			{"no conclusion", header + "\n" + row("concluded_on", ""), "row 2, column concluded_on: 已办结的申请须填写办结日期。"},
-			{"description", header + "\n" + row("description", ""), "row 2, column description: 请填写申请内容。"},
 			{"duplicate tracking", header + "\n" + row("tracking_no", "X1") + "\n" + row("tracking_no", "X1"), "row 3, column tracking_no: 申请编号与第2行重复。"},
-			{"remedy kind", header + ",remedy_kind\n" + row() + ",appeal", "row 2, column remedy_kind: 救济类型“appeal”"},
-			{"remedy pending decided", header + ",remedy_kind,remedy_result,remedy_decided_on\n" + row() + ",reconsideration,pending,2026-02-01", "row 2, column remedy_decided_on: 尚未审结的救济不应填写审结日期。"},
-			{"remedy on open", header + ",remedy_kind\n" + row("outcome", "", "concluded_on", "") + ",reconsideration", "row 2, column remedy_kind: 尚未办结的申请不能登记"},
-			{"extra cells", header + "\n" + row() + ",x", "row 2: 该行的列数多于表头。"},
-			{"empty", header + "\n", "导入文件中没有数据行。"},
-			{"duplicate column", "outcome," + header + "\ndisclose," + row(), "row 1, column outcome: 该列重复出现。"},
 		}
 		for _, c := range cases_ {
 			_, err := db.ImportLedger(ctx, "f.csv", []byte(c.file), ImportOptions{})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	cases "foidesk/case"
 )
@@ -103,7 +102,7 @@ func (db *DB) Ledger(ctx context.Context, f cases.LedgerFilter, actor cases.Acto
 		}
 		r := cases.LedgerRow{Serial: len(l.Rows) + 1, CaseID: c.ID, Agency: c.Agency, TrackingNo: c.TrackingNo, ReceivedOn: c.ReceivedOn, Channel: c.Channel,
 			ApplicantKind: c.Applicant.Kind, OrgCategory: c.Applicant.OrgCategory, ApplicantName: c.Applicant.Name, IDType: c.Applicant.IDType,
-			IDNumber: c.Applicant.IDNumber, Phone: c.Applicant.Phone, Summary: Summary(c.Description, 60), Clerk: c.Assignee, State: c.State,
+			IDNumber: c.Applicant.IDNumber, Phone: c.Applicant.Phone, Summary: cases.Summary(c.Description, 60), Clerk: c.Assignee, State: c.State,
 			Handling: c.Handling, ReplyDue: c.ReplyDue, Extended: c.ExtendedDays > 0 || c.Clock.Extensions > 0, ExtendedDays: c.ExtendedDays,
 			ConcludedOn: c.ConcludedOn, Outcome: c.Outcome, LetterNo: c.LetterNo, DeliveryWay: c.DeliveryWay, DeliveredOn: c.DeliveredOn,
 			Overdue: overdue, ArchivedOn: c.ArchivedOn, Remedies: byCase[c.ID], Imported: c.Imported, ChainHead: c.HeadHash, Pauses: []cases.LedgerPause{}}
@@ -111,7 +110,7 @@ func (db *DB) Ledger(ctx context.Context, f cases.LedgerFilter, actor cases.Acto
 			r.Remedies = []cases.Remedy{}
 		}
 		if !f.Full {
-			r.IDNumber, r.Phone = MaskIDNumber(r.IDType, r.IDNumber), MaskPhone(r.Phone)
+			r.IDNumber, r.Phone = cases.MaskIDNumber(r.IDType, r.IDNumber), cases.MaskPhone(r.Phone)
 		}
 		if !c.DeliveredOn.IsZero() && !c.ReplyDue.IsZero() {
 			ok := !c.DeliveredOn.After(c.ReplyDue)
@@ -133,44 +132,4 @@ func (db *DB) Ledger(ctx context.Context, f cases.LedgerFilter, actor cases.Acto
 	}
 	l.Digest = cases.LedgerDigest(l.Rows)
 	return l, nil
-}
-
-// Summary cuts a request's description to n characters (with "……") on one line.
-func Summary(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "……"
-}
-
-// MaskIDNumber masks an identity number for the ledger: the first four and last four characters
-// stay, the rest become *. An organisation's 统一社会信用代码 is public and stays whole.
-func MaskIDNumber(idType, s string) string {
-	if idType == cases.IDCredit {
-		return s
-	}
-	return mask(s, 4, 4)
-}
-
-// MaskPhone masks a phone number: 138****8000; a landline keeps its area code and last four.
-func MaskPhone(s string) string {
-	if s == "" {
-		return ""
-	}
-	if i := strings.IndexByte(s, '-'); i > 0 && s[0] == '0' {
-		return s[:i+1] + mask(s[i+1:], 0, 4)
-	}
-	return mask(s, 3, 4)
-}
-
-func mask(s string, head, tail int) string {
-	r := []rune(s)
-	if len(r) <= head+tail {
-		if len(r) <= 2 {
-			return strings.Repeat("*", len(r))
-		}
-		return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
-	}
-	return string(r[:head]) + strings.Repeat("*", len(r)-head-tail) + string(r[len(r)-tail:])
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
 // docs/rules.md §7: each letter class has its own yearly sequence; numbers are assigned inside the
@@ -20,7 +21,7 @@ func TestLetterNumbersConcurrentApprovals(t *testing.T) {
 		sups := []cases.Actor{staff(t, db, "sup1", "supervisor"), staff(t, db, "sup2", "supervisor"), staff(t, db, "sup3", "supervisor")}
 		agency, _ := db.AgencyByCode(ctx, "")
 		// An imported reply number (the 3rd of 2026) must be skipped.
-		imported := FormatLetterNo(LetterPrefix(agency, cases.DocReply), 2026, 3)
+		imported := workflow.FormatLetterNo(workflow.LetterPrefix(agency, cases.DocReply), 2026, 3)
 		const n = 12
 		ids := make([]int64, n)
 		for i := range ids {
@@ -66,7 +67,7 @@ func TestLetterNumbersConcurrentApprovals(t *testing.T) {
 		var serials []int
 		for _, no := range numbers {
 			var s int
-			if _, err := fmt.Sscanf(no[len(LetterPrefix(agency, cases.DocReply)):], "〔2026〕%d号", &s); err != nil {
+			if _, err := fmt.Sscanf(no[len(workflow.LetterPrefix(agency, cases.DocReply)):], "〔2026〕%d号", &s); err != nil {
 				t.Fatalf("number %q: %v", no, err)
 			}
 			serials = append(serials, s)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	cases "foidesk/case"
+	"foidesk/reportfacts"
 )
 
 var _ cases.ReportService = (*DB)(nil)
@@ -105,7 +106,7 @@ func (db *DB) AnnualReport(ctx context.Context, agencyIDs []int64, year int) (ca
 		return rep, err
 	}
 	for _, h := range hs {
-		countAnnual(&rep, h, y0, y1)
+		reportfacts.CountAnnual(&rep, h, y0, y1)
 	}
 
 	if err := db.table4(ctx, &rep, agencyIDs, y0, y1); err != nil {
@@ -116,27 +117,6 @@ func (db *DB) AnnualReport(ctx context.Context, agencyIDs []int64, year int) (ca
 	}
 	rep.Finish()
 	return rep, nil
-}
-
-// countAnnual counts one handling in table 三 of the year [y0, y1].
-func countAnnual(rep *cases.AnnualReport, h handling, y0, y1 cases.Date) {
-	if h.received.IsZero() || h.received.After(y1) || (!h.concluded.IsZero() && h.concluded.Before(y0)) {
-		return
-	}
-	if h.received.Before(y0) {
-		rep.Add(cases.RowCarriedIn, h.col, 1)
-	} else {
-		rep.Add(cases.RowNew, h.col, 1)
-	}
-	if !h.concluded.IsZero() && !h.concluded.After(y1) {
-		if _, ok := rep.Table3[h.outcome]; ok {
-			rep.Add(h.outcome, h.col, 1)
-			return
-		}
-		rep.Add(cases.OutcomeOther, h.col, 1)
-		return
-	}
-	rep.Add(cases.RowCarriedOut, h.col, 1)
 }
 
 // table4 counts the remedy records filed in [y0, y1]. A later record of the same remedy (same
@@ -273,34 +253,9 @@ func (db *DB) MonthlyStats(ctx context.Context, agencyIDs []int64, year, month i
 		return st, err
 	}
 	cal := db.Calendar()
-	in := func(d cases.Date) bool { return !d.IsZero() && !d.Before(st.From) && !d.After(st.To) }
 	for _, h := range hs {
-		f := figures[h.agencyID]
-		if f == nil {
-			continue
-		}
-		if in(h.received) {
-			f.Received++
-		}
-		if in(h.concluded) {
-			f.Concluded++
-			f.ByOutcome[h.outcome]++
-			if o, ok := cases.FindOutcome(h.outcome); ok && o.Decision {
-				f.Replied++
-				if !h.delivered.IsZero() {
-					f.Delivered++
-					if h.deadline.IsZero() || !h.delivered.After(h.deadline) {
-						f.OnTime++
-					} else {
-						f.Late++
-					}
-				}
-			}
-			f.AddDays(max(cal.WorkdaysBetween(h.received, h.concluded)-h.pauseDays, 0))
-		}
-		d := asOf[h.agencyID]
-		if h.openOn(d) && cases.ClockRunning(h.stateAsOf) && !h.dueAsOf.IsZero() && h.dueAsOf.Before(d) {
-			f.OverdueOpen++
+		if f := figures[h.AgencyID]; f != nil {
+			reportfacts.CountMonthly(f, h, st.From, st.To, asOf[h.AgencyID], cal)
 		}
 	}
 
@@ -318,14 +273,8 @@ func (db *DB) MonthlyStats(ctx context.Context, agencyIDs []int64, year, month i
 		return st, err
 	}
 	for _, e := range evs {
-		f := figures[e.AgencyID]
-		if f == nil || !in(cases.DateOf(e.At, zones[e.AgencyID])) {
-			continue
-		}
-		if e.Event == "extend" {
-			f.Extended++
-		} else {
-			f.Paused++
+		if f := figures[e.AgencyID]; f != nil {
+			reportfacts.CountMonthlyEvent(f, e.Event, cases.DateOf(e.At, zones[e.AgencyID]), st.From, st.To)
 		}
 	}
 

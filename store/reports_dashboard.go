@@ -119,7 +119,7 @@ func (db *DB) Dashboard(ctx context.Context, agencyIDs []int64) (cases.Dashboard
 		return d, err
 	}
 	for _, h := range hs {
-		count(h.received, h.concluded, h.outcome, h.delivered, h.deadline)
+		count(h.Received, h.Concluded, h.Outcome, h.Delivered, h.Deadline)
 	}
 
 	// open cases by clerk and by working days left

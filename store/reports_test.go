@@ -11,6 +11,7 @@ import (
 	"time"
 
 	cases "foidesk/case"
+	"foidesk/reportfacts"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata")
@@ -273,7 +274,7 @@ func annualFromEvents(t *testing.T, db *DB, year int) cases.AnnualReport {
 	rep := cases.NewAnnualReport(year)
 	y0, y1 := yearBounds(year)
 	for _, h := range hs {
-		countAnnual(&rep, h, y0, y1)
+		reportfacts.CountAnnual(&rep, h, y0, y1)
 	}
 	rep.Finish()
 	return rep
