@@ -168,3 +168,54 @@ func TestNoReferenceOutsideTheRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Every citation of the docs in the code — `docs/rules.md §N`, `docs/design.md "Section"`,
+// `docs/api.md "Section"` — names a section that exists.
+func TestCitedSectionsExist(t *testing.T) {
+	headings := map[string]map[string]bool{}
+	for _, name := range []string{"rules.md", "design.md", "api.md", "operations.md"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		headings[name] = map[string]bool{}
+		for _, l := range strings.Split(string(b), "\n") {
+			if h, ok := strings.CutPrefix(strings.TrimLeft(l, "#"), " "); ok && strings.HasPrefix(l, "#") {
+				headings[name][h] = true
+				if sec, _, ok := strings.Cut(h, " "); ok && strings.HasPrefix(sec, "§") {
+					headings[name][sec] = true
+				}
+			}
+		}
+	}
+	cite := regexp.MustCompile(`docs/(rules|design|api|operations)\.md\s+(§\d+|"[^"]+")`)
+	wrap := regexp.MustCompile(`\s*\n\s*(//|#)?\s*`) // a citation wrapped over comment lines
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == ".cache" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, ".md") && !strings.HasSuffix(path, ".yaml") {
+			return nil
+		}
+		if filepath.Base(path) == "docs_test.go" { // its own examples
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range cite.FindAllStringSubmatch(string(b), -1) {
+			sec := wrap.ReplaceAllString(strings.Trim(m[2], `"`), " ")
+			if !headings[m[1]+".md"][sec] {
+				t.Errorf("%s cites docs/%s.md %s, which has no such section", path, m[1], m[2])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

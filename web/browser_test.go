@@ -18,8 +18,8 @@ import (
 	cases "foidesk/case"
 )
 
-// Browser tests run Debian's Chromium headless against the real Server (docs/design.md "Verified on
-// this machine kind"). Without Chromium they are skipped, unless CI is set: then they fail.
+// Browser tests run Debian's Chromium headless against the real Server (docs/operations.md
+// "Tests"). Without Chromium they are skipped, unless CI is set: then they fail.
 
 // needOrSkip skips a test for a missing dependency, or fails it under CI.
 func needOrSkip(t *testing.T, msg string) {
