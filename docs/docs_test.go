@@ -81,7 +81,7 @@ func TestTraceabilityNamesExist(t *testing.T) {
 					pat = `(?m)^func \(\w+ \*?` + m[2] + `\) ` + m[3] + `\(`
 				}
 				if !regexp.MustCompile(pat).MatchString(src) {
-					t.Errorf("rules.md:%d: %s has no %s", r.line, m[1], strings.TrimPrefix(m[2]+"."+m[3], "."))
+					t.Errorf("rules.md:%d: %s has no %s (the code moved? update the traceability table of docs/rules.md)", r.line, m[1], strings.TrimPrefix(m[2]+"."+m[3], "."))
 				}
 			}
 		}
@@ -92,7 +92,7 @@ func TestTraceabilityNamesExist(t *testing.T) {
 				continue
 			}
 			if !regexp.MustCompile(`(?m)^func ` + m[2] + `\(t \*testing\.T\)`).MatchString(read(t, m[1])) {
-				t.Errorf("rules.md:%d: %s has no %s", r.line, m[1], m[2])
+				t.Errorf("rules.md:%d: %s has no %s (the test moved or was renamed? update the traceability table of docs/rules.md)", r.line, m[1], m[2])
 			}
 		}
 	}
