@@ -8,7 +8,7 @@ import (
 	cases "foidesk/case"
 )
 
-// Delivery of e-mails from the outbox.
+// Delivery of e-mails and text messages from the outbox.
 const (
 	// MaxAttempts is the number of tries after which an e-mail is given up (listed for the
 	// administrator, who may retry it).
@@ -38,21 +38,43 @@ type Delivery struct {
 	GivenUp int
 }
 
-// Deliver sends the e-mails of the outbox that are due, each once: claimed (leased so that no
-// other instance sends it meanwhile), sent, then marked sent; a failure records the error and the
-// next try (Backoff), or gives up after MaxAttempts. Without a Mailer the e-mails stay queued.
+// Deliver sends the e-mails and text messages of the outbox that are due, each once: claimed
+// (leased so that no other instance sends it meanwhile), sent, then marked sent; a failure records
+// the error and the next try (Backoff), or gives up after MaxAttempts. Without a Mailer the e-mails
+// stay queued, without an SMS sender the text messages.
 func (s *Service) Deliver(ctx context.Context) (Delivery, error) {
 	var d Delivery
-	if s.Mailer == nil {
-		return d, nil
-	}
-	for round := 0; round < 100; round++ {
-		msgs, err := s.Store.ClaimMessages(ctx, cases.MessageEmail, claimBatch, claimLease)
-		if err != nil {
+	if s.Mailer != nil {
+		if err := s.deliverChannel(ctx, cases.MessageEmail, s.send, &d); err != nil {
 			return d, err
 		}
+	}
+	if s.SMS != nil {
+		sendSMS := func(ctx context.Context, m cases.Message) error {
+			ctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			return s.SMS.SendSMS(ctx, smsOf(m))
+		}
+		if err := s.deliverChannel(ctx, cases.MessageSMS, sendSMS, &d); err != nil {
+			return d, err
+		}
+	}
+	s.Metrics.delivered(d)
+	if d.Sent+d.Failed > 0 {
+		s.log().Info("outbox delivered", "sent", d.Sent, "failed", d.Failed, "given_up", d.GivenUp)
+	}
+	return d, nil
+}
+
+// deliverChannel sends the due messages of one channel with send.
+func (s *Service) deliverChannel(ctx context.Context, channel string, send func(context.Context, cases.Message) error, d *Delivery) error {
+	for round := 0; round < 100; round++ {
+		msgs, err := s.Store.ClaimMessages(ctx, channel, claimBatch, claimLease)
+		if err != nil {
+			return err
+		}
 		for _, m := range msgs {
-			if err := s.send(ctx, m); err != nil {
+			if err := send(ctx, m); err != nil {
 				d.Failed++
 				attempts := m.Attempts + 1
 				var next *time.Time
@@ -62,14 +84,14 @@ func (s *Service) Deliver(ctx context.Context) (Delivery, error) {
 				} else {
 					d.GivenUp++
 				}
-				s.log().Warn("e-mail not sent", "message", m.ID, "to", m.Recipient, "attempt", attempts, "err", err)
+				s.log().Warn("message not sent", "channel", channel, "message", m.ID, "attempt", attempts, "err", err)
 				if err := s.Store.MarkFailed(ctx, m.ID, truncate(err.Error(), 500), next); err != nil {
-					return d, err
+					return err
 				}
 				continue
 			}
 			if err := s.Store.MarkSent(ctx, m.ID); err != nil {
-				return d, err
+				return err
 			}
 			d.Sent++
 		}
@@ -77,11 +99,7 @@ func (s *Service) Deliver(ctx context.Context) (Delivery, error) {
 			break
 		}
 	}
-	s.Metrics.delivered(d)
-	if d.Sent+d.Failed > 0 {
-		s.log().Info("outbox delivered", "sent", d.Sent, "failed", d.Failed, "given_up", d.GivenUp)
-	}
-	return d, nil
+	return nil
 }
 
 func (s *Service) send(ctx context.Context, m cases.Message) error {

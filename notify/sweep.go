@@ -36,6 +36,7 @@ type Store interface {
 	CorrectionWindowCases(ctx context.Context, agencyID int64, noticeBy cases.Date, key cases.AlertKey) ([]cases.DueCase, error)
 	LapseCases(ctx context.Context, agencyID int64, today cases.Date) ([]cases.DueCase, error)
 	RecordAlerts(ctx context.Context, alerts []cases.Alert) ([]bool, error)
+	RemindApplicants(ctx context.Context, agencyID int64, from, to cases.Date) (int, error)
 	TransitionCase(ctx context.Context, id int64, req cases.EventRequest, actor cases.Actor, at time.Time) (*cases.Case, error)
 	JobLock(ctx context.Context, name string) (release func(), ok bool, err error)
 
@@ -52,7 +53,8 @@ type Store interface {
 // Service runs notify's jobs.
 type Service struct {
 	Store  Store
-	Mailer Mailer // sends e-mail; nil leaves e-mails queued
+	Mailer Mailer    // sends e-mail; nil leaves e-mails queued
+	SMS    SMSSender // sends text messages to applicants; nil leaves them queued
 	// RenderMonthly renders the monthly statistics of an agency as a PDF (package forms or the
 	// reports; wired by cmd/foidesk). Nil stores the statistics as a UTF-8 text file instead.
 	RenderMonthly func(a cases.Agency, s cases.MonthlyStats) ([]byte, error)
@@ -221,6 +223,11 @@ func (s *Service) sweepAgency(ctx context.Context, a cases.Agency, cal *workflow
 	// Alerts: working days only (docs/rules.md §3: the calendar, not the weekday).
 	if !cal.IsWorkday(today) {
 		return nil
+	}
+	// Reminders to applicants (notices, not alerts): a correction or fee period ending
+	// cases.ReminderWorkdays working days from today (Art. 30; deemed abandoned after it).
+	if _, err := s.Store.RemindApplicants(ctx, a.ID, cal.AddWorkdays(today, cases.ReminderWorkdays), cal.AddWorkdays(today, cases.ReminderWorkdays+1)); err != nil {
+		return err
 	}
 	st, err := s.staff(ctx, a.ID)
 	if err != nil {

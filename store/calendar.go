@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"time"
 
@@ -133,6 +134,13 @@ func (db *DB) recomputeOpen(ctx context.Context, tx *sqlx.Tx, cal *workflow.Cale
 		n.UpdatedAt = now.UTC()
 		if _, err := tx.ExecContext(ctx, tx.Rebind(caseUpdate), append(caseValues(n), n.ID, c.Version, c.State)...); err != nil {
 			return nil, err
+		}
+		// A reply deadline moved by a calendar change is texted to the applicant.
+		if to, ok := cases.MobileNumber(n.Applicant.Phone); ok && reason["reason"] == "calendar_changed" && !n.ReplyDue.Equal(c.ReplyDue) && !n.ReplyDue.IsZero() {
+			m := cases.SMSMessage(fmt.Sprintf("event:%d:%d:sms", n.ID, ev.Seq), cases.SMSDeadlineMoved, n, to, n.ReplyDue, 0, "")
+			if _, err := insertMessage(ctx, tx, m, now); err != nil {
+				return nil, err
+			}
 		}
 		moved = append(moved, cases.Recomputed{TrackingNo: c.TrackingNo, Before: c.ReplyDue, After: n.ReplyDue})
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jmoiron/sqlx"
 
@@ -381,11 +382,25 @@ func remedies(ctx context.Context, q getter, caseID int64) ([]cases.Remedy, erro
 	return rs, err
 }
 
-// AccessCase returns the case with tracking number whose access code matches; ENOTFOUND for an
-// unknown number and a wrong code alike.
+// NormalizeAccessCode is an access code as typed, compared ignoring case, spaces and hyphens (a
+// code is shown grouped XXXX-XXXX-XXXX-XXXX).
+func NormalizeAccessCode(code string) string {
+	return strings.ToUpper(strings.Map(func(r rune) rune {
+		switch {
+		case r == '-' || r == '－' || r == '—' || unicode.IsSpace(r):
+			return -1
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		}
+		return r
+	}, code))
+}
+
+// AccessCase returns the case with tracking number whose access code matches (NormalizeAccessCode);
+// ENOTFOUND for an unknown number and a wrong code alike.
 func (db *DB) AccessCase(ctx context.Context, trackingNo, code string) (*cases.Case, error) {
 	c, err := db.CaseByTracking(ctx, trackingNo)
-	if err != nil || c.AccessCodeHash == "" || c.AccessCodeHash != HashSecret(strings.ToUpper(strings.TrimSpace(code))) {
+	if err != nil || c.AccessCodeHash == "" || c.AccessCodeHash != HashSecret(NormalizeAccessCode(code)) {
 		if err != nil && !errors.Is(err, sql.ErrNoRows) && cases.ErrorCode(err) != cases.ENOTFOUND {
 			return nil, err
 		}

@@ -46,11 +46,12 @@ func TestEventNotices(t *testing.T) {
 			"staff.return inbox clerk1",
 			"staff.draft_reply inbox sup1", "staff.draft_reply inbox sup2",
 			"applicant.approve email zhangsan@example.cn",
+			"sms.replied sms 13800138000", // the decision, texted to the mobile given
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("messages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
-		reply := msgs[len(msgs)-1]
+		reply := msgs[len(msgs)-2]
 		doc, err := db.OutboxDocument(ctx, reply.DocumentID)
 		if err != nil || doc.Kind != cases.DocReply || doc.Number != c.LetterNo {
 			t.Errorf("reply attachment: %+v %v", doc, err)

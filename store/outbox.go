@@ -117,10 +117,17 @@ func (db *DB) ClaimMessages(ctx context.Context, channel string, limit int, leas
 	return out, err
 }
 
-// MarkSent records that a message was delivered.
+// MarkSent records that a message was delivered; the text of a message carrying a new access code
+// is blanked.
 func (db *DB) MarkSent(ctx context.Context, id int64) error {
 	_, err := db.W.ExecContext(ctx, db.W.Rebind(`UPDATE outbox SET sent_at = ?, attempts = attempts + 1, next_try_at = NULL, last_error = '' WHERE id = ? AND sent_at IS NULL`),
 		db.Now().UTC(), id)
+	if err != nil {
+		return err
+	}
+	// A new access code is kept only until it is sent (no stored record holds it afterwards).
+	_, err = db.W.ExecContext(ctx, db.W.Rebind(`UPDATE outbox SET subject = '', body = '' WHERE id = ? AND kind IN (?, ?)`),
+		id, cases.SMSMessageKind(cases.SMSAccessCode), "applicant."+cases.SMSAccessCode)
 	return err
 }
 

@@ -133,7 +133,40 @@ func (db *DB) notifyEvent(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a cas
 			return err
 		}
 	}
+	if err := notifySMS(ctx, tx, c, ev, now); err != nil {
+		return err
+	}
 	return db.notifyStaff(ctx, tx, c, ev, now)
+}
+
+// notifySMS writes the text message of event ev to the applicant's mobile phone, when the event
+// asks the applicant to act or tells a decision (cases.SMSEventKinds) and the application gives a
+// mobile number.
+func notifySMS(ctx context.Context, tx *sqlx.Tx, c *cases.Case, ev cases.Event, now time.Time) error {
+	k, ok := cases.SMSEventKinds[ev.Event]
+	if !ok {
+		return nil
+	}
+	to, ok := cases.MobileNumber(c.Applicant.Phone)
+	if !ok {
+		return nil
+	}
+	var date cases.Date
+	amount := 0
+	switch k {
+	case cases.SMSCorrectionRequested:
+		date = c.CorrectionDue
+	case cases.SMSFeeRequested:
+		date = c.FeeDue
+		if c.Fee != nil {
+			amount = c.Fee.Amount
+		}
+	case cases.SMSExtended:
+		date = c.ReplyDue
+	}
+	m := cases.SMSMessage(fmt.Sprintf("event:%d:%d:sms", c.ID, ev.Seq), k, c, to, date, amount, "")
+	_, err := insertMessage(ctx, tx, m, now)
+	return err
 }
 
 // notifyStaff writes the in-app messages of an event to the staff who must act next: a new

@@ -28,6 +28,7 @@ func (s *Server) publicAPIRoutes(g *gin.RouterGroup) {
 	g.POST("/applications", s.apiApply)
 	g.POST("/applications/:tracking_no/files", s.apiUpload)
 	g.GET("/track/:tracking_no", s.apiTrack)
+	g.POST("/track/recover", s.apiRecover)
 	g.POST("/track/:tracking_no/events", s.apiTrackEvent)
 	g.GET("/track/:tracking_no/documents/:doc_id", s.apiTrackDocument)
 }

@@ -255,7 +255,7 @@ func TestBrowserApplyAndTrack(t *testing.T) {
 		arrive(chromedp.ID("access-code")),
 	)
 	no := browserText(t, ctx, "#tracking-no")
-	code := strings.ReplaceAll(browserText(t, ctx, "#access-code"), " ", "")
+	code := strings.ReplaceAll(browserText(t, ctx, "#access-code"), "-", "")
 	c, err := db.AccessCase(context.Background(), no, code)
 	if err != nil || c.State != cases.StateSubmitted {
 		t.Fatalf("the shown number and code do not open the case: %v", err)

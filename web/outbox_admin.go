@@ -36,6 +36,9 @@ func (s *Server) outboxPage(c *gin.Context) {
 	loc := s.staffLocation(c, u)
 	d := outboxData{Flash: s.flash(c)}
 	for _, m := range ms {
+		if cases.IsSecretKind(m.Kind) { // a new access code is for the applicant alone
+			m.Subject, m.Body = T(lang(c), "outbox.secret"), ""
+		}
 		r := outboxRow{Message: m, At: m.CreatedAt.In(loc).Format("2006-01-02 15:04")}
 		if m.NextTryAt != nil {
 			r.Next = m.NextTryAt.In(loc).Format("2006-01-02 15:04")

@@ -19,6 +19,8 @@ func (s *Server) publicRoutes(r *gin.Engine) {
 	r.POST("/apply", s.applySubmit)
 	r.GET("/track", s.trackForm)
 	r.POST("/track", s.trackLookup)
+	r.GET("/track/recover", s.recoverForm)
+	r.POST("/track/recover", s.recoverSubmit)
 	r.GET("/track/:no", s.trackCase)
 	r.GET("/track/:no/documents/:doc", s.trackDocument)
 	r.POST("/track/:no/correction", s.trackCorrection)

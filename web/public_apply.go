@@ -389,19 +389,10 @@ type confirmation struct {
 // ReplyDays is the statutory reply period (Art. 33).
 func (confirmation) ReplyDays() int { return cases.ReplyDays }
 
-// Grouped is the access code in groups of four, easier to copy by hand.
+// Grouped is the access code in groups of four (XXXX-XXXX-XXXX-XXXX), easier to copy by hand.
 func (c confirmation) Grouped() string { return groupCode(c.AccessCode) }
 
-func groupCode(code string) string {
-	var b strings.Builder
-	for i, r := range code {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func groupCode(code string) string { return cases.GroupCode(code) }
 
 // submission is a checked application ready to be stored.
 type submission struct {

@@ -269,7 +269,7 @@ func (c *testClock) add(d time.Duration) {
 
 var (
 	reTrackingNo = regexp.MustCompile(`id="tracking-no">([A-Z0-9]+)<`)
-	reAccessCode = regexp.MustCompile(`id="access-code">([A-Z0-9 ]+)<`)
+	reAccessCode = regexp.MustCompile(`id="access-code">([A-Z0-9 -]+)<`)
 )
 
 // confirmed extracts the tracking number and access code of a confirmation page.
@@ -280,7 +280,7 @@ func confirmed(t *testing.T, w *httptest.ResponseRecorder) (string, string) {
 	if no == nil || code == nil {
 		t.Fatalf("no confirmation (%d): %s", w.Code, w.Body)
 	}
-	return no[1], strings.ReplaceAll(code[1], " ", "")
+	return no[1], strings.ReplaceAll(code[1], "-", "")
 }
 
 type responseRecorder = httptest.ResponseRecorder

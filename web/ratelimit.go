@@ -34,17 +34,20 @@ type publicState struct {
 	trackFails *rateWindow // failed tracking look-ups per address
 	failLimit  int
 	failDelay  time.Duration // a failed look-up answers this long after the request began
-	replays    *replays
+	// recoverDelay is the least time a recovery attempt takes (web/public_recover.go).
+	recoverDelay time.Duration
+	replays      *replays
 }
 
 func newPublicState(now func() time.Time) *publicState {
 	return &publicState{
-		now:        now,
-		submits:    newRateWindow(submitWindow),
-		trackFails: newRateWindow(trackFailWindow),
-		failLimit:  trackFailLimit,
-		failDelay:  trackFailDelay,
-		replays:    &replays{m: map[string]*replay{}},
+		now:          now,
+		submits:      newRateWindow(submitWindow),
+		trackFails:   newRateWindow(trackFailWindow),
+		failLimit:    trackFailLimit,
+		failDelay:    trackFailDelay,
+		recoverDelay: recoverDelay,
+		replays:      &replays{m: map[string]*replay{}},
 	}
 }
 

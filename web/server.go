@@ -27,6 +27,9 @@ type Backend interface {
 	Calendar() *workflow.Calendar
 	SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]cases.Recomputed, error)
 	Ping(ctx context.Context) error
+	// RecoverAccess issues a new access code when the identity number and contact match the case
+	// (POST /track/recover), and reports whether they did.
+	RecoverAccess(ctx context.Context, trackingNo, idNumber, contact string) (bool, error)
 }
 
 // Config wires the web layer.

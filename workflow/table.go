@@ -88,12 +88,13 @@ var Events = cases.CodeList{
 
 // SystemEvents are recorded by foidesk itself, never fired through the table: creation of a case
 // (submit for an online application, register for a paper one), the calendar recomputation, the
-// ledger import and document issue.
+// ledger import, document issue and a new access code for the applicant (POST /track/recover).
 var SystemEvents = cases.CodeList{
 	lbl("submit", "网上提交", "Submitted online"),
 	lbl("deadline_recomputed", "期限重算", "Deadline recomputed"),
 	lbl("imported", "台账导入", "Imported"),
 	lbl("document_issued", "文书签发", "Document issued"),
+	lbl("access_code_reissued", "重新发放查询码", "Access code reissued"),
 }
 
 // EventLabel labels any event name, table or system.

@@ -16,7 +16,7 @@ import (
 
 const notifyUsage = `Usage:
   foidesk notify run-once [--at RFC3339] [--deliver]   run the deadline sweep once
-  foidesk notify deliver                              send the e-mails waiting in the outbox
+  foidesk notify deliver                              send the e-mails and SMS waiting in the outbox
   foidesk notify monthly [--at RFC3339]               publish last month's statistics if due
   foidesk notify failures                             list the e-mails not sent
   foidesk notify retry ID                             try an e-mail again now
@@ -30,8 +30,20 @@ unregistered, correction_window). It prints one line per alert and recipient
 "alerts: 0, lapses: 0". --deliver also sends the e-mails queued.
 
 deliver sends the queued e-mails over SMTP (FOIDESK_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
-_TLS=starttls|tls|none) and prints "sent: N, failed: M". failures prints one line per e-mail not
-sent: "<id> <attempts> <next try or given-up> <recipient> <last error>". retry schedules one for
+_TLS=starttls|tls|none) and the queued text messages, and prints "sent: N, failed: M".
+
+Text messages (SMS) go to the applicant's mobile number for a correction request and its
+reminder, a fee notice and its reminder (3 working days before the period ends), an extension, a
+reply issued, a reply deadline moved by a calendar change, and a new access code (POST
+/api/v1/track/recover); retried like e-mail. Senders:
+  FOIDESK_SMS_WEBHOOK=URL          each SMS POSTed as JSON {to, text, tracking_no, kind}; 2xx = sent
+  FOIDESK_SMS_PROVIDER=aliyun      Alibaba Cloud SMS (dysmsapi SendSms, signature v1 HMAC-SHA1) with
+    FOIDESK_ALIYUN_SMS_ACCESS_KEY_ID, FOIDESK_ALIYUN_SMS_ACCESS_KEY_SECRET, FOIDESK_ALIYUN_SMS_SIGN_NAME,
+    FOIDESK_ALIYUN_SMS_TEMPLATE (TemplateCode; parameters no, date, amount, code),
+    optional FOIDESK_ALIYUN_SMS_TEMPLATES ("kind=CODE,…"), _ENDPOINT, _REGION.
+While serve runs its scheduler the outbox is delivered every 30 s (FOIDESK_DELIVER_SPEC).
+
+failures prints one line per message not sent: "<id> <attempts> <next try or given-up> <recipient> <last error>". retry schedules one for
 an immediate try. monthly publishes the previous month's statistics (on or after the first working
 day of a month, once) and prints one line per agency published.
 Flags: --db DSN (FOIDESK_DB), --font PATH (FOIDESK_FONT, for the letters and the statistics PDF).`
@@ -60,6 +72,9 @@ func notifyService(ctx context.Context, db *store.DB, font string) (*notify.Serv
 			return nil, err
 		}
 		s.Mailer = m
+	}
+	if s.SMS, err = notify.SMSFromEnv(os.Getenv); err != nil {
+		return nil, err
 	}
 	if font != "" {
 		if f, err := forms.LoadFont(font); err == nil {
@@ -170,8 +185,8 @@ func runNotifyDeliver(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	if s.Mailer == nil {
-		return fmt.Errorf("no mail server: set FOIDESK_SMTP_HOST and FOIDESK_SMTP_FROM")
+	if s.Mailer == nil && s.SMS == nil {
+		return fmt.Errorf("no mail server nor SMS sender: set FOIDESK_SMTP_HOST and FOIDESK_SMTP_FROM, or FOIDESK_SMS_WEBHOOK")
 	}
 	d, err := s.Deliver(ctx)
 	if err != nil {

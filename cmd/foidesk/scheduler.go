@@ -28,6 +28,9 @@ func startScheduler(ctx context.Context, db *store.DB, srv *web.Server, font str
 	if s.Mailer == nil {
 		log.Warn("no mail server (FOIDESK_SMTP_HOST unset): e-mails stay queued in the outbox")
 	}
+	if s.SMS == nil {
+		log.Warn("no SMS sender (FOIDESK_SMS_WEBHOOK or FOIDESK_SMS_PROVIDER unset): text messages stay queued in the outbox")
+	}
 	agencies, err := db.Agencies(ctx)
 	if err != nil {
 		return nil, err
