@@ -94,6 +94,12 @@ var authzTable = []route{
 	{"POST", "/staff/signoff", supOnly},
 	{"GET", "/staff/signoff/:id/pdf", supOrAdmin},
 
+	// The archive (web/archive.go).
+	{"GET", "/staff/cases/:id/archive", caseWork},
+	{"GET", "/staff/ledger/archive", supOnly},
+	{"GET", "/staff/archive/due", caseWork},
+	{"GET", "/api/v1/archive/due", caseWork},
+
 	// Administration (web/admin*.go).
 	{"GET", "/admin", adminOnly},
 	{"GET", "/admin/agencies", adminOnly},
@@ -125,7 +131,7 @@ var authzTable = []route{
 
 // protectedPrefixes: a route under one of these that is missing from authzTable is refused
 // (fail closed); elsewhere a missing route is treated as public (and the table test fails).
-var protectedPrefixes = []string{"/staff", "/admin", "/api/v1/cases", "/api/v1/calendar", "/api/v1/reports", "/api/v1/ledger", "/api/v1/users"}
+var protectedPrefixes = []string{"/staff", "/admin", "/api/v1/cases", "/api/v1/calendar", "/api/v1/reports", "/api/v1/ledger", "/api/v1/users", "/api/v1/archive"}
 
 var authzIndex = func() map[string]route {
 	m := map[string]route{}

@@ -146,12 +146,27 @@ type ledgerPageData struct {
 	Admin    bool
 	Query    string
 	Error    string
+	// The year's archival transfer (web/archive.go), for supervisors: the years with archived cases.
+	Supervisor   bool
+	ArchiveYears []int
 }
 
 func (s *Server) ledgerPage(c *gin.Context) {
 	d := ledgerPageData{Agency: c.Query("agency"), State: c.Query("state"), Agencies: s.visibleAgencies(c), States: cases.States, Outcomes: cases.Outcomes}
 	u, _ := currentUser(c)
 	d.Admin = u.Actor().Has(cases.RoleAdmin)
+	if d.Supervisor = u.Actor().Has(cases.RoleSupervisor); d.Supervisor {
+		if b, err := s.archiveBackend(); err == nil {
+			ids, _, err := s.reportScope(c, d.Agency)
+			if err == nil {
+				d.ArchiveYears, err = b.ArchiveYears(c.Request.Context(), ids)
+			}
+			if err != nil {
+				s.pageError(c, err)
+				return
+			}
+		}
+	}
 	for _, a := range d.Agencies {
 		us, err := s.db.Users(c.Request.Context(), a.ID)
 		if err != nil {

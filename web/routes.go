@@ -13,4 +13,5 @@ func (s *Server) routes() {
 	s.staffRoutes(r)
 	s.inboxRoutes(r)
 	s.reportRoutes(r) // web/reports.go: ledger, reports, audit sign-off, dashboard
+	s.archiveRoutes(r) // web/archive.go: archival packages, the year's transfer, retention
 }
