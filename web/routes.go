@@ -12,6 +12,6 @@ func (s *Server) routes() {
 	s.publicRoutes(r)
 	s.staffRoutes(r)
 	s.inboxRoutes(r)
-	s.reportRoutes(r) // web/reports.go: ledger, reports, audit sign-off, dashboard
+	s.reportRoutes(r)  // web/reports.go: ledger, reports, audit sign-off, dashboard
 	s.archiveRoutes(r) // web/archive.go: archival packages, the year's transfer, retention
 }
