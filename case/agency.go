@@ -16,6 +16,9 @@ type Agency struct {
 	LetterAssets *LetterAssets `json:"-" db:"-"`
 }
 
+// MaxSealBytes bounds a seal image.
+const MaxSealBytes = 1 << 20
+
 // LetterAssets are what an agency's issued letters carry besides text (docs/design.md
 // "Documents"): the seal image printed over the date line, and the certificate and private key
 // whose PDF signature lets a recipient check that a letter is the one the agency issued.

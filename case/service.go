@@ -123,6 +123,11 @@ type AgencyService interface {
 	Agency(ctx context.Context, id int64) (Agency, error)
 	CreateAgency(ctx context.Context, code, name string, s Settings) (Agency, error)
 	UpdateAgency(ctx context.Context, a Agency) error
+	// SetAgencySeal stores the seal image printed on the agency's letters (PNG; nil removes
+	// it); EINVALID for an image that is not a usable PNG.
+	SetAgencySeal(ctx context.Context, agencyID int64, seal []byte, by string) error
+	// AgencyLetterAssets returns the agency's seal and signing key (empty when not set).
+	AgencyLetterAssets(ctx context.Context, agencyID int64) (*LetterAssets, error)
 }
 
 // UserService keeps staff accounts and API tokens.

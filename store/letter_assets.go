@@ -13,9 +13,6 @@ import (
 	cases "foidesk/case"
 )
 
-// MaxSealBytes bounds a seal image.
-const MaxSealBytes = 1 << 20
-
 // SetAgencySeal stores the agency's seal image (PNG, with transparency), printed over the date
 // line of every letter it issues from now on; nil removes it. A file that is not a PNG of a
 // sensible size is refused with EINVALID.
@@ -33,7 +30,7 @@ func checkSeal(seal []byte) error {
 	bad := func(zh, en string) error {
 		return &cases.Error{Code: cases.EINVALID, Message: zh, MessageEN: en, Fields: map[string]string{"seal": zh}, FieldsEN: map[string]string{"seal": en}}
 	}
-	if len(seal) > MaxSealBytes {
+	if len(seal) > cases.MaxSealBytes {
 		return bad("印章图片不能超过1 MB。", "The seal image may not exceed 1 MB.")
 	}
 	cfg, err := png.DecodeConfig(bytes.NewReader(seal))

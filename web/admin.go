@@ -1,8 +1,11 @@
 package web
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,6 +28,8 @@ func (s *Server) adminRoutes(r *gin.Engine) {
 	r.POST("/admin/agencies", s.adminAgencyCreate)
 	r.GET("/admin/agencies/:id", s.adminAgency)
 	r.POST("/admin/agencies/:id", s.adminAgencyUpdate)
+	r.POST("/admin/agencies/:id/seal", s.adminAgencySeal)
+	r.GET("/admin/agencies/:id/seal.png", s.adminAgencySealImage)
 	r.GET("/admin/users", s.adminUsers)
 	r.POST("/admin/users", s.adminUserCreate)
 	r.GET("/admin/users/:id", s.adminUser)
@@ -193,6 +198,8 @@ type agencyData struct {
 	adminForm
 	Agency  cases.Agency
 	Letters cases.CodeList // the numbered letter classes
+	HasSeal bool           // a seal image is printed on the agency's letters
+	Signing string         // the signing certificate's subject and expiry, "" without a key
 }
 
 // Thresholds is the alert thresholds as typed: "5,3,1".
@@ -236,7 +243,82 @@ func (s *Server) adminAgency(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin/agency", "admin.agency", agencyData{adminForm: adminForm{Flash: s.flash(c)}, Agency: a, Letters: letterClasses()})
+	s.renderAgency(c, http.StatusOK, agencyData{adminForm: adminForm{Flash: s.flash(c)}, Agency: a})
+}
+
+// renderAgency shows the agency page with its letter assets.
+func (s *Server) renderAgency(c *gin.Context, status int, d agencyData) {
+	d.Letters = letterClasses()
+	if as, err := s.db.AgencyLetterAssets(c.Request.Context(), d.Agency.ID); err == nil {
+		d.HasSeal = len(as.Seal) > 0
+		if len(as.SigningCert) > 0 {
+			d.Signing = signingSummary(as.SigningCert)
+		}
+	}
+	s.render(c, status, "admin/agency", "admin.agency", d)
+}
+
+// signingSummary is the subject and expiry date of the first certificate of a PEM chain.
+func signingSummary(certPEM []byte) string {
+	b, _ := pem.Decode(certPEM)
+	if b == nil {
+		return "?"
+	}
+	cert, err := x509.ParseCertificate(b.Bytes)
+	if err != nil {
+		return "?"
+	}
+	return cert.Subject.CommonName + " (" + cert.NotAfter.Format("2006-01-02") + ")"
+}
+
+// adminAgencySeal stores or removes the seal image (multipart field "seal"; "remove" removes it).
+func (s *Server) adminAgencySeal(c *gin.Context) {
+	a, err := s.agencyOf(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, cases.MaxSealBytes+1<<20)
+	var seal []byte
+	if c.PostForm("remove") == "" {
+		fh, ferr := c.FormFile("seal")
+		if ferr == nil && fh.Size <= cases.MaxSealBytes {
+			if f, oerr := fh.Open(); oerr == nil {
+				seal, _ = io.ReadAll(io.LimitReader(f, cases.MaxSealBytes+1))
+				f.Close()
+			}
+		}
+		if len(seal) == 0 {
+			seal = []byte{} // refused below as not a PNG
+		}
+	}
+	if err := s.db.SetAgencySeal(c.Request.Context(), a.ID, seal, actorOf(c).Name); err != nil {
+		var f adminForm
+		status, ok := s.formRefused(c, &f, err)
+		if !ok {
+			return
+		}
+		s.renderAgency(c, status, agencyData{adminForm: f, Agency: a})
+		return
+	}
+	s.setFlash(c, T(lang(c), "admin.saved"))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d#seal", a.ID))
+}
+
+// adminAgencySealImage sends the stored seal image.
+func (s *Server) adminAgencySealImage(c *gin.Context) {
+	a, err := s.agencyOf(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	as, err := s.db.AgencyLetterAssets(c.Request.Context(), a.ID)
+	if err != nil || len(as.Seal) == 0 {
+		s.pageError(c, cases.E(cases.ENOTFOUND, "未上传印章图片。", "no seal image"))
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "image/png", as.Seal)
 }
 
 // settingsFromForm reads and checks the settings form.
@@ -369,7 +451,7 @@ func (s *Server) adminAgencyUpdate(c *gin.Context) {
 		if !ok {
 			return
 		}
-		s.render(c, status, "admin/agency", "admin.agency", agencyData{adminForm: f, Agency: a, Letters: letterClasses()})
+		s.renderAgency(c, status, agencyData{adminForm: f, Agency: a})
 		return
 	}
 	s.setFlash(c, T(lang(c), "admin.saved"))

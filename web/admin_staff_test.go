@@ -1,6 +1,12 @@
 package web
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	pngpkg "image/png"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -155,4 +161,66 @@ func TestAdminCalendar(t *testing.T) {
 	if !strings.Contains(pageText(b.get("/admin/calendar").Body.String()), "2026-11-20 休息日 测试：临时休息日") {
 		t.Error("override not listed")
 	}
+}
+
+// docs/design.md "Documents": an administrator uploads the agency's seal on its page; a file that is
+// not a PNG is refused and changes nothing; the seal can be removed.
+func TestAdminAgencySeal(t *testing.T) {
+	o := newOffice(t)
+	b := o.as("admin1")
+	a, err := o.db.AgencyByCode(o.ctx, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/admin/agencies/" + strconv.FormatInt(a.ID, 10)
+	img := image.NewNRGBA(image.Rect(0, 0, 160, 160))
+	img.Set(80, 80, color.NRGBA{R: 220, A: 255})
+	var png bytes.Buffer
+	if err := pngpkg.Encode(&png, img); err != nil {
+		t.Fatal(err)
+	}
+	body, ct := staffMultipartField(t, "seal", "seal.png", png.Bytes())
+	if w := b.do("POST", path+"/seal", body, ct); w.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", w.Code, pageText(w.Body.String()))
+	}
+	as, _ := o.db.AgencyLetterAssets(o.ctx, a.ID)
+	if !bytes.Equal(as.Seal, png.Bytes()) {
+		t.Fatal("the seal was not stored")
+	}
+	if w := b.get(path + "/seal.png"); w.Code != http.StatusOK || !bytes.Equal(w.Body.Bytes(), png.Bytes()) {
+		t.Errorf("seal image: %d", w.Code)
+	}
+	if page := b.get(path).Body.String(); !strings.Contains(page, path+"/seal.png") {
+		t.Error("the agency page does not show the seal")
+	}
+	body, ct = staffMultipartField(t, "seal", "seal.png", []byte("%PDF-1.4 not an image"))
+	if w := b.do("POST", path+"/seal", body, ct); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "PNG") {
+		t.Errorf("a seal that is no PNG: %d", w.Code)
+	}
+	if as, _ := o.db.AgencyLetterAssets(o.ctx, a.ID); !bytes.Equal(as.Seal, png.Bytes()) {
+		t.Error("a refused upload changed the seal")
+	}
+	if w := b.post(path+"/seal", url.Values{"remove": {"1"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("remove: %d", w.Code)
+	}
+	if as, _ := o.db.AgencyLetterAssets(o.ctx, a.ID); len(as.Seal) != 0 {
+		t.Error("the seal was not removed")
+	}
+	if w := o.as("clerk1").get(path + "/seal.png"); w.Code == http.StatusOK {
+		t.Error("a clerk reads the admin pages")
+	}
+}
+
+// staffMultipartField is a multipart body with one file in field.
+func staffMultipartField(t *testing.T, field, filename string, content []byte) (io.Reader, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile(field, filename)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(content)
+	mw.Close()
+	return &buf, mw.FormDataContentType()
 }

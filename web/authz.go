@@ -106,6 +106,8 @@ var authzTable = []route{
 	{"POST", "/admin/agencies", adminOnly},
 	{"GET", "/admin/agencies/:id", adminOnly},
 	{"POST", "/admin/agencies/:id", adminOnly},
+	{"POST", "/admin/agencies/:id/seal", adminOnly},
+	{"GET", "/admin/agencies/:id/seal.png", adminOnly},
 	{"GET", "/admin/users", adminOnly},
 	{"POST", "/admin/users", adminOnly},
 	{"GET", "/admin/users/:id", adminOnly},
