@@ -92,7 +92,7 @@ func TestSameInformationPrecisionRecall(t *testing.T) {
 func TestNormalize(t *testing.T) {
 	for in, want := range map[string]string{
 		"申请公开《二〇二五年度预算》全文。": "2025年度预算",
-		"请提供２０２５年ＡＢＣ报告":         "2025年abc报告",
+		"请提供２０２５年ＡＢＣ报告":     "2025年abc报告",
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
