@@ -23,7 +23,8 @@ type Backend interface {
 	cases.CaseService
 	cases.AgencyService
 	cases.UserService
-	cases.AccountService // account changes, API tokens, login throttling, fee counts (web/auth.go, web/admin.go)
+	cases.AccountService    // account changes, API tokens, login throttling, fee counts (web/auth.go, web/admin.go)
+	cases.SimilarityService // repeated requests and Art. 44 clusters (staff_case.go, staff_overview.go)
 	Calendar() *workflow.Calendar
 	SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]cases.Recomputed, error)
 	Ping(ctx context.Context) error

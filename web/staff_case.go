@@ -49,6 +49,9 @@ type casePageData struct {
 	Input       url.Values
 	UploadLimit string
 	Parties     []cases.Party
+	// Earlier are the applicant's earlier concluded cases asking for the same information
+	// (重复申请, Art. 36(六); docs/rules.md §8), shown at registration and when drafting.
+	Earlier []cases.EarlierRequest
 
 	DefaultAssignee string // accept: the clerk themself
 	OutcomeLabel    string
@@ -198,6 +201,11 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		PartyKinds: cases.ConsultPartyKinds, Answers: cases.ConsultAnswers, FeeBases: cases.FeeBases, DeliveryWays: cases.DeliveryWays,
 		RemedyKinds: cases.RemedyKinds, RemedyResults: cases.RemedyResults,
 		CanUpload: cs.State != cases.StateDiscarded && cs.State != cases.StateArchived}
+	if cs.State == cases.StateSubmitted || cases.IsOpen(cs.State) {
+		if d.Earlier, err = s.db.EarlierRequests(ctx, cs.AgencyID, cs.Applicant.IDType, cs.Applicant.IDNumber, cs.Description, cs.ID); err != nil {
+			return nil, err
+		}
+	}
 	if u.Actor().Has(cases.RoleClerk) {
 		d.DefaultAssignee = u.Username
 	}

@@ -18,6 +18,9 @@ type overviewData struct {
 	More    bool
 	Clerks  []clerkLoad
 	Pending int
+	// Clusters are the Art. 44 clusters of the last 12 months: three or more applicants asking
+	// for the same information, candidates for proactive disclosure (docs/rules.md §8).
+	Clusters []cases.InformationCluster
 }
 
 type clerkLoad struct {
@@ -64,6 +67,10 @@ func (s *Server) overview(c *gin.Context) {
 			rows = append(rows, s.rowOf(x, today))
 		}
 		return rows, nil
+	}
+	if d.Clusters, err = s.db.InformationClusters(ctx, userAgencies(u), today); err != nil {
+		s.pageError(c, err)
+		return
 	}
 	if d.Overdue, err = list("overdue"); err != nil {
 		s.pageError(c, err)
