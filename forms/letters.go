@@ -38,9 +38,7 @@ func receipt(l *letter) error {
 	}
 	l.para(due)
 	l.para("申请内容需要补正的，答复期限自本机关收到补正后的申请之日起计算；征求第三方或者其他机关意见所需时间、缴纳信息处理费所需时间不计算在答复期限内。您可以凭申请编号和提交申请时取得的查询码，在本机关政府信息公开申请平台查询办理进度、下载答复文书；查询码遗失的，可以凭申请编号、身份证件号码和申请时留存的联系方式重新获取。")
-	l.para("特此告知。")
-	l.attachments()
-	l.closing()
+	l.end("特此告知。")
 	return nil
 }
 
@@ -72,9 +70,7 @@ func correctionNotice(l *letter) error {
 	}
 	l.para(when + "向本机关提交补正后的申请，补正时请注明申请编号" + l.c.TrackingNo + "。答复期限自本机关收到补正后的申请之日起重新计算。")
 	l.para("您无正当理由逾期未补正的，视为放弃申请，本机关不再处理该政府信息公开申请。")
-	l.para("特此告知。")
-	l.attachments()
-	l.closing()
+	l.end("特此告知。")
 	return nil
 }
 
@@ -93,9 +89,7 @@ func extensionNotice(l *letter) error {
 	s += "本机关不能在规定期限内作出答复。" + cite("第三十三条第二款", "") +
 		fmt.Sprintf("，经本机关政府信息公开工作机构负责人同意，答复期限延长%d个工作日，本机关将于%s前作出答复。", l.req.Days, l.req.Due.Chinese())
 	l.para(s)
-	l.para("特此告知。")
-	l.attachments()
-	l.closing()
+	l.end("特此告知。")
 	return nil
 }
 
@@ -125,9 +119,7 @@ func consultationLetter(l *letter) error {
 		l.para("请你方" + dueText + "提出是否同意公开的意见，不同意公开的请说明理由。逾期未提出意见的，由本机关依照" + Regulation + "的规定决定是否公开。")
 		l.para("你方不同意公开且有合理理由的，本机关不予公开；本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知你方。")
 	}
-	l.para("特此函询。")
-	l.attachments()
-	l.closing()
+	l.end("特此函询。")
 	return nil
 }
 
@@ -165,9 +157,7 @@ func consultationNotice(l *letter) error {
 	}
 	l.para(s + "。")
 	l.para("根据" + Regulation + "第三十三条第三款的规定，征求意见所需时间不计算在答复期限内。本机关将在收到意见或者征求意见期限届满后继续办理，并依法作出答复。")
-	l.para("特此告知。")
-	l.attachments()
-	l.closing()
+	l.end("特此告知。")
 	return nil
 }
 
@@ -216,9 +206,7 @@ func feeNotice(l *letter) error {
 		when += "（即" + due.Chinese() + "前）"
 	}
 	l.para(when + "缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。自本通知发出之日至您缴纳费用之日的期间，不计算在答复期限内。")
-	l.para("特此通知。")
-	l.attachments()
-	l.closing()
+	l.end("特此通知。")
 	return nil
 }
 
@@ -248,9 +236,7 @@ func objectionOverride(l *letter) error {
 	l.para("一、决定公开的政府信息内容：" + content)
 	l.para("二、决定公开的理由：" + sentence(l.req.Reason))
 	l.para("如对本决定不服，可以自收到本告知书之日起六十日内向" + l.reconsideration() + "申请行政复议，或者自收到本告知书之日起六个月内向" + l.court() + "提起行政诉讼。")
-	l.para("特此告知。")
-	l.attachments()
-	l.closing()
+	l.end("特此告知。")
 	return nil
 }
 
@@ -267,9 +253,7 @@ func replyPeriodNotice(l *letter) error {
 		s += "（" + r + "）"
 	}
 	l.para(s + "。" + cite("第三十五条", "") + "，本机关确定延迟答复的合理期限，将于" + l.req.Due.Chinese() + "前作出答复。")
-	l.para("特此告知。")
-	l.attachments()
-	l.closing()
+	l.end("特此告知。")
 	return nil
 }
 
@@ -312,9 +296,7 @@ func terminationNotice(l *letter) error {
 		l.para("说明：" + sentence(r))
 	}
 	l.para("如您仍需获取相关政府信息，可以重新提出政府信息公开申请。")
-	l.para("特此告知。")
-	l.attachments()
-	l.closing()
+	l.end("特此告知。")
 	return nil
 }
 
@@ -522,8 +504,7 @@ func reply(l *letter) error {
 	}
 	l.para(cite(r.basis, d.LegalBasis) + "，" + sentence(r.decision))
 	l.para(l.remedy(o))
-	l.attachments()
-	l.closing()
+	l.end("")
 	return nil
 }
 

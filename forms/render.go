@@ -247,6 +247,31 @@ func (l *letter) attachments() {
 	}
 }
 
+// end writes the closing phrase (特此告知。), the attachments and the closing, keeping the phrase
+// with the signature block: when the block would start a page of its own, the phrase goes over
+// with it (GB/T 9704-2012 7.3.5: no page with a seal and date alone).
+func (l *letter) end(phrase string) {
+	pages, y := len(l.pages), l.y
+	ops := len(l.pages[pages-1])
+	write := func() {
+		if phrase != "" {
+			l.para(phrase)
+		}
+		l.attachments()
+		l.closing()
+	}
+	write()
+	if len(l.pages) == pages || phrase == "" {
+		return
+	}
+	// Roll back and start the phrase on the next page.
+	l.pages = l.pages[:pages]
+	l.pages[pages-1] = l.pages[pages-1][:ops]
+	l.y = y
+	l.AddPage()
+	write()
+}
+
 // closing writes the issuing agency's name and the date at the right, the seal over them, then
 // the 附注 with the agency's contact details (GB/T 9704-2012 7.3.5): the date four characters in
 // from the right edge of the 版心, the agency's name centred over the date; the seal, when the
