@@ -23,7 +23,11 @@ type UserPatch struct {
 	AgencyID    *int64    // the home agency
 	Agencies    *[]int64  // further agencies the user oversees (a district supervisor)
 	Active      *bool
-	Password    *string // at least 8 characters
+	Password    *string // at least 8 characters (ValidatePassword at the entry points)
+	AllAgencies *bool   // a deployment administrator
+	// MustChangePassword: set when an administrator sets the password of another account; the
+	// owner's own change clears it.
+	MustChangePassword *bool
 }
 
 // LoginFailures counts the failed logins of an account and of an address since an instant, with
@@ -33,6 +37,26 @@ type LoginFailures struct {
 	ByAddress    int
 	FirstUser    time.Time
 	FirstAddress time.Time
+}
+
+// LoginPolicy is the throttle of POST /login (docs/api.md "Pages"): PairLimit failures of one
+// account from one address within Window block that pair; AddressLimit failures of one address
+// (any accounts) within Window block the address; AccountLimit failures of one account since
+// its last login or unlock lock the account until an administrator unlocks it.
+type LoginPolicy struct {
+	Window       time.Duration
+	PairLimit    int
+	AddressLimit int
+	AccountLimit int
+}
+
+// LoginAttempt is the outcome of BeginLogin: ID of the recorded attempt, or Throttled with the
+// time until the window frees a slot, or Locked (an administrator must unlock the account).
+type LoginAttempt struct {
+	ID         int64
+	Throttled  bool
+	Locked     bool
+	RetryAfter time.Duration
 }
 
 // AccountService is what the office side needs besides UserService: account changes, token
@@ -47,6 +71,16 @@ type AccountService interface {
 	// LoginFailures counts failed logins of username (since its last successful login) and of
 	// address since the instant since.
 	LoginFailures(ctx context.Context, username, address string, since time.Time) (LoginFailures, error)
+	// BeginLogin counts the failures that throttle a login of username from address and, in the
+	// same transaction, records this attempt as a failure (LoginSucceeded turns it into a login),
+	// so that parallel guesses are each counted before any password is checked.
+	BeginLogin(ctx context.Context, username, address string, p LoginPolicy) (LoginAttempt, error)
+	// LoginSucceeded records that attempt id (of BeginLogin) was a successful login.
+	LoginSucceeded(ctx context.Context, id int64) error
+	// UnlockUser lifts the per-account lock of username (failures before now stop counting).
+	UnlockUser(ctx context.Context, username, by string) error
+	// AccountLocked reports whether username has reached the per-account ceiling of p.
+	AccountLocked(ctx context.Context, username string, p LoginPolicy) (bool, error)
 	// MonthCount is the applicant's number of requests received in the case's receipt month,
 	// this one included, discarded submissions excluded (国办函〔2020〕109号, per request).
 	MonthCount(ctx context.Context, c *Case) (int, error)

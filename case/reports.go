@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -181,7 +182,7 @@ func (r AnnualReport) Balanced() bool {
 func (r AnnualReport) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	for _, l := range Table3Lines() {
-		rec := []string{l.Label}
+		rec := []string{SpreadsheetText(l.Label)}
 		if l.Key != "" {
 			for _, c := range Table3Columns {
 				rec = append(rec, strconv.Itoa(r.Table3[l.Key][c]))
@@ -509,4 +510,23 @@ type ReportService interface {
 	SignOffPDF(ctx context.Context, signOffID int64) (Document, error)
 	// Dashboard gathers the supervisor dashboard's figures on day today.
 	Dashboard(ctx context.Context, agencyIDs []int64) (Dashboard, error)
+}
+
+// SpreadsheetText makes a text cell of a CSV export safe to open in a spreadsheet (docs/api.md
+// "Exports"): a cell whose text begins with =, +, -, @, a tab or a carriage return is written
+// with a leading ' so that it is never taken for a formula (CSV formula injection, e.g. an
+// applicant named =HYPERLINK(...)). Numbers are written as they are (none is negative).
+func SpreadsheetText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// SpreadsheetRecord applies SpreadsheetText to every cell of rec, in place, and returns it.
+func SpreadsheetRecord(rec []string) []string {
+	for i, s := range rec {
+		rec[i] = SpreadsheetText(s)
+	}
+	return rec
 }

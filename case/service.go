@@ -18,6 +18,12 @@ type User struct {
 	RolesText    string  `db:"roles" json:"-"`
 	Active       bool    `db:"active" json:"active"`
 	Agencies     []int64 `db:"-" json:"-"`
+	// AllAgencies: an administrator of the whole deployment (`user add --all-agencies`); other
+	// administrators manage their own agency only (docs/design.md "Users").
+	AllAgencies bool `db:"all_agencies" json:"-"`
+	// MustChangePassword: the account was created, or its password reset, by an administrator;
+	// the user chooses a new password at the next login before anything else.
+	MustChangePassword bool `db:"must_change_password" json:"-"`
 }
 
 // Roles returns the user's roles.

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"errors"
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -720,4 +721,71 @@ func RequireContactPerson(a Application, err error) error {
 	}
 	addMsg(&f, "applicant.contact_name", msgContactNameRequired)
 	return f.Err()
+}
+
+// Password policy (docs/design.md "Users"; GB/T 22239-2019 8.1.4.1 a, identification and
+// authentication): at least MinPasswordLength characters of at least three of the four classes
+// (lower-case letters, upper-case letters, digits, other characters), not containing the
+// username. Enforced where a person chooses a password (the administration pages, the password
+// change page, `user add`); the store keeps its own floor of 8 characters.
+const MinPasswordLength = 12
+
+// ValidatePassword checks pw for the account username against the policy; the error names the
+// field "password".
+func ValidatePassword(username, pw string) error {
+	var f FieldErrors
+	var lower, upper, digit, other bool
+	for _, r := range pw {
+		switch {
+		case unicode.IsLower(r):
+			lower = true
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsDigit(r):
+			digit = true
+		default:
+			other = true
+		}
+	}
+	classes := 0
+	for _, b := range []bool{lower, upper, digit, other} {
+		if b {
+			classes++
+		}
+	}
+	switch {
+	case utf8.RuneCountInString(pw) < MinPasswordLength:
+		f.Add("password", fmt.Sprintf("密码至少%d个字符。", MinPasswordLength), fmt.Sprintf("A password has at least %d characters.", MinPasswordLength))
+	case utf8.RuneCountInString(pw) > 200:
+		f.Add("password", "密码不得超过200个字符。", "A password has at most 200 characters.")
+	case classes < 3:
+		f.Add("password", "密码须包含小写字母、大写字母、数字、其他符号中的至少三类。", "A password mixes at least three of: lower-case letters, upper-case letters, digits, other characters.")
+	case username != "" && strings.Contains(strings.ToLower(pw), strings.ToLower(username)):
+		f.Add("password", "密码不得包含用户名。", "A password must not contain the username.")
+	}
+	return f.Err()
+}
+
+// CheckRoleSeparation refuses an account that would both administer users and handle cases
+// (admin with clerk or supervisor) — separation of duties (GB/T 22239-2019 8.1.4.2 d, 三权分立),
+// unless the deployment allows combined roles. The error names the field "roles".
+func CheckRoleSeparation(roles []string, allowCombined bool) error {
+	if allowCombined {
+		return nil
+	}
+	admin, handles := false, false
+	for _, r := range roles {
+		switch r {
+		case RoleAdmin:
+			admin = true
+		case RoleClerk, RoleSupervisor:
+			handles = true
+		}
+	}
+	if admin && handles {
+		var f FieldErrors
+		f.Add("roles", "系统管理员不得同时承办或审核案件（三权分立）；如确需兼任，须由部署设置 FOIDESK_ALLOW_COMBINED_ROLES 允许。", "An administrator may not also handle or approve cases (separation of duties) unless the deployment allows it (FOIDESK_ALLOW_COMBINED_ROLES).")
+		return f.Err()
+	}
+	return nil
 }

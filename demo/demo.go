@@ -28,7 +28,7 @@ const (
 	// DefaultCases is the number of applications `foidesk demo` and `serve --demo` write.
 	DefaultCases = 240
 	// Password is the password of every demo account.
-	Password = "foidesk-demo"
+	Password = "Foidesk-demo-2026" // meets the password policy (cases.ValidatePassword)
 )
 
 // Login is one demo account.
@@ -106,6 +106,12 @@ func Fill(ctx context.Context, db *store.DB, cfg Config) (*Result, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", l.User, err)
+		}
+		if l.Role == cases.RoleAdmin && !u.AllAgencies { // the demo's admin runs the deployment
+			yes := true
+			if u, err = db.UpdateUser(ctx, u.ID, cases.UserPatch{AllAgencies: &yes}); err != nil {
+				return nil, fmt.Errorf("demo account %s: %w", l.User, err)
+			}
 		}
 		switch l.User {
 		case "clerk1", "clerk2":

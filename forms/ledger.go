@@ -161,14 +161,15 @@ func LedgerCSV(w io.Writer, l cases.Ledger) error {
 	cw.UseCRLF = true
 	cw.Write(ledgerHeaders)
 	for _, r := range l.Rows {
-		cw.Write(ledgerRecord(r))
+		cw.Write(cases.SpreadsheetRecord(ledgerRecord(r))) // formula injection (docs/api.md "Exports")
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
 // LedgerXLSX writes the ledger as an XLSX workbook: the sheet 台账 (header row frozen) and the
-// sheet 说明 with the period, the time generated and the chain digest.
+// sheet 说明 with the period, the time generated and the chain digest. Every cell but the serial
+// number is a string cell: text is never a formula, whatever it begins with.
 func LedgerXLSX(w io.Writer, l cases.Ledger) error {
 	f := excelize.NewFile()
 	defer f.Close()

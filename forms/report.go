@@ -329,7 +329,7 @@ func monthlyColumns(st cases.MonthlyStats) ([]string, []cases.MonthlyFigures) {
 func MonthlyCSV(w io.Writer, st cases.MonthlyStats) error {
 	cw := csv.NewWriter(w)
 	heads, figs := monthlyColumns(st)
-	rec := append([]string{fmt.Sprintf("%d年%d月", st.Year, st.Month)}, heads...)
+	rec := cases.SpreadsheetRecord(append([]string{fmt.Sprintf("%d年%d月", st.Year, st.Month)}, heads...))
 	if err := cw.Write(rec); err != nil {
 		return err
 	}

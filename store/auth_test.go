@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/argon2"
 
 	cases "foidesk/case"
 )
@@ -178,6 +182,75 @@ func TestMonthCount(t *testing.T) {
 		n, err := db.MonthCount(ctx, last)
 		if err != nil || n != 3 {
 			t.Fatalf("month count %d %v", n, err)
+		}
+	})
+}
+
+// Issue 11: hashes made with the old parameters (argon2id 64 MiB, 1 pass, 4 lanes) still verify
+// with their own parameters and are replaced by the current ones at the next login; BeginLogin
+// counts and records in one transaction, per account and address, with a per-account ceiling
+// that an unlock lifts.
+func TestPasswordRehashAndLoginAttempts(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		u, err := db.CreateUser(ctx, "old1", "correct horse battery", []string{cases.RoleClerk}, 0, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		salt := []byte("0123456789abcdef")
+		key := argon2.IDKey([]byte("correct horse battery"), salt, 1, 64*1024, 4, 32)
+		old := "$argon2id$v=19$m=65536,t=1,p=4$" + base64.RawStdEncoding.EncodeToString(salt) + "$" + base64.RawStdEncoding.EncodeToString(key)
+		if _, err := db.W.Exec(db.W.Rebind(`UPDATE users SET password_hash = ? WHERE id = ?`), old, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Authenticate(ctx, "old1", "wrong"); cases.ErrorCode(err) != cases.EUNAUTHORIZED {
+			t.Fatalf("wrong password on an old hash: %v", err)
+		}
+		if got, _ := db.UserByName(ctx, "old1"); got.PasswordHash != old {
+			t.Fatal("a failed login replaced the hash")
+		}
+		if _, err := db.Authenticate(ctx, "old1", "correct horse battery"); err != nil {
+			t.Fatalf("old hash: %v", err)
+		}
+		got, _ := db.UserByName(ctx, "old1")
+		if !strings.Contains(got.PasswordHash, "$m=19456,t=2,p=1$") || !CheckPassword(got.PasswordHash, "correct horse battery") {
+			t.Fatalf("not re-hashed: %s", got.PasswordHash)
+		}
+
+		p := cases.LoginPolicy{Window: 15 * time.Minute, PairLimit: 2, AddressLimit: 5, AccountLimit: 4}
+		for i := 0; i < 2; i++ {
+			if a, err := db.BeginLogin(ctx, "old1", "a1", p); err != nil || a.Throttled || a.ID == 0 {
+				t.Fatalf("attempt %d: %+v %v", i, a, err)
+			}
+		}
+		if a, _ := db.BeginLogin(ctx, "old1", "a1", p); !a.Throttled || a.RetryAfter <= 0 {
+			t.Fatalf("third from a1: %+v", a)
+		}
+		a, _ := db.BeginLogin(ctx, "old1", "a2", p)
+		if a.Throttled || a.Locked {
+			t.Fatalf("another address: %+v", a)
+		}
+		db.BeginLogin(ctx, "old1", "a3", p)
+		if a, _ := db.BeginLogin(ctx, "old1", "a4", p); !a.Locked {
+			t.Fatalf("ceiling: %+v", a)
+		}
+		if locked, _ := db.AccountLocked(ctx, "old1", p); !locked {
+			t.Fatal("AccountLocked")
+		}
+		if err := db.UnlockUser(ctx, "old1", "admin"); err != nil {
+			t.Fatal(err)
+		}
+		a, _ = db.BeginLogin(ctx, "old1", "a4", p)
+		if a.Locked || a.Throttled {
+			t.Fatalf("after unlock: %+v", a)
+		}
+		if err := db.LoginSucceeded(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		var ev string
+		db.R.Get(&ev, db.R.Rebind(`SELECT event FROM auth_log WHERE id = ?`), a.ID)
+		if ev != AuthLogin {
+			t.Fatalf("succeeded attempt recorded as %q", ev)
 		}
 	})
 }

@@ -82,6 +82,16 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, p cases.UserPatch) (case
 				return err
 			}
 		}
+		if p.MustChangePassword != nil {
+			if err := set("must_change_password", *p.MustChangePassword); err != nil {
+				return err
+			}
+		}
+		if p.AllAgencies != nil {
+			if err := set("all_agencies", *p.AllAgencies); err != nil {
+				return err
+			}
+		}
 		if p.AgencyID != nil {
 			if err := checkAgency(*p.AgencyID); err != nil {
 				return err

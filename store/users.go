@@ -39,32 +39,53 @@ func ParseRoles(s string) ([]string, error) {
 	return out, nil
 }
 
-// HashPassword hashes a password with argon2id (64 MiB, 1 pass, 4 lanes).
+// Password hashing: argon2id with the OWASP minimum (19 MiB, 2 passes, 1 lane), so that a burst
+// of logins cannot exhaust the server's memory (issue 11; the web layer also bounds how many
+// hashes run at once). Hashes made with other parameters (64 MiB, 1 pass, 4 lanes before) are
+// verified with their own parameters and re-hashed at the next successful login.
+const (
+	argonMemory  = 19 * 1024 // KiB
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+var argonParams = fmt.Sprintf("m=%d,t=%d,p=%d", argonMemory, argonTime, argonThreads)
+
+// HashPassword hashes a password with argon2id (argonParams).
 func HashPassword(pw string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(pw), salt, 1, 64*1024, 4, 32)
-	return fmt.Sprintf("$argon2id$v=19$m=65536,t=1,p=4$%s$%s", base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=19$%s$%s$%s", argonParams, base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
-// CheckPassword reports whether pw matches an argon2id hash.
+// CheckPassword reports whether pw matches an argon2id hash, verified with the hash's own
+// parameters.
 func CheckPassword(hash, pw string) bool {
+	ok, _ := checkPassword(hash, pw)
+	return ok
+}
+
+// checkPassword also reports whether the hash was made with parameters other than the current
+// ones (and should be replaced).
+func checkPassword(hash, pw string) (ok, stale bool) {
 	parts := strings.Split(hash, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != "v=19" {
+		return false, false
 	}
 	var m, t uint32
 	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
-		return false
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || t < 1 || p < 1 || m < 8*uint32(p) || m > 1<<20 || t > 16 {
+		return false, false
 	}
 	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
 	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
-	if err1 != nil || err2 != nil {
-		return false
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false, false
 	}
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	return subtle.ConstantTimeCompare(got, want) == 1, parts[3] != argonParams
 }
 
 // CreateUser adds a staff account of agency (0: the first agency).
@@ -100,10 +121,13 @@ func (db *DB) CreateUser(ctx context.Context, username, password string, roles [
 	return u, err
 }
 
+// userColumns are the columns of cases.User.
+const userColumns = `id, agency_id, username, display_name, email, password_hash, roles, active, all_agencies, must_change_password`
+
 // UserByName returns the account username; ENOTFOUND when none.
 func (db *DB) UserByName(ctx context.Context, username string) (cases.User, error) {
 	var u cases.User
-	if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT id, agency_id, username, display_name, email, password_hash, roles, active FROM users WHERE username = ?`), username); err != nil {
+	if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT `+userColumns+` FROM users WHERE username = ?`), username); err != nil {
 		return u, notFound(err, "用户不存在。", "no such user")
 	}
 	return u, db.loadUserAgencies(ctx, &u)
@@ -112,7 +136,7 @@ func (db *DB) UserByName(ctx context.Context, username string) (cases.User, erro
 // UserByID returns the account id.
 func (db *DB) UserByID(ctx context.Context, id int64) (cases.User, error) {
 	var u cases.User
-	if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT id, agency_id, username, display_name, email, password_hash, roles, active FROM users WHERE id = ?`), id); err != nil {
+	if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id); err != nil {
 		return u, notFound(err, "用户不存在。", "no such user")
 	}
 	return u, db.loadUserAgencies(ctx, &u)
@@ -125,7 +149,7 @@ func (db *DB) loadUserAgencies(ctx context.Context, u *cases.User) error {
 // Users lists the accounts of an agency (0: all).
 func (db *DB) Users(ctx context.Context, agencyID int64) ([]cases.User, error) {
 	var us []cases.User
-	q := `SELECT id, agency_id, username, display_name, email, password_hash, roles, active FROM users`
+	q := `SELECT ` + userColumns + ` FROM users`
 	args := []any{}
 	if agencyID != 0 {
 		q += ` WHERE agency_id = ?`
@@ -138,11 +162,21 @@ func (db *DB) Users(ctx context.Context, agencyID int64) ([]cases.User, error) {
 // Authenticate checks a username and password; EUNAUTHORIZED on any mismatch.
 func (db *DB) Authenticate(ctx context.Context, username, password string) (cases.User, error) {
 	u, err := db.UserByName(ctx, username)
-	if err != nil || !u.Active || !CheckPassword(u.PasswordHash, password) {
-		if err != nil {
-			CheckPassword(dummyHash, password) // the same work for unknown users
-		}
+	var ok, stale bool
+	if err == nil {
+		ok, stale = checkPassword(u.PasswordHash, password)
+	} else {
+		CheckPassword(dummyHash, password) // the same work for unknown users
+	}
+	if !ok || !u.Active {
 		return cases.User{}, cases.Errorf(cases.EUNAUTHORIZED, "用户名或密码不正确。", "wrong username or password")
+	}
+	if stale { // older parameters: re-hashed now that the password is known
+		h := HashPassword(password)
+		if _, err := db.W.ExecContext(ctx, db.W.Rebind(`UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`), h, u.ID, u.PasswordHash); err != nil {
+			return cases.User{}, err
+		}
+		u.PasswordHash = h
 	}
 	return u, nil
 }

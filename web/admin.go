@@ -36,6 +36,7 @@ func (s *Server) adminRoutes(r *gin.Engine) {
 	r.POST("/admin/users/:id", s.adminUserUpdate)
 	r.POST("/admin/users/:id/tokens", s.adminTokenCreate)
 	r.POST("/admin/users/:id/tokens/:token_id/revoke", s.adminTokenRevoke)
+	r.POST("/admin/users/:id/unlock", s.adminUserUnlock)
 	r.GET("/admin/calendar", s.adminCalendar)
 	r.POST("/admin/calendar", s.adminCalendarSet)
 }
@@ -111,6 +112,37 @@ func (s *Server) setFlash(c *gin.Context, msg string) {
 	}
 }
 
+// Administrators manage their own agency only (docs/design.md "Users"); a deployment
+// administrator (`user add --all-agencies`) manages every agency, creates agencies, corrects
+// the shared calendar and sees the outbox of the whole deployment.
+
+// adminScope is the agency an administrator manages, 0 for a deployment administrator.
+func adminScope(c *gin.Context) int64 {
+	me, _ := currentUser(c)
+	if me.AllAgencies {
+		return 0
+	}
+	return me.AgencyID
+}
+
+// adminMay reports whether the administrator manages agency id.
+func adminMay(c *gin.Context, id int64) bool {
+	scope := adminScope(c)
+	return scope == 0 || scope == id
+}
+
+var errDeploymentOnly = cases.E(cases.EFORBIDDEN, "此项操作仅限全系统管理员。", "only the deployment's administrator may do this")
+var errOtherAgency = cases.E(cases.EFORBIDDEN, "您只能管理本机关的账户和设置。", "you manage your own agency only")
+
+// deploymentOnly refuses (403 page) an administrator of one agency.
+func (s *Server) deploymentOnly(c *gin.Context) bool {
+	if adminScope(c) != 0 {
+		s.pageError(c, errDeploymentOnly)
+		return false
+	}
+	return true
+}
+
 func (s *Server) adminHome(c *gin.Context) {
 	s.render(c, http.StatusOK, "admin/index", "admin.title", nil)
 }
@@ -132,10 +164,14 @@ func (s *Server) agenciesPage(c *gin.Context, status int, f adminForm) {
 		s.pageError(c, err)
 		return
 	}
+	as = slices.DeleteFunc(as, func(a cases.Agency) bool { return !adminMay(c, a.ID) })
 	s.render(c, status, "admin/agencies", "admin.agencies", agenciesData{adminForm: f, Agencies: as})
 }
 
 func (s *Server) adminAgencyCreate(c *gin.Context) {
+	if !s.deploymentOnly(c) {
+		return
+	}
 	code, name := strings.TrimSpace(c.PostForm("code")), strings.TrimSpace(c.PostForm("name"))
 	var fe cases.FieldErrors
 	if name == "" {
@@ -231,6 +267,9 @@ func (s *Server) agencyOf(c *gin.Context) (cases.Agency, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return cases.Agency{}, cases.E(cases.ENOTFOUND, "机关不存在。", "no such agency")
+	}
+	if !adminMay(c, id) {
+		return cases.Agency{}, errOtherAgency
 	}
 	a, err := s.db.Agency(c.Request.Context(), id)
 	a.Settings = a.Settings.WithDefaults()
@@ -494,7 +533,7 @@ func (s *Server) adminUsers(c *gin.Context) {
 
 func (s *Server) usersPage(c *gin.Context, status int, f adminForm) {
 	ctx := c.Request.Context()
-	us, err := s.db.Users(ctx, 0)
+	us, err := s.db.Users(ctx, adminScope(c))
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -508,6 +547,7 @@ func (s *Server) usersPage(c *gin.Context, status int, f adminForm) {
 	for _, a := range as {
 		names[a.ID] = a.Name
 	}
+	as = slices.DeleteFunc(as, func(a cases.Agency) bool { return !adminMay(c, a.ID) })
 	d := usersData{adminForm: f, Agencies: as, Roles: cases.Roles}
 	for _, u := range us {
 		d.Users = append(d.Users, userRow{User: u, Agency: names[u.AgencyID]})
@@ -532,12 +572,27 @@ func (s *Server) adminUserCreate(c *gin.Context) {
 		fe.Add("username", "请填写用户名。", "Enter a username.")
 	}
 	if f.Get("password") == "" {
-		fe.Add("password", "请设置初始密码（至少8个字符）。", "Set a password (at least 8 characters).")
+		fe.Add("password", "请设置初始密码（至少12个字符）。", "Set a password (at least 12 characters).")
+	} else if err := cases.ValidatePassword(username, f.Get("password")); err != nil {
+		addFieldErrors(&fe, err)
+	}
+	if agencyID == 0 {
+		agencyID = adminScope(c)
+	}
+	if agencyID != 0 && !adminMay(c, agencyID) {
+		fe.Add("agency", "您只能在本机关创建账户。", "You create accounts of your own agency only.")
+	}
+	if err := s.roleSeparation(roles); err != nil {
+		addFieldErrors(&fe, err)
 	}
 	err := fe.Err()
 	var u cases.User
 	if err == nil {
 		u, err = s.db.CreateUser(ctx, username, f.Get("password"), roles, agencyID, strings.TrimSpace(f.Get("display_name")))
+	}
+	if err == nil { // the administrator knows this password: the user chooses their own at the first login
+		yes := true
+		_, err = s.db.UpdateUser(ctx, u.ID, cases.UserPatch{MustChangePassword: &yes})
 	}
 	if err == nil && strings.TrimSpace(f.Get("email")) != "" {
 		email := strings.TrimSpace(f.Get("email"))
@@ -563,6 +618,7 @@ type userData struct {
 	Tokens   []tokenRow
 	NewToken string
 	Self     bool
+	Locked   bool // too many failed logins: the unlock button shows
 	Roles    cases.CodeList
 }
 
@@ -587,7 +643,11 @@ func (s *Server) userOf(c *gin.Context) (cases.User, error) {
 	if err != nil {
 		return cases.User{}, cases.E(cases.ENOTFOUND, "用户不存在。", "no such user")
 	}
-	return s.db.UserByID(c.Request.Context(), id)
+	u, err := s.db.UserByID(c.Request.Context(), id)
+	if err == nil && !adminMay(c, u.AgencyID) {
+		return cases.User{}, errOtherAgency
+	}
+	return u, err
 }
 
 func (s *Server) userPage(c *gin.Context, status int, u cases.User, f adminForm, newToken string) {
@@ -597,6 +657,7 @@ func (s *Server) userPage(c *gin.Context, status int, u cases.User, f adminForm,
 		s.pageError(c, err)
 		return
 	}
+	as = slices.DeleteFunc(as, func(a cases.Agency) bool { return !adminMay(c, a.ID) })
 	ts, err := s.db.Tokens(ctx, u.ID)
 	if err != nil {
 		s.pageError(c, err)
@@ -604,6 +665,10 @@ func (s *Server) userPage(c *gin.Context, status int, u cases.User, f adminForm,
 	}
 	me, _ := currentUser(c)
 	d := userData{adminForm: f, User: u, Agencies: as, NewToken: newToken, Self: me.ID == u.ID, Roles: cases.Roles}
+	if d.Locked, err = s.db.AccountLocked(ctx, u.Username, loginPolicy); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	for _, t := range ts {
 		r := tokenRow{ID: t.ID, Label: t.Label, Created: t.CreatedAt.Local().Format("2006-01-02 15:04")}
 		if t.RevokedAt != nil {
@@ -648,10 +713,27 @@ func (s *Server) adminUserUpdate(c *gin.Context) {
 	}
 	home, _ := strconv.ParseInt(f.Get("agency"), 10, 64)
 	p := cases.UserPatch{DisplayName: &display, Email: &email, Roles: &roles, Active: &active, Agencies: &agencies, AgencyID: &home}
+	var fe cases.FieldErrors
 	if pw := f.Get("password"); pw != "" {
 		p.Password = &pw
+		if err := cases.ValidatePassword(u.Username, pw); err != nil {
+			addFieldErrors(&fe, err)
+		}
+		// A password set by an administrator for someone else is changed at the next login.
+		must := me.ID != u.ID
+		p.MustChangePassword = &must
 	}
-	var fe cases.FieldErrors
+	if !adminMay(c, home) {
+		fe.Add("agency", "您只能将账户归属本机关。", "You assign accounts to your own agency only.")
+	}
+	for _, a := range agencies {
+		if !adminMay(c, a) {
+			fe.Add("agencies", "您只能管理本机关的账户。", "You manage your own agency only.")
+		}
+	}
+	if err := s.roleSeparation(roles); err != nil {
+		addFieldErrors(&fe, err)
+	}
 	if me.ID == u.ID && !active {
 		fe.Add("active", "不能停用当前登录的账户。", "You cannot deactivate your own account.")
 	}
@@ -675,11 +757,17 @@ func (s *Server) adminUserUpdate(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d", u.ID))
 }
 
-// adminTokenCreate issues an API token and shows it once; only its hash is kept.
+// adminTokenCreate issues an API token and shows it once; only its hash is kept. An
+// administrator creates tokens of its own account only: a token of another user would let the
+// administrator act as that user (docs/design.md "Users").
 func (s *Server) adminTokenCreate(c *gin.Context) {
 	u, err := s.userOf(c)
 	if err != nil {
 		s.pageError(c, err)
+		return
+	}
+	if me, _ := currentUser(c); me.ID != u.ID {
+		s.pageError(c, cases.E(cases.EFORBIDDEN, T("zh", "admin.token.own_only"), T("en", "admin.token.own_only")))
 		return
 	}
 	label := strings.TrimSpace(c.PostForm("label"))
@@ -715,6 +803,23 @@ func (s *Server) adminTokenRevoke(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d", u.ID))
 }
 
+// adminUserUnlock lifts the lock of an account that reached the per-account ceiling of failed
+// logins (web/auth.go).
+func (s *Server) adminUserUnlock(c *gin.Context) {
+	u, err := s.userOf(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	me, _ := currentUser(c)
+	if err := s.db.UnlockUser(c.Request.Context(), u.Username, me.Username); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.setFlash(c, T(lang(c), "admin.unlocked"))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d", u.ID))
+}
+
 // --- Calendar ---------------------------------------------------------------------------------
 
 type calendarData struct {
@@ -742,6 +847,9 @@ func (s *Server) calendarPage(c *gin.Context, status int, d calendarData) {
 // adminCalendarSet records a working day or day off and shows every open case whose deadline
 // moved (docs/rules.md §3: a calendar change recomputes the open cases, each with an event).
 func (s *Server) adminCalendarSet(c *gin.Context) {
+	if !s.deploymentOnly(c) {
+		return
+	}
 	if !s.parseForm(c) {
 		return
 	}

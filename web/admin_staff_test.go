@@ -82,7 +82,7 @@ var tokenRE = regexp.MustCompile(`<p class="token">([A-Za-z0-9_-]+)</p>`)
 func TestAdminUsersAndTokens(t *testing.T) {
 	o := newOffice(t)
 	b := o.as("admin1")
-	w := b.post("/admin/users", url.Values{"username": {"clerk9"}, "display_name": {"赵六"}, "email": {"zl@example.cn"}, "password": {"a long password"},
+	w := b.post("/admin/users", url.Values{"username": {"clerk9"}, "display_name": {"赵六"}, "email": {"zl@example.cn"}, "password": {"A long password 9"},
 		"agency": {strconv.FormatInt(o.other.ID, 10)}, "roles": {"clerk", "supervisor"}})
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("add user: %d %s", w.Code, pageText(w.Body.String()))
@@ -113,8 +113,12 @@ func TestAdminUsersAndTokens(t *testing.T) {
 	if w := b.post(me, url.Values{"agency": {def}, "roles": {"clerk"}, "active": {"1"}}); w.Code != http.StatusUnprocessableEntity {
 		t.Errorf("self demotion: %d", w.Code)
 	}
-	// A token is shown once, works, and is revoked.
-	w = b.post("/admin/users/"+strconv.FormatInt(o.users["clerk2"].ID, 10)+"/tokens", url.Values{"label": {"对接脚本"}})
+	// No administrator mints a token for another user (it would act as that user)...
+	if w := b.post("/admin/users/"+strconv.FormatInt(o.users["clerk2"].ID, 10)+"/tokens", url.Values{"label": {"对接脚本"}}); w.Code != http.StatusForbidden {
+		t.Fatalf("admin minted a token for clerk2: %d", w.Code)
+	}
+	// ...the owner does, on the account page: shown once, works, and the admin can revoke it.
+	w = o.as("clerk2").post("/account/tokens", url.Values{"label": {"对接脚本"}})
 	m := tokenRE.FindStringSubmatch(w.Body.String())
 	if w.Code != http.StatusCreated || m == nil || len(m[1]) < 32 {
 		t.Fatalf("token: %d", w.Code)

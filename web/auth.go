@@ -2,9 +2,8 @@ package web
 
 import (
 	"context"
-	"math"
 	"net/http"
-	"strconv"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -16,13 +15,44 @@ import (
 	cases "foidesk/case"
 )
 
-// Login throttling (per account since its last successful login, and per address): after this
-// many failures within throttleWindow, logins are refused with 429 until the window has passed.
+// Login throttling (docs/api.md "Pages other programs rely on"): maxUserFailures failures of
+// one account from one address within throttleWindow block that pair (429 until the window has
+// passed); maxAddrFailures failures from one address, whatever the accounts, block the address;
+// maxAccountFailures failures of one account since its last login, from any addresses, lock the
+// account until an administrator unlocks it. Counting and recording happen in one transaction
+// before the password is checked (store BeginLogin), so parallel guesses cannot slip through.
 const (
-	throttleWindow  = 15 * time.Minute
-	maxUserFailures = 5
-	maxAddrFailures = 20
+	throttleWindow     = 15 * time.Minute
+	maxUserFailures    = 5
+	maxAddrFailures    = 20
+	maxAccountFailures = 50
 )
+
+var loginPolicy = cases.LoginPolicy{Window: throttleWindow, PairLimit: maxUserFailures, AddressLimit: maxAddrFailures, AccountLimit: maxAccountFailures}
+
+// Password hashes are memory-hard (argon2id, 19 MiB each): at most maxHashes run at once, and a
+// login that cannot start one within hashWait is refused with 429 (issue 11: anonymous logins
+// must not exhaust the server's memory).
+const hashWait = 2 * time.Second
+
+func defaultMaxHashes() int { return min(max(runtime.NumCPU(), 2), 4) }
+
+// acquireHash waits up to hashWait for a slot of the password-hash bound; release it with
+// releaseHash.
+func (s *Server) acquireHash(ctx context.Context) bool {
+	t := time.NewTimer(hashWait)
+	defer t.Stop()
+	select {
+	case s.hashes <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *Server) releaseHash() { <-s.hashes }
 
 // Auth log events (store.Auth*; the store's names, repeated to keep web free of store).
 const (
@@ -78,8 +108,8 @@ func (s *Server) newStaffState() *staffState {
 	mk := func(secure bool) *scs.SessionManager {
 		sm := scs.New()
 		sm.Store = st
-		sm.Lifetime = 12 * time.Hour
-		sm.IdleTimeout = 2 * time.Hour
+		sm.Lifetime = s.cfg.SessionLifetime
+		sm.IdleTimeout = s.cfg.SessionIdle
 		sm.Cookie.Name = "foidesk_session"
 		sm.Cookie.HttpOnly = true
 		sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -97,7 +127,7 @@ func (s *Server) newStaffState() *staffState {
 type smKey struct{}
 
 // withSessions loads and saves the staff session around every request (the cookie is Secure on
-// TLS requests). Called from handler().
+// requests that came over HTTPS, directly or per a trusted proxy). Called from handler().
 func (s *Server) withSessions(next http.Handler) http.Handler {
 	plain := s.staff.plain.LoadAndSave(next)
 	secure := s.staff.secure.LoadAndSave(next)
@@ -107,7 +137,7 @@ func (s *Server) withSessions(next http.Handler) http.Handler {
 			return
 		}
 		sm, h := s.staff.plain, plain
-		if r.TLS != nil {
+		if s.isHTTPS(r) {
 			sm, h = s.staff.secure, secure
 		}
 		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), smKey{}, sm)))
@@ -218,32 +248,34 @@ func (s *Server) login(c *gin.Context) {
 		s.render(c, http.StatusUnprocessableEntity, "staff/login", "auth.title", d)
 		return
 	}
-	now := s.now()
-	f, err := s.db.LoginFailures(ctx, username, addr, now.Add(-throttleWindow))
-	if err != nil {
-		s.pageError(c, err)
+	if len(username) > 200 || len(password) > 1024 { // no account has these; not worth a hash
+		s.logAuth(ctx, truncate(username, 200), addr, authFailed, "oversized")
+		d.Username, d.Error = "", T(l, "auth.failed")
+		s.render(c, http.StatusUnauthorized, "staff/login", "auth.title", d)
 		return
 	}
-	if f.ByUser >= maxUserFailures || f.ByAddress >= maxAddrFailures {
-		first := f.FirstUser
-		if f.ByAddress >= maxAddrFailures && (f.ByUser < maxUserFailures || f.FirstAddress.After(first)) {
-			first = f.FirstAddress
-		}
-		wait := first.Add(throttleWindow).Sub(now)
-		secs := max(1, int(math.Ceil(wait.Seconds())))
-		s.logAuth(ctx, username, addr, authThrottled, "")
-		c.Header("Retry-After", strconv.Itoa(secs))
-		d.Error = T(l, "auth.throttled", (secs+59)/60)
+	if !s.acquireHash(ctx) {
+		c.Header("Retry-After", "1")
+		d.Error = T(l, "auth.busy")
 		s.render(c, http.StatusTooManyRequests, "staff/login", "auth.title", d)
 		return
 	}
-	u, err := s.db.Authenticate(ctx, username, password)
+	u, att, err := s.checkLogin(ctx, username, password, addr)
+	s.releaseHash()
+	if err == nil && (att.Throttled || att.Locked) {
+		secs := retryAfter(c, att.RetryAfter)
+		d.Error = T(l, "auth.throttled", (secs+59)/60)
+		if att.Locked {
+			d.Error = T(l, "auth.locked")
+		}
+		s.render(c, http.StatusTooManyRequests, "staff/login", "auth.title", d)
+		return
+	}
 	if err != nil {
 		if cases.ErrorCode(err) != cases.EUNAUTHORIZED {
 			s.pageError(c, err)
 			return
 		}
-		s.logAuth(ctx, username, addr, authFailed, "")
 		d.Error = T(l, "auth.failed")
 		s.render(c, http.StatusUnauthorized, "staff/login", "auth.title", d)
 		return
@@ -254,13 +286,36 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	sm.Put(ctx, "user_id", u.ID)
-	s.logAuth(ctx, username, addr, authLogin, "")
+	if err := s.db.LoginSucceeded(ctx, att.ID); err != nil {
+		s.log.Error("auth log", "err", err)
+	}
 	s.cleanSessions(ctx)
 	next := d.Next
 	if next == "" {
 		next = homeOf(u)
 	}
+	if u.MustChangePassword {
+		next = "/account/password"
+	}
 	c.Redirect(http.StatusSeeOther, next)
+}
+
+// checkLogin records the attempt (throttled or counted as a failure) and, unless throttled,
+// checks the password.
+func (s *Server) checkLogin(ctx context.Context, username, password, addr string) (cases.User, cases.LoginAttempt, error) {
+	att, err := s.db.BeginLogin(ctx, username, addr, loginPolicy)
+	if err != nil || att.Throttled || att.Locked {
+		return cases.User{}, att, err
+	}
+	u, err := s.db.Authenticate(ctx, username, password)
+	return u, att, err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
 }
 
 func (s *Server) logout(c *gin.Context) {

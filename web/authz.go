@@ -68,6 +68,11 @@ var authzTable = []route{
 	{"GET", "/login", public},
 	{"POST", "/login", public},
 	{"POST", "/logout", anyStaff},
+	{"GET", "/account", anyStaff},
+	{"GET", "/account/password", anyStaff},
+	{"POST", "/account/password", anyStaff},
+	{"POST", "/account/tokens", anyStaff},
+	{"POST", "/account/tokens/:token_id/revoke", anyStaff},
 
 	// The office (web/staff*.go).
 	{"GET", "/staff", caseWork},
@@ -114,6 +119,7 @@ var authzTable = []route{
 	{"POST", "/admin/users/:id", adminOnly},
 	{"POST", "/admin/users/:id/tokens", adminOnly},
 	{"POST", "/admin/users/:id/tokens/:token_id/revoke", adminOnly},
+	{"POST", "/admin/users/:id/unlock", adminOnly},
 	{"GET", "/admin/calendar", adminOnly},
 	{"POST", "/admin/calendar", adminOnly},
 	{"GET", "/admin/outbox", adminOnly},
@@ -133,7 +139,7 @@ var authzTable = []route{
 
 // protectedPrefixes: a route under one of these that is missing from authzTable is refused
 // (fail closed); elsewhere a missing route is treated as public (and the table test fails).
-var protectedPrefixes = []string{"/staff", "/admin", "/api/v1/cases", "/api/v1/calendar", "/api/v1/reports", "/api/v1/ledger", "/api/v1/users", "/api/v1/archive"}
+var protectedPrefixes = []string{"/staff", "/admin", "/account", "/api/v1/cases", "/api/v1/calendar", "/api/v1/reports", "/api/v1/ledger", "/api/v1/users", "/api/v1/archive"}
 
 var authzIndex = func() map[string]route {
 	m := map[string]route{}
@@ -199,6 +205,11 @@ func (s *Server) authorize(c *gin.Context) {
 			to += "?next=" + url.QueryEscape(next)
 		}
 		c.Redirect(http.StatusSeeOther, to)
+		c.Abort()
+		return
+	}
+	if mustChangePassword(c, u) { // web/account.go
+		c.Redirect(http.StatusSeeOther, "/account/password")
 		c.Abort()
 		return
 	}

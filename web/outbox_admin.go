@@ -23,6 +23,9 @@ type outboxData struct {
 
 // outboxPage lists the e-mails whose delivery failed: still retried with backoff, or given up.
 func (s *Server) outboxPage(c *gin.Context) {
+	if !s.deploymentOnly(c) { // the outbox holds every agency's recipients
+		return
+	}
 	ib, ok := s.inboxBackend(c)
 	if !ok {
 		return
@@ -50,6 +53,9 @@ func (s *Server) outboxPage(c *gin.Context) {
 
 // outboxRetry schedules one failed e-mail for an immediate try by the delivery job.
 func (s *Server) outboxRetry(c *gin.Context) {
+	if !s.deploymentOnly(c) {
+		return
+	}
 	ib, ok := s.inboxBackend(c)
 	if !ok {
 		return

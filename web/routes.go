@@ -11,6 +11,7 @@ func (s *Server) routes() {
 	r.GET("/static/*path", s.static)
 	s.publicRoutes(r)
 	s.staffRoutes(r)
+	s.accountRoutes(r) // web/account.go: own password and API tokens
 	s.inboxRoutes(r)
 	s.reportRoutes(r)  // web/reports.go: ledger, reports, audit sign-off, dashboard
 	s.archiveRoutes(r) // web/archive.go: archival packages, the year's transfer, retention

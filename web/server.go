@@ -8,6 +8,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -39,9 +41,19 @@ type Config struct {
 	Renderer cases.Renderer // for previews and the application form
 	Logger   *slog.Logger
 	Now      func() time.Time
-	// TrustedProxies are the addresses whose X-Forwarded-For is believed when finding the
-	// client's address (rate limits); none by default.
+	// TrustedProxies are the addresses or CIDRs (FOIDESK_TRUSTED_PROXIES, --trusted-proxies)
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed: the client's address (rate
+	// limits, logs; clientAddr) and whether it came over HTTPS (Secure cookies, HSTS). None by
+	// default.
 	TrustedProxies []string
+	// SessionIdle ends a staff session unused this long (default 30 minutes); SessionLifetime
+	// ends any session this long after the login (default 12 hours).
+	SessionIdle, SessionLifetime time.Duration
+	// AllowCombinedRoles lets one account be both administrator and clerk or supervisor
+	// (FOIDESK_ALLOW_COMBINED_ROLES); refused by default (separation of duties).
+	AllowCombinedRoles bool
+	// MaxConcurrentHashes bounds the password hashes running at once (default: the CPUs, 2–4).
+	MaxConcurrentHashes int
 }
 
 // Server is foidesk's HTTP server.
@@ -53,8 +65,10 @@ type Server struct {
 	engine  *gin.Engine
 	views   *views
 	metrics *metrics
-	staff   *staffState  // sessions of the office side (auth.go)
-	public  *publicState // rate limits and replay protection of the public pages (public.go)
+	staff   *staffState    // sessions of the office side (auth.go)
+	hashes  chan struct{}  // the bound on concurrent password hashes (auth.go)
+	proxies []netip.Prefix // Config.TrustedProxies (proxy.go)
+	public  *publicState   // rate limits and replay protection of the public pages (public.go)
 }
 
 // New builds the server and its routes; it fails on a missing or broken view.
@@ -65,8 +79,18 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 30 * time.Minute
+	}
+	if cfg.SessionLifetime <= 0 {
+		cfg.SessionLifetime = 12 * time.Hour
+	}
+	if cfg.MaxConcurrentHashes <= 0 {
+		cfg.MaxConcurrentHashes = defaultMaxHashes()
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, db: cfg.Backend, log: cfg.Logger, now: cfg.Now, engine: gin.New(), metrics: newMetrics()}
+	s.hashes = make(chan struct{}, cfg.MaxConcurrentHashes)
 	var err error
 	if s.views, err = loadViews(); err != nil {
 		return nil, err
@@ -74,11 +98,14 @@ func New(cfg Config) (*Server, error) {
 	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
+	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
 	s.engine.Use(gin.CustomRecovery(func(c *gin.Context, v any) {
 		s.log.Error("panic", "path", c.Request.URL.Path, "panic", v)
 		c.AbortWithStatus(http.StatusInternalServerError)
 	}))
-	s.engine.Use(s.logRequests, securityHeaders, s.language)
+	s.engine.Use(s.logRequests, s.securityHeaders, s.language)
 	s.routes()
 	return s, nil
 }
@@ -138,8 +165,16 @@ func (s *Server) logRequests(c *gin.Context) {
 	s.log.Info("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status, "ms", time.Since(start).Milliseconds(), "ip", c.ClientIP())
 }
 
-func securityHeaders(c *gin.Context) {
+func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
+	if s.isHTTPS(c.Request) {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	// Pages and API answers carry personal data (identity numbers, contacts): never kept by a
+	// browser or a proxy. Static assets set their own caching.
+	if !strings.HasPrefix(c.Request.URL.Path, "/static/") {
+		h.Set("Cache-Control", "no-store")
+	}
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")

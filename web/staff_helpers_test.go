@@ -52,6 +52,12 @@ func newOfficeAt(t *testing.T, now time.Time) *office {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if u.roles == "admin" { // the deployment's administrator (user add --all-agencies)
+			yes := true
+			if user, err = db.UpdateUser(o.ctx, user.ID, cases.UserPatch{AllAgencies: &yes}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		o.users[u.name] = user
 		tok, err := db.CreateToken(o.ctx, user.ID, "test")
 		if err != nil {
@@ -114,6 +120,7 @@ type browser struct {
 	o       *office
 	cookies map[string]*http.Cookie
 	header  http.Header
+	addr    string // the client's address (RemoteAddr host), httptest's 192.0.2.1 when empty
 }
 
 func (o *office) browser() *browser {
@@ -135,6 +142,9 @@ func (b *browser) do(method, path string, body io.Reader, ctype string) *httptes
 	req := httptest.NewRequest(method, path, body)
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
+	}
+	if b.addr != "" {
+		req.RemoteAddr = b.addr + ":40000"
 	}
 	for k, v := range b.header {
 		req.Header[k] = v

@@ -157,10 +157,10 @@ func TestUsersAndTokens(t *testing.T) {
 	if code, _, errOut := run(t, "", "--db", dbPath, "user", "add", "clerk9", "--role", "clerk"); code == 0 || !strings.Contains(errOut, "password") {
 		t.Fatalf("empty password accepted: exit %d %s", code, errOut)
 	}
-	if code, _, _ := run(t, "long-enough-secret\n", "--db", dbPath, "user", "add", "bad", "--role", "janitor"); code == 0 {
+	if code, _, _ := run(t, "Long-enough-secret1\n", "--db", dbPath, "user", "add", "bad", "--role", "janitor"); code == 0 {
 		t.Fatal("unknown role accepted")
 	}
-	code, out, errOut := run(t, "long-enough-secret\nignored second line\n", "user", "add", "clerk9", "--role", "clerk,supervisor", "--agency", "fgj", "--db", dbPath)
+	code, out, errOut := run(t, "Long-enough-secret1\nignored second line\n", "user", "add", "clerk9", "--role", "clerk,supervisor", "--agency", "fgj", "--db", dbPath)
 	if code != 0 || out != "" {
 		t.Fatalf("user add: exit %d %q %s", code, out, errOut)
 	}
@@ -177,7 +177,7 @@ func TestUsersAndTokens(t *testing.T) {
 	if err != nil || u.Username != "clerk9" || !slices.Equal(u.Roles(), []string{"clerk", "supervisor"}) {
 		t.Fatalf("token's user: %+v %v", u, err)
 	}
-	if _, err := db.Authenticate(context.Background(), "clerk9", "long-enough-secret"); err != nil {
+	if _, err := db.Authenticate(context.Background(), "clerk9", "Long-enough-secret1"); err != nil {
 		t.Fatalf("password: %v", err)
 	}
 	a, _ := db.AgencyByCode(context.Background(), "fgj")
@@ -186,6 +186,30 @@ func TestUsersAndTokens(t *testing.T) {
 	}
 	if code, _, _ := run(t, "", "--db", dbPath, "token", "create", "--user", "nobody"); code != 1 {
 		t.Fatalf("token for an unknown user: exit %d", code)
+	}
+	// The password policy (12+ characters, 3 kinds, not the username) and the separation of
+	// duties hold on the command line too; --all-agencies makes a deployment administrator.
+	for _, pw := range []string{"Short-1", "lowercase only here", "Xclerk8-is-mine"} {
+		if code, _, errOut := run(t, pw+"\n", "--db", dbPath, "user", "add", "clerk8", "--role", "clerk"); code == 0 || !strings.Contains(errOut, "密码") {
+			t.Errorf("weak password %q: exit %d %s", pw, code, errOut)
+		}
+	}
+	if code, _, errOut := run(t, "Long-enough-secret1\n", "--db", dbPath, "user", "add", "both", "--role", "admin,clerk"); code == 0 {
+		t.Errorf("admin and clerk in one account: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "Long-enough-secret1\n", "--db", dbPath, "user", "add", "root", "--role", "admin", "--all-agencies"); code != 0 {
+		t.Fatalf("user add --all-agencies: %s", errOut)
+	}
+	if code, _, errOut := run(t, "Long-enough-secret1\n", "--db", dbPath, "user", "add", "fgjadmin", "--role", "admin", "--agency", "fgj"); code != 0 {
+		t.Fatalf("user add agency admin: %s", errOut)
+	}
+	root, _ := db.UserByName(context.Background(), "root")
+	fa, _ := db.UserByName(context.Background(), "fgjadmin")
+	if !root.AllAgencies || fa.AllAgencies || fa.AgencyID != a.ID {
+		t.Fatalf("--all-agencies: root %v, fgjadmin %v", root.AllAgencies, fa.AllAgencies)
+	}
+	if code, _, errOut := run(t, "", "--db", dbPath, "user", "unlock", "clerk9"); code != 0 {
+		t.Fatalf("user unlock: %s", errOut)
 	}
 }
 
@@ -263,7 +287,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out, errOut)
 	}
 	t.Logf("demo --cases 30: %s", time.Since(start).Round(time.Millisecond))
-	for _, want := range []string{"login: clerk1 / foidesk-demo (clerk)", "login: clerk2 / foidesk-demo (clerk)", "login: supervisor / foidesk-demo (supervisor)", "login: admin / foidesk-demo (admin)", "cases: 30\n"} {
+	for _, want := range []string{"login: clerk1 / Foidesk-demo-2026 (clerk)", "login: clerk2 / Foidesk-demo-2026 (clerk)", "login: supervisor / Foidesk-demo-2026 (supervisor)", "login: admin / Foidesk-demo-2026 (admin)", "cases: 30\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
@@ -476,7 +500,7 @@ func TestPostgres(t *testing.T) {
 	if code, _, errOut := run(t, "", "--db", dsn, "migrate"); code != 0 {
 		t.Fatalf("migrate: %s", errOut)
 	}
-	if code, _, errOut := run(t, "another-secret\n", "--db", dsn, "user", "add", "boss", "--role", "admin"); code != 0 {
+	if code, _, errOut := run(t, "Another-secret-2026\n", "--db", dsn, "user", "add", "boss", "--role", "admin", "--all-agencies"); code != 0 {
 		t.Fatalf("user add: %s", errOut)
 	}
 	if code, out, errOut := run(t, "", "--db", dsn, "token", "create", "--user", "boss"); code != 0 || !tokenRE.MatchString(out) {

@@ -89,7 +89,7 @@ func TestImportReportLedgerCommands(t *testing.T) {
 		t.Errorf("annual pdf: exit %d", code)
 	}
 	// a supervisor signs June 2025 off
-	if code, _, errOut := run(t, "correct horse battery\n", "--db", db, "user", "add", "sup1", "--role", "supervisor"); code != 0 {
+	if code, _, errOut := run(t, "Correct horse battery 1\n", "--db", db, "user", "add", "sup1", "--role", "supervisor"); code != 0 {
 		t.Fatalf("user add: %s", errOut)
 	}
 	code, out, errOut = run(t, "", "--db", db, "ledger", "signoff", "--year", "2025", "--month", "6", "--user", "sup1", "--acknowledge", "0")

@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	cases "foidesk/case"
@@ -30,7 +33,17 @@ fonts-lxgw-wenkai.
   --demo           fill an empty database with demo data first (see "foidesk demo") and print
                    the URL and the demo logins
   --no-scheduler   do not run the scheduled jobs (deadline sweep, lapses, notices) in this
-                   instance`
+                   instance
+  --trusted-proxies CIDRS
+                   comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For
+                   and X-Forwarded-Proto are believed (FOIDESK_TRUSTED_PROXIES; default none)
+  --session-idle D staff sessions end after D without a request (FOIDESK_SESSION_IDLE,
+                   default 30m)
+  --session-lifetime D
+                   staff sessions end D after the login (FOIDESK_SESSION_LIFETIME, default 12h)
+
+FOIDESK_ALLOW_COMBINED_ROLES=1 lets one account be both administrator and clerk or supervisor
+(refused by default: separation of duties).`
 
 // runServe parses the flags of "foidesk serve", then opens, runs and closes a server.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -39,8 +52,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dsn, addr, fontPath := f.DB(), f.Addr(), f.Font()
 	f.BoolVar(&s.Demo, "demo", false, "fill an empty database with demo data and print the logins")
 	f.BoolVar(&s.NoScheduler, "no-scheduler", false, "do not run the scheduled jobs")
+	proxies := f.String("trusted-proxies", envOr("FOIDESK_TRUSTED_PROXIES", ""), "trusted reverse proxies (CIDRs)")
+	f.DurationVar(&s.SessionIdle, "session-idle", envDuration("FOIDESK_SESSION_IDLE", 30*time.Minute), "idle session timeout")
+	f.DurationVar(&s.SessionLifetime, "session-lifetime", envDuration("FOIDESK_SESSION_LIFETIME", 12*time.Hour), "absolute session lifetime")
 	if err := f.parseNone(args, serveUsage, stdout); err != nil {
 		return err
+	}
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			s.TrustedProxies = append(s.TrustedProxies, p)
+		}
 	}
 	s.DSN, s.Addr, s.Font = *dsn, *addr, *fontPath
 	defer s.Close()
@@ -58,6 +79,9 @@ type server struct {
 	Demo, NoScheduler bool
 	Log               *slog.Logger
 	Stdout            io.Writer // where --demo prints the URL and the logins
+	// TrustedProxies (--trusted-proxies), the staff sessions' idle timeout and lifetime.
+	TrustedProxies               []string
+	SessionIdle, SessionLifetime time.Duration
 
 	db        *store.DB
 	web       *web.Server
@@ -85,7 +109,8 @@ func (s *server) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	if s.web, err = web.New(web.Config{Backend: s.db, Renderer: renderer, Logger: s.Log, Now: func() time.Time { return s.db.Now() }}); err != nil {
+	if s.web, err = web.New(web.Config{Backend: s.db, Renderer: renderer, Logger: s.Log, Now: func() time.Time { return s.db.Now() },
+		TrustedProxies: s.TrustedProxies, SessionIdle: s.SessionIdle, SessionLifetime: s.SessionLifetime, AllowCombinedRoles: allowCombinedRoles()}); err != nil {
 		return err
 	}
 	if s.NoScheduler {
@@ -191,4 +216,19 @@ func listenURL(a net.Addr, asked string) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// envDuration reads a duration from the environment (def when unset or unreadable).
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil && d > 0 {
+		return d
+	}
+	return def
+}
+
+// allowCombinedRoles reads FOIDESK_ALLOW_COMBINED_ROLES: may one account both administer users
+// and handle cases (docs/design.md "Users")?
+func allowCombinedRoles() bool {
+	b, _ := strconv.ParseBool(os.Getenv("FOIDESK_ALLOW_COMBINED_ROLES"))
+	return b
 }
