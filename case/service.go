@@ -116,6 +116,10 @@ type CaseService interface {
 	// TransitionCase fires an event dated at (EINVALID, EFORBIDDEN, ECONFLICT, ENOTFOUND): the
 	// same checks, the sign-off's included, for people and for the scheduler.
 	TransitionCase(ctx context.Context, id int64, req EventRequest, actor Actor, at time.Time) (*Case, error)
+	// TransitionCases fires one event on several cases, each with its own transition and event,
+	// all in one transaction: all or nothing. It returns each case's error (nil where the case
+	// would pass); when any is not nil nothing changed. The error is for a failure of the whole.
+	TransitionCases(ctx context.Context, ids []int64, req EventRequest, actor Actor, at time.Time) ([]error, error)
 	// Document returns a document of a case with its body (ENOTFOUND).
 	Document(ctx context.Context, caseID, docID int64) (Document, error)
 	// AddUpload stores an uploaded file with a case.

@@ -231,6 +231,48 @@ func (db *DB) TransitionCase(ctx context.Context, id int64, req workflow.Request
 		return nil, err
 	}
 	defer tx.Rollback()
+	res, err := db.transitionTx(ctx, tx, id, req, actor, at, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	out := res.Case
+	return out, db.fill(ctx, out)
+}
+
+// TransitionCases fires req on every case of ids in one transaction, each case with its own
+// transition, event and letters (docs/api.md "POST /cases/bulk"). When any case fails the
+// transaction is rolled back and nothing changes; the other cases are still tried so that every
+// case gets its answer.
+func (db *DB) TransitionCases(ctx context.Context, ids []int64, req workflow.Request, actor cases.Actor, at time.Time) ([]error, error) {
+	tx, err := db.W.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	errs := make([]error, len(ids))
+	failed := false
+	for i, id := range ids {
+		_, errs[i] = db.transitionTx(ctx, tx, id, req, actor, at, failed)
+		if errs[i] != nil {
+			if cases.ErrorCode(errs[i]) == cases.EINTERNAL {
+				return nil, errs[i]
+			}
+			failed = true
+		}
+	}
+	if failed {
+		return errs, nil
+	}
+	return errs, tx.Commit()
+}
+
+// transitionTx applies req to one case inside tx: lock, apply, the sign-off check (no event
+// inside a signed-off month, signoff.go), then the writes. dryRun checks without writing (after
+// another case of a bulk request failed, the rest are only checked).
+func (db *DB) transitionTx(ctx context.Context, tx *sqlx.Tx, id int64, req workflow.Request, actor cases.Actor, at time.Time, dryRun bool) (*workflow.Result, error) {
 	c, err := db.caseByID(ctx, tx, id, true)
 	if err != nil {
 		return nil, err
@@ -239,17 +281,13 @@ func (db *DB) TransitionCase(ctx context.Context, id int64, req workflow.Request
 	if err != nil {
 		return nil, err
 	}
-	if err := db.checkSigned(ctx, tx, res, agency); err != nil { // no event inside a signed-off month (signoff.go)
+	if err := db.checkSigned(ctx, tx, res, agency); err != nil {
 		return nil, err
 	}
-	if err := db.commitResult(ctx, tx, c, res, agency, at); err != nil {
-		return nil, err
+	if dryRun {
+		return res, nil
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	out := res.Case
-	return out, db.fill(ctx, out)
+	return res, db.commitResult(ctx, tx, c, res, agency, at)
 }
 
 // apply builds the workflow environment of c and applies req.

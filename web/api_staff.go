@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -20,6 +21,7 @@ func (s *Server) staffAPIRoutes(g *gin.RouterGroup) {
 	g.GET("/cases", s.apiListCases)
 	g.GET("/cases/:id", s.apiCase)
 	g.POST("/cases/:id/events", s.apiCaseEvent)
+	g.POST("/cases/bulk", s.apiBulk)
 	g.GET("/cases/:id/documents/:doc_id", s.apiCaseDocument)
 	g.GET("/calendar/due", s.apiCalendarDue)
 }
@@ -275,6 +277,85 @@ func (s *Server) apiCaseEvent(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, caseJSON(out))
+}
+
+// bulkEvents are the events POST /cases/bulk fires (docs/api.md).
+var bulkEvents = []string{"archive", "record_delivery", "reassign"}
+
+// maxBulk bounds the cases of one bulk request.
+const maxBulk = 500
+
+// apiBulk fires {event, ids, ...payload} on every case of ids, each with its own transition and
+// event, all or nothing: 200 {results: [{id, status: 200}]}, or the status of the first failing
+// case with its error and every case's status and error in results, and nothing changed.
+func (s *Server) apiBulk(c *gin.Context) {
+	var body map[string]json.RawMessage
+	if err := readJSON(c, &body); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	var fe cases.FieldErrors
+	var req cases.EventRequest
+	if err := json.Unmarshal(body["event"], &req.Event); err != nil || !slices.Contains(bulkEvents, req.Event) {
+		fe.Add("event", "批量操作只能是归档（archive）、送达登记（record_delivery）或改派（reassign）。", "event must be archive, record_delivery or reassign")
+	}
+	var ids []int64
+	if err := json.Unmarshal(body["ids"], &ids); err != nil || len(ids) == 0 || len(ids) > maxBulk {
+		fe.Add("ids", fmt.Sprintf("ids应为1至%d个案件编号的数组。", maxBulk), fmt.Sprintf("ids must be an array of 1 to %d case ids", maxBulk))
+	} else {
+		seen := map[int64]bool{}
+		for _, id := range ids {
+			if seen[id] {
+				fe.Add("ids", "ids中有重复的案件编号。", "ids holds a case twice")
+				break
+			}
+			seen[id] = true
+		}
+	}
+	if !fe.Empty() {
+		s.apiError(c, fe.Err())
+		return
+	}
+	delete(body, "event")
+	delete(body, "ids")
+	var err error
+	if req.Payload, err = json.Marshal(body); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	// A case the caller may not see is not found, as GET /cases/{id} answers.
+	errs := make([]error, len(ids))
+	visible := true
+	for i, id := range ids {
+		if _, err := s.caseByID(c, id); err != nil {
+			errs[i], visible = err, false
+		}
+	}
+	if visible {
+		if errs, err = s.db.TransitionCases(c.Request.Context(), ids, req, actorOf(c), s.now()); err != nil {
+			s.apiError(c, err)
+			return
+		}
+	}
+	results := make([]gin.H, len(ids))
+	var first error
+	for i, id := range ids {
+		results[i] = gin.H{"id": id, "status": http.StatusOK}
+		if errs[i] != nil {
+			code := cases.ErrorCode(errs[i])
+			results[i]["status"] = statusOf[code]
+			results[i]["error"] = gin.H{"code": code, "message": cases.ErrorMessage(errs[i], lang(c))}
+			if first == nil {
+				first = errs[i]
+			}
+		}
+	}
+	if first == nil {
+		c.JSON(http.StatusOK, gin.H{"results": results})
+		return
+	}
+	code := cases.ErrorCode(first)
+	c.JSON(statusOf[code], gin.H{"error": gin.H{"code": code, "message": cases.ErrorMessage(first, lang(c))}, "results": results})
 }
 
 func (s *Server) apiCaseDocument(c *gin.Context) {

@@ -130,6 +130,7 @@ var authzTable = []route{
 	{"GET", "/api/v1/cases", caseWork},
 	{"GET", "/api/v1/cases/:id", caseWork},
 	{"POST", "/api/v1/cases/:id/events", caseWork},
+	{"POST", "/api/v1/cases/bulk", caseWork},
 	{"GET", "/api/v1/cases/:id/documents/:doc_id", caseWork},
 	{"GET", "/api/v1/calendar/due", anyStaff},
 	{"GET", "/api/v1/reports/annual", supOrAdmin},

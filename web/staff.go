@@ -257,6 +257,12 @@ func (s *Server) caseFor(c *gin.Context) (*cases.Case, error) {
 	if err != nil {
 		return nil, cases.E(cases.ENOTFOUND, "案件不存在。", "no such case")
 	}
+	return s.caseByID(c, id)
+}
+
+// caseByID loads case id for the signed-in user: ENOTFOUND for a case of an agency the user may
+// not act for (its existence is not revealed).
+func (s *Server) caseByID(c *gin.Context, id int64) (*cases.Case, error) {
 	cs, err := s.db.Case(c.Request.Context(), id)
 	if err != nil {
 		return nil, err
