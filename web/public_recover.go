@@ -23,7 +23,6 @@ import (
 // in it).
 const recoverDelay = 600 * time.Millisecond
 
-
 // recoverSentMessage is the one answer of a recovery attempt.
 func recoverSentMessage(l string) string { return T(l, "recover.sent") }
 
