@@ -394,12 +394,11 @@ func replyFor(l *letter, o cases.Outcome, d cases.Draft) (replyText, error) {
 		if on := l.c.Clock.CorrectionOn; !on.IsZero() {
 			f += "已于" + on.Chinese()
 		}
+		// The receipt of the corrected application is told in the opening paragraph; the finding
+		// does not repeat it.
 		f += "告知您对申请内容作出补正"
-		if on := l.c.Clock.CorrectedOn; !on.IsZero() {
-			f += "，您于" + on.Chinese() + "提交了补正"
-		}
 		return replyText{
-			finding:  f + "。经审查，补正后的申请内容仍不明确，本机关无法确定您所需的政府信息。",
+			finding:  f + "。经审查，您补正后的申请内容仍不明确，本机关无法确定您所需的政府信息。",
 			basis:    o.Basis,
 			decision: "本机关无法向您提供该政府信息。您可以在明确所需政府信息的名称、文号或者其他特征描述后重新提出申请",
 		}, nil
