@@ -124,7 +124,18 @@ type CaseService interface {
 	Document(ctx context.Context, caseID, docID int64) (Document, error)
 	// AddUpload stores an uploaded file with a case.
 	AddUpload(ctx context.Context, caseID int64, d Document, actor Actor) (Document, error)
+	// AddUploads stores the files of one request with a case, all or none; from the applicant
+	// within the per-case quota (ApplicantUploadFiles, ApplicantUploadBytes; EINVALID field
+	// "file" beyond). The documents come back as stored (size, sha256, created_at).
+	AddUploads(ctx context.Context, caseID int64, docs []Document, actor Actor) ([]Document, error)
 }
+
+// The applicant's uploads to one case, all requests together (docs/api.md "JSON API"): at most
+// ApplicantUploadFiles files and ApplicantUploadBytes bytes; a request beyond is refused whole.
+const (
+	ApplicantUploadFiles = 10
+	ApplicantUploadBytes = 30 << 20
+)
 
 // AgencyService keeps agencies and their settings.
 type AgencyService interface {

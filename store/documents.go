@@ -185,7 +185,21 @@ func (db *DB) Document(ctx context.Context, caseID, docID int64) (cases.Document
 // AddUpload stores an uploaded file with a case (identity proof, correction, released documents)
 // and records a document_issued event; it refuses files of concluded or discarded cases.
 func (db *DB) AddUpload(ctx context.Context, caseID int64, d cases.Document, actor cases.Actor) (cases.Document, error) {
+	ds, err := db.AddUploads(ctx, caseID, []cases.Document{d}, actor)
+	if err != nil {
+		return cases.Document{}, err
+	}
+	return ds[0], nil
+}
+
+// AddUploads stores the files of one request with a case in one transaction, each with its
+// document_issued event. Files from the applicant must stay, with those uploaded before, within
+// cases.ApplicantUploadFiles and cases.ApplicantUploadBytes per case, or none is stored (422,
+// field "file"). The documents are returned as stored, without their bodies.
+func (db *DB) AddUploads(ctx context.Context, caseID int64, docs []cases.Document, actor cases.Actor) ([]cases.Document, error) {
+	out := make([]cases.Document, 0, len(docs))
 	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		out = out[:0]
 		c, err := db.caseByID(ctx, tx, caseID, true)
 		if err != nil {
 			return err
@@ -193,21 +207,51 @@ func (db *DB) AddUpload(ctx context.Context, caseID int64, d cases.Document, act
 		if c.State == cases.StateDiscarded || c.State == cases.StateArchived {
 			return cases.Errorf(cases.ECONFLICT, "该案件已不能再上传文件。", "no more files may be added to this case")
 		}
-		d.CaseID, d.Kind, d.EventSeq = caseID, cases.DocUpload, c.EventCount+1
-		if d.ID, err = insertDocument(ctx, tx, d, now); err != nil {
-			return err
+		if actor.Kind == cases.ActorApplicant {
+			var used struct {
+				N     int   `db:"n"`
+				Bytes int64 `db:"bytes"`
+			}
+			if err := tx.GetContext(ctx, &used, tx.Rebind(`SELECT COUNT(*) AS n, COALESCE(SUM(d.size), 0) AS bytes FROM documents d
+				JOIN case_events e ON e.case_id = d.case_id AND e.seq = d.event_seq
+				WHERE d.case_id = ? AND d.kind = ? AND e.actor = ?`), caseID, cases.DocUpload, actor.Name); err != nil {
+				return err
+			}
+			var add int64
+			for _, d := range docs {
+				add += int64(len(d.Body))
+			}
+			if used.N+len(docs) > cases.ApplicantUploadFiles || used.Bytes+add > cases.ApplicantUploadBytes {
+				var f cases.FieldErrors
+				f.Add("file", fmt.Sprintf("每件申请最多上传%d个文件、合计%dMB；本案已上传%d个文件（%.1fMB），本次上传的文件均未保存。", cases.ApplicantUploadFiles, cases.ApplicantUploadBytes>>20, used.N, float64(used.Bytes)/(1<<20)),
+					fmt.Sprintf("An application takes at most %d files and %d MB in all; this one has %d files (%.1f MB): none of these files was stored.", cases.ApplicantUploadFiles, cases.ApplicantUploadBytes>>20, used.N, float64(used.Bytes)/(1<<20)))
+				return f.Err()
+			}
 		}
-		ev := cases.Event{Event: "document_issued", Actor: actor.Name, At: now, FromState: c.State, ToState: c.State,
-			ReplyDueBefore: c.ReplyDue, ReplyDueAfter: c.ReplyDue,
-			Payload: mustCanonical(map[string]any{"document_id": d.ID, "kind": d.Kind, "title": d.Title, "sha256": hexSum(d.Body), "size": len(d.Body)})}
-		if err := appendEvent(ctx, tx, c, &ev); err != nil {
-			return err
+		for _, d := range docs {
+			d.CaseID, d.Kind, d.EventSeq = caseID, cases.DocUpload, c.EventCount+1
+			if d.ID, err = insertDocument(ctx, tx, d, now); err != nil {
+				return err
+			}
+			ev := cases.Event{Event: "document_issued", Actor: actor.Name, At: now, FromState: c.State, ToState: c.State,
+				ReplyDueBefore: c.ReplyDue, ReplyDueAfter: c.ReplyDue,
+				Payload: mustCanonical(map[string]any{"document_id": d.ID, "kind": d.Kind, "title": d.Title, "sha256": hexSum(d.Body), "size": len(d.Body)})}
+			if err := appendEvent(ctx, tx, c, &ev); err != nil {
+				return err
+			}
+			var stored cases.Document
+			if err := tx.GetContext(ctx, &stored, tx.Rebind(`SELECT `+documentColumns+` FROM documents WHERE id = ?`), d.ID); err != nil {
+				return err
+			}
+			out = append(out, stored)
 		}
 		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET event_count = ?, head_hash = ?, version = version + 1, updated_at = ? WHERE id = ?`), c.EventCount, c.HeadHash, now.UTC(), c.ID)
 		return err
 	})
-	d.Body = nil
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func hexSum(b []byte) string {

@@ -2,8 +2,13 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -371,5 +376,75 @@ func TestAttackCSVFormulaInjection(t *testing.T) {
 	}
 	if !seen {
 		t.Error("the applicant's name is not a text cell of the XLSX")
+	}
+}
+
+// Item 5: uploads have a quota per case (10 files, 30 MB from the applicant; 1–5 files a
+// request), a request beyond it is refused whole with 422 naming the field, and the 201 answer
+// describes the files as stored (size, sha256, created_at).
+func TestAttackUploadQuota(t *testing.T) {
+	s, db := newTestServer(t)
+	no, code := apiApply(t, s, nil)
+	upload := func(files ...fileField) *httptest.ResponseRecorder {
+		body, ct := multipartBody(t, nil, files...)
+		req := newRequest("POST", "/api/v1/applications/"+no+"/files", body.String())
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("X-Access-Code", code)
+		return do(s, req)
+	}
+	five := func(size int) []fileField {
+		var fs []fileField
+		for i := range 5 {
+			fs = append(fs, fileField{"file", "id" + strconv.Itoa(i) + ".png", "image/png", pngBytes(size + i)})
+		}
+		return fs
+	}
+	w := upload(append(five(1000), fileField{"file", "x.png", "image/png", pngBytes(10)})...)
+	if w.Code != http.StatusUnprocessableEntity || decodeError(t, w).Error.Fields["file"] == "" {
+		t.Fatalf("6 files in one request: %d %s", w.Code, w.Body)
+	}
+	w = upload(five(1000)...)
+	var up struct {
+		Documents []struct {
+			ID        int64     `json:"id"`
+			Title     string    `json:"title"`
+			Size      int64     `json:"size"`
+			SHA256    string    `json:"sha256"`
+			CreatedAt time.Time `json:"created_at"`
+		} `json:"documents"`
+	}
+	if w.Code != http.StatusCreated || json.Unmarshal(w.Body.Bytes(), &up) != nil || len(up.Documents) != 5 {
+		t.Fatalf("5 files: %d %s", w.Code, w.Body)
+	}
+	c, _ := db.CaseByTracking(context.Background(), no)
+	for i, d := range up.Documents {
+		stored, err := db.Document(context.Background(), c.ID, d.ID)
+		sum := sha256.Sum256(pngBytes(1000 + i))
+		if err != nil || d.Size != int64(1000+i) || d.Size != stored.Size || d.SHA256 != hex.EncodeToString(sum[:]) || !d.CreatedAt.Equal(stored.CreatedAt) || d.CreatedAt.IsZero() || d.Title == "" {
+			t.Errorf("201 document %d: %+v, stored %+v %v", i, d, stored, err)
+		}
+	}
+	if w := upload(five(2000)...); w.Code != http.StatusCreated {
+		t.Fatalf("files 6–10: %d %s", w.Code, w.Body)
+	}
+	before, _ := db.Documents(context.Background(), c.ID)
+	if w := upload(fileField{"file", "eleven.png", "image/png", pngBytes(100)}); w.Code != http.StatusUnprocessableEntity || decodeError(t, w).Error.Fields["file"] == "" {
+		t.Fatalf("the 11th file: %d %s", w.Code, w.Body)
+	}
+	if after, _ := db.Documents(context.Background(), c.ID); len(after) != len(before) {
+		t.Fatalf("a refused upload stored %d documents", len(after)-len(before))
+	}
+
+	// Bytes: three requests of 9.9 MB fit under 30 MB, the fourth does not (another case).
+	no, code = apiApply(t, s, func(m map[string]any) {
+		m["description"] = "请公开本区2025年度道路养护资金的使用情况。"
+	})
+	for i := range 3 {
+		if w := upload(fileField{"file", "big.png", "image/png", pngBytes(9_900_000 + i)}); w.Code != http.StatusCreated {
+			t.Fatalf("9.9 MB file %d: %d %s", i+1, w.Code, w.Body)
+		}
+	}
+	if w := upload(fileField{"file", "big.png", "image/png", pngBytes(2 << 20)}); w.Code != http.StatusUnprocessableEntity || decodeError(t, w).Error.Fields["file"] == "" {
+		t.Fatalf("beyond 30 MB: %d %s", w.Code, w.Body)
 	}
 }

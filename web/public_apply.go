@@ -467,17 +467,14 @@ func (s *Server) storeSubmission(ctx context.Context, ip string, sub submission)
 	return kase, code, docs, err
 }
 
-// storeUploads stores accepted files with a case as documents the applicant sees.
+// storeUploads stores accepted files with a case as documents the applicant sees, all or none,
+// within the applicant's quota per case (cases.ApplicantUploadFiles, ApplicantUploadBytes).
 func (s *Server) storeUploads(ctx context.Context, caseID int64, files []pubUpload, titleKey string) ([]cases.Document, error) {
-	var out []cases.Document
-	for _, f := range files {
-		d, err := s.db.AddUpload(ctx, caseID, cases.Document{Title: T(langZH, titleKey), Filename: f.Filename, ContentType: f.ContentType, Applicant: true, Body: f.Body}, applicantActor)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, d)
+	docs := make([]cases.Document, len(files))
+	for i, f := range files {
+		docs[i] = cases.Document{Title: T(langZH, titleKey), Filename: f.Filename, ContentType: f.ContentType, Applicant: true, Body: f.Body}
 	}
-	return out, nil
+	return s.db.AddUploads(ctx, caseID, docs, applicantActor) // all or none, within the case's quota
 }
 
 // applicantActor is the applicant acting through the access code.

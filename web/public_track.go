@@ -415,6 +415,13 @@ func (s *Server) trackUpload(c *gin.Context) {
 		return
 	}
 	if _, err := s.storeUploads(ctx, kase.ID, files, "apply.doc.proof"); err != nil {
+		var e *cases.Error
+		if errors.As(err, &e) && e.Code == cases.EINVALID { // beyond the case's quota
+			form.FileError = pickLang(l, e.Fields["file"], e.FieldsEN["file"])
+			form.Summary = []summaryItem{{Target: "upload-file", Message: form.FileError}}
+			s.renderTrackCase(c, http.StatusUnprocessableEntity, kase, correctionForm{}, form)
+			return
+		}
 		s.errorPage(c, err)
 		return
 	}
