@@ -4,6 +4,7 @@
 
 DEFAULT_FONT=/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf
 AXE_VERSION=4.10.2
+REDOCLY_VERSION=2.77.0 # scripts/test.sh lints web/openapi.yaml with it
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
