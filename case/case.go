@@ -95,6 +95,11 @@ type Draft struct {
 	WherePublic       string  `json:"where_public,omitempty"`
 	Documents         []int64 `json:"documents,omitempty"`
 	DraftedBy         string  `json:"drafted_by"`
+	// rejected.duplicate (Art. 36(六)): the earlier concluded case of the same applicant, by its
+	// tracking number, and its reply letter's number and date, which the letter names.
+	DuplicateOf       string `json:"duplicate_of,omitempty"`
+	DuplicateLetterNo string `json:"duplicate_letter_no,omitempty"`
+	DuplicateOn       Date   `json:"duplicate_on,omitempty"`
 }
 
 // Clock holds the facts every deadline of a case is computed from (docs/rules.md §4). The workflow

@@ -11,6 +11,7 @@ const (
 	DocFeeNotice          = "fee_notice"          // 收费通知书
 	DocObjectionOverride  = "objection_override"  // notice to a third party: disclosure despite objection (Art. 32)
 	DocReplyPeriodNotice  = "reply_period_notice" // Art. 35 longer reply period
+	DocReasonsNotice      = "reasons_notice"      // 说明理由通知书 (Art. 35)
 	DocTerminationNotice  = "termination_notice"  // 终止办理告知书 (correction or fee lapsed)
 	DocReply              = "reply"               // 答复书 / 告知书
 	DocApplicationForm    = "application_form"    // 申请表
@@ -27,6 +28,7 @@ var DocKinds = CodeList{
 	{DocFeeNotice, "收费通知书", "Fee notice"},
 	{DocObjectionOverride, "决定公开告知书", "Notice of disclosure despite objection"},
 	{DocReplyPeriodNotice, "答复期限告知书", "Notice of reply period"},
+	{DocReasonsNotice, "说明理由通知书", "Request for reasons"},
 	{DocTerminationNotice, "终止办理告知书", "Termination notice"},
 	{DocReply, "政府信息公开申请答复书", "Reply"},
 	{DocApplicationForm, "政府信息公开申请表", "Application form"},

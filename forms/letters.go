@@ -257,6 +257,27 @@ func replyPeriodNotice(l *letter) error {
 	return nil
 }
 
+// reasonsNotice is the 说明理由通知书 of Art. 35: the request seems beyond a reasonable number or
+// frequency; the applicant is asked for the reasons within a period (policy: 15 working days),
+// and told that unreasonable or missing reasons lead to 不予处理. The reply period keeps running.
+// A procedural notice: no remedy clause.
+func reasonsNotice(l *letter) error {
+	if l.req.Due.IsZero() {
+		return cases.Errorf(cases.EINVALID, "说明理由通知书须写明说明理由的期限。", "a request for reasons needs its due date")
+	}
+	l.head()
+	l.to(l.c.Applicant.Name)
+	l.para(l.intro())
+	s := "经审查，您申请公开政府信息的数量、频次明显超过合理范围"
+	if r := clause(l.req.Reason); r != "" {
+		s += "（" + r + "）"
+	}
+	l.para(s + "。" + cite("第三十五条", "") + "，请您于" + l.req.Due.Chinese() + "前向本机关书面说明申请理由。")
+	l.para("您逾期未说明理由，或者本机关认为理由不合理的，本机关将对您的申请不予处理；本机关认为理由合理，但无法在规定期限内答复的，将确定延迟答复的合理期限并告知您。")
+	l.end("特此通知。")
+	return nil
+}
+
 // terminationNotice is the 终止办理告知书 after a lapsed correction (Art. 30) or fee (Art. 42 and
 // the fee measures). It decides nothing on the merits and carries no remedy clause.
 func terminationNotice(l *letter) error {
@@ -413,8 +434,19 @@ func replyFor(l *letter, o cases.Outcome, d cases.Draft) (replyText, error) {
 			decision: dec,
 		}, nil
 	case "rejected.duplicate":
+		f := "经审查，本机关已就您提出的政府信息公开申请作出答复"
+		if d.DuplicateLetterNo != "" {
+			f = "经审查，本机关已"
+			if !d.DuplicateOn.IsZero() {
+				f += "于" + d.DuplicateOn.Chinese()
+			}
+			f += "以" + d.DuplicateLetterNo + "答复您的政府信息公开申请"
+			if d.DuplicateOf != "" {
+				f += "（申请编号：" + d.DuplicateOf + "）"
+			}
+		}
 		return replyText{
-			finding:  "经审查，本机关已就您提出的政府信息公开申请作出答复，您重复申请公开相同的政府信息。",
+			finding:  f + "，您重复申请公开相同的政府信息。",
 			basis:    o.Basis,
 			decision: "本机关不予重复处理",
 		}, nil

@@ -63,6 +63,7 @@ var letterFuncs = map[string]func(*letter) error{
 	cases.DocFeeNotice:          feeNotice,
 	cases.DocObjectionOverride:  objectionOverride,
 	cases.DocReplyPeriodNotice:  replyPeriodNotice,
+	cases.DocReasonsNotice:      reasonsNotice,
 	cases.DocTerminationNotice:  terminationNotice,
 	cases.DocReply:              reply,
 	cases.DocApplicationForm:    applicationForm,

@@ -22,6 +22,7 @@ var DefaultLetterPrefixes = map[string]string{
 	cases.DocFeeNotice:          "政公开费",
 	cases.DocObjectionOverride:  "政公开告",
 	cases.DocReplyPeriodNotice:  "政公开期",
+	cases.DocReasonsNotice:      "政公开理",
 	cases.DocTerminationNotice:  "政公开终",
 	cases.DocReply:              "政公开答",
 }
