@@ -39,7 +39,7 @@ type LoginFailures struct {
 	FirstAddress time.Time
 }
 
-// LoginPolicy is the throttle of POST /login (docs/api.md "Pages"): PairLimit failures of one
+// LoginPolicy is the throttle of POST /login (docs/api.md "Pages other programs rely on"): PairLimit failures of one
 // account from one address within Window block that pair; AddressLimit failures of one address
 // (any accounts) within Window block the address; AccountLimit failures of one account since
 // its last login or unlock lock the account until an administrator unlocks it.

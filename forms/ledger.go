@@ -161,7 +161,7 @@ func LedgerCSV(w io.Writer, l cases.Ledger) error {
 	cw.UseCRLF = true
 	cw.Write(ledgerHeaders)
 	for _, r := range l.Rows {
-		cw.Write(cases.SpreadsheetRecord(ledgerRecord(r))) // formula injection (docs/api.md "Exports")
+		cw.Write(cases.SpreadsheetRecord(ledgerRecord(r))) // formula injection (docs/api.md "Ledger exports")
 	}
 	cw.Flush()
 	return cw.Error()
