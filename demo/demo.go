@@ -98,7 +98,7 @@ func Fill(ctx context.Context, db *store.DB, cfg Config) (*Result, error) {
 	g := &demoGen{db: db, cal: db.Calendar(), loc: loc, today: today, limit: limit, seed: cfg.Seed, agency: ag}
 	res := &Result{Logins: Logins()}
 	// Accounts exist before the first case: created at the start of the period.
-	db.Now = func() time.Time { return time.Date(today.Year()-2, today.Month(), 1, 9, 0, 0, 0, loc) }
+	db.Now = func() time.Time { return time.Date(today.Year()-3, today.Month(), 1, 9, 0, 0, 0, loc) }
 	for _, l := range res.Logins {
 		u, err := db.CreateUser(ctx, l.User, Password, []string{l.Role}, ag.ID, l.Display)
 		if cases.ErrorCode(err) == cases.ECONFLICT {
@@ -121,7 +121,11 @@ func Fill(ctx context.Context, db *store.DB, cfg Config) (*Result, error) {
 		}
 	}
 
-	g.plan(cfg.Cases)
+	real := cfg.Cases
+	if real > RealCases { // a province: three years, copies beyond the real cases (bulk.go)
+		real, g.span, g.uniform = RealCases, 3*365, true
+	}
+	g.plan(real)
 	if err := g.run(ctx, cfg.Log); err != nil {
 		return nil, err
 	}
@@ -129,6 +133,12 @@ func Fill(ctx context.Context, db *store.DB, cfg Config) (*Result, error) {
 		if dc.c != nil {
 			res.Cases++
 		}
+	}
+	if cfg.Cases > real {
+		if err := g.bulk(ctx, cfg.Cases-real, cfg.Log); err != nil {
+			return nil, err
+		}
+		res.Cases += cfg.Cases - real
 	}
 	// The most recent online application still open is the sample for the tracking page.
 	var sample *demoCase
@@ -182,6 +192,8 @@ type demoGen struct {
 	supervisor cases.Actor
 	cases      []*demoCase
 	applicants []cases.Applicant
+	span       int  // days back from today in which applications arrive (0: two years)
+	uniform    bool // arrivals spread evenly (no busy last six weeks)
 }
 
 // scenario is what happens to one case.
@@ -371,10 +383,14 @@ func weighted[T any](r *rand.Rand, items []T, weight func(T) int) T {
 func (g *demoGen) randomScenario(r *rand.Rand) scenario {
 	var s scenario
 	// A fifth of the applications arrived in the last six weeks: the open queue of a busy office.
-	if r.IntN(5) == 0 {
+	span := g.span
+	if span == 0 {
+		span = 730
+	}
+	if !g.uniform && r.IntN(5) == 0 {
 		s.created = g.today.AddDays(-(1 + r.IntN(42)))
 	} else {
-		s.created = g.today.AddDays(-(1 + r.IntN(729)))
+		s.created = g.today.AddDays(-(1 + r.IntN(span-1)))
 	}
 	s.channel = weighted(r, demoChannelWeights, func(c struct {
 		code string

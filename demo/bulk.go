@@ -1,0 +1,116 @@
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	cases "foidesk/case"
+	"foidesk/store"
+)
+
+// RealCases is how many cases Fill drives through the workflow; the cases beyond are bulk-written
+// copies of them (docs/performance.md): each copy has a new applicant, description, tracking number
+// and reply letter number, and its template's dates, deadlines, states, outcome, remedies and
+// history, chained with the store's event hash. Copies carry no PDF documents.
+const RealCases = 1000
+
+// bulkBatch is the number of copies written per transaction.
+const bulkBatch = 20000
+
+var reLetterNo = regexp.MustCompile(`^(.*〔)(\d{4})(〕)(\d+)(号)$`)
+
+// bulk writes n copies of the real cases.
+func (g *demoGen) bulk(ctx context.Context, n int, log *slog.Logger) error {
+	var ts []*cases.Case
+	for _, dc := range g.cases {
+		if dc.c == nil {
+			continue
+		}
+		c, err := g.db.Case(ctx, dc.c.ID)
+		if err != nil {
+			return err
+		}
+		ts = append(ts, c)
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	r := g.rng(-3)
+	pick := make([]*cases.Case, n)
+	type key struct {
+		class string
+		year  int
+	}
+	counts := map[key]int{}
+	prefix := g.agency.Settings.TrackingPrefix
+	trackYear := func(c *cases.Case) int {
+		y, _ := strconv.Atoi(strings.TrimPrefix(c.TrackingNo, prefix)[:4])
+		return y
+	}
+	for i := range pick {
+		t := ts[r.IntN(len(ts))]
+		pick[i] = t
+		counts[key{"tracking", trackYear(t)}]++
+		if m := reLetterNo.FindStringSubmatch(t.LetterNo); m != nil {
+			y, _ := strconv.Atoi(m[2])
+			counts[key{"letter:" + cases.DocReply, y}]++
+		}
+	}
+	next := map[key]int{}
+	for k, cnt := range counts {
+		first, err := g.db.ReserveNumbers(ctx, g.agency.ID, k.class, k.year, cnt)
+		if err != nil {
+			return err
+		}
+		next[k] = first
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(400)) // short-lived garbage, plenty of memory
+	start := time.Now()
+	batch := make([]store.BulkCase, 0, bulkBatch)
+	for i, t := range pick {
+		cr := mrand.New(mrand.NewPCG(uint64(g.seed), uint64(RealCases+i)))
+		c := *t
+		c.ID, c.Documents, c.Events, c.Remedies = 0, nil, nil, nil
+		c.Applicant = demoApplicant(cr, g.today)
+		c.Applicant.Email, c.Applicant.Address, c.Applicant.Postcode = t.Applicant.Email, t.Applicant.Address, t.Applicant.Postcode
+		y := trackYear(t)
+		c.Description = demoDescription(cr, t.Outcome, y)
+		k := key{"tracking", y}
+		c.TrackingNo = fmt.Sprintf("%s%d%06d", prefix, y, next[k])
+		next[k]++
+		if m := reLetterNo.FindStringSubmatch(t.LetterNo); m != nil {
+			ly, _ := strconv.Atoi(m[2])
+			k := key{"letter:" + cases.DocReply, ly}
+			c.LetterNo = m[1] + m[2] + m[3] + strconv.Itoa(next[k]) + m[5]
+			next[k]++
+		}
+		if c.AccessCodeHash != "" { // a code nobody holds
+			b := make([]byte, 32)
+			rand.Read(b)
+			c.AccessCodeHash = hex.EncodeToString(b)
+		}
+		evs := make([]cases.Event, len(t.Events))
+		copy(evs, t.Events)
+		batch = append(batch, store.BulkCase{Case: &c, Events: evs, Remedies: t.Remedies})
+		if len(batch) == cap(batch) || i == len(pick)-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := g.db.BulkCases(ctx, batch); err != nil {
+				return fmt.Errorf("bulk-written cases: %w", err)
+			}
+			log.Info("demo bulk progress", "cases", i+1, "of", n, "seconds", time.Since(start).Round(time.Second).Seconds())
+			batch = batch[:0]
+		}
+	}
+	return nil
+}
