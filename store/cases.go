@@ -231,11 +231,12 @@ func (db *DB) TransitionCase(ctx context.Context, id int64, req workflow.Request
 		return nil, err
 	}
 	defer tx.Rollback()
+	defer db.takePending(tx) // letters of a refused event are never rendered
 	res, err := db.transitionTx(ctx, tx, id, req, actor, at, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(ctx, tx); err != nil { // then its letters, rendered outside the lock (pending.go)
 		return nil, err
 	}
 	out := res.Case
@@ -252,6 +253,7 @@ func (db *DB) TransitionCases(ctx context.Context, ids []int64, req workflow.Req
 		return nil, err
 	}
 	defer tx.Rollback()
+	defer db.takePending(tx)
 	errs := make([]error, len(ids))
 	failed := false
 	for i, id := range ids {
@@ -266,7 +268,7 @@ func (db *DB) TransitionCases(ctx context.Context, ids []int64, req workflow.Req
 	if failed {
 		return errs, nil
 	}
-	return errs, tx.Commit()
+	return errs, db.commit(ctx, tx) // then the letters, rendered outside the lock (pending.go)
 }
 
 // transitionTx applies req to one case inside tx: lock, apply, the sign-off check (no event

@@ -45,6 +45,9 @@ type DB struct {
 	Now      func() time.Time // the clock; fixed by tests
 	Renderer cases.Renderer   // renders letters inside transitions; nil issues no letters
 
+	pendMu sync.Mutex
+	pend   map[*sqlx.Tx][]pendingLetter // letters to render after each open transaction commits (pending.go)
+
 	calMu sync.RWMutex
 	cal   *workflow.Calendar
 	calAt time.Time // when cal was loaded (see Calendar)
@@ -215,9 +218,10 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error)
 	}
 	defer tx.Rollback()
 	if err := fn(tx, db.Now()); err != nil {
+		db.takePending(tx)
 		return err
 	}
-	return tx.Commit()
+	return db.commit(ctx, tx) // then renders the letters it issued, outside the lock (pending.go)
 }
 
 // forUpdate is the row-lock suffix of a SELECT that precedes a write (SQLite's BEGIN IMMEDIATE
@@ -227,6 +231,14 @@ func (db *DB) forUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// ignoreNoRows turns sql.ErrNoRows into nil.
+func ignoreNoRows(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
 }
 
 // notFound turns sql.ErrNoRows into ENOTFOUND.

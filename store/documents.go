@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -92,17 +91,21 @@ func (db *DB) issueLetters(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a ca
 			}
 			req.Siblings = siblings
 		}
-		pdf, warnings, err := db.Renderer.Render(req)
-		if err != nil {
-			return fmt.Errorf("render %s: %w", req.Kind, err)
-		}
 		title := cases.DocKinds.Label(req.Kind, "zh")
 		if req.Party != nil {
 			title += "（" + req.Party.Name + "）"
 		}
 		toApplicant := req.Kind != cases.DocConsultationLetter && req.Kind != cases.DocObjectionOverride
-		if _, err := insertDocument(ctx, tx, cases.Document{CaseID: c.ID, EventSeq: seq, Kind: req.Kind, Number: req.Number, Title: title,
-			Filename: fileName(c, req), ContentType: "application/pdf", Applicant: toApplicant, Warnings: strings.Join(warnings, "\n"), Body: pdf}, now); err != nil {
+		// The letter is rendered after the commit, outside the write lock (pending.go): here its
+		// row is stored without a body, with what rendering it needs, in this transaction.
+		snap := *c // the case as it is now, not as later steps of the transaction leave it
+		req.Case = &snap
+		id, err := insertDocument(ctx, tx, cases.Document{CaseID: c.ID, EventSeq: seq, Kind: req.Kind, Number: req.Number, Title: title,
+			Filename: fileName(c, req), ContentType: "application/pdf", Applicant: toApplicant}, now)
+		if err != nil {
+			return err
+		}
+		if err := db.addPending(ctx, tx, id, req, now); err != nil {
 			return err
 		}
 	}
@@ -147,8 +150,12 @@ func fileName(c *cases.Case, req cases.LetterRequest) string {
 }
 
 func insertDocument(ctx context.Context, tx *sqlx.Tx, d cases.Document, now time.Time) (int64, error) {
-	sum := sha256.Sum256(d.Body)
-	d.SHA256 = hex.EncodeToString(sum[:])
+	if d.Body != nil {
+		sum := sha256.Sum256(d.Body)
+		d.SHA256 = hex.EncodeToString(sum[:])
+	} else { // a letter to be rendered after the commit (pending.go): no digest yet
+		d.Body = []byte{}
+	}
 	d.Size = int64(len(d.Body))
 	var caseID any = d.CaseID
 	if d.CaseID == 0 {
@@ -178,7 +185,14 @@ func (db *DB) Documents(ctx context.Context, caseID int64) ([]cases.Document, er
 // Document returns one document of a case with its body; ENOTFOUND when the case has no such one.
 func (db *DB) Document(ctx context.Context, caseID, docID int64) (cases.Document, error) {
 	var d cases.Document
-	err := db.R.GetContext(ctx, &d, db.R.Rebind(`SELECT `+documentColumns+`, body FROM documents WHERE case_id = ? AND id = ?`), caseID, docID)
+	q := db.R.Rebind(`SELECT ` + documentColumns + `, body FROM documents WHERE case_id = ? AND id = ?`)
+	err := db.R.GetContext(ctx, &d, q, caseID, docID)
+	if err == nil && d.SHA256 == "" && d.Size == 0 && db.Renderer != nil { // a letter still pending: rendered now (pending.go)
+		if _, err := db.completeLetter(ctx, docID); err != nil {
+			return d, err
+		}
+		err = db.R.GetContext(ctx, &d, q, caseID, docID)
+	}
 	return d, notFound(err, "文件不存在。", "no such document")
 }
 

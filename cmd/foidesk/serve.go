@@ -101,6 +101,12 @@ func (s *server) Open(ctx context.Context) error {
 		return err
 	}
 	s.db.Renderer = renderer
+	// Letters a crash left without their PDF (numbered, committed, rendered after the commit).
+	if n, err := s.db.CompletePendingLetters(ctx); err != nil {
+		s.Log.Error("pending letters", "err", err)
+	} else if n > 0 {
+		s.Log.Info("pending letters rendered", "letters", n)
+	}
 
 	var logins []demo.Login
 	var sample string
