@@ -37,6 +37,9 @@ func (db *DB) CreateAgency(ctx context.Context, code, name string, s cases.Setti
 	if s.SealText == "" {
 		s.SealText = name
 	}
+	if err := s.Validate(); err != nil {
+		return cases.Agency{}, err
+	}
 	b, _ := json.Marshal(s)
 	var id int64
 	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
@@ -67,9 +70,16 @@ func (db *DB) CreateAgency(ctx context.Context, code, name string, s cases.Setti
 	return cases.Agency{ID: id, Code: code, Name: name, Settings: s}, nil
 }
 
-// UpdateAgency changes an agency's name and settings.
+// UpdateAgency changes an agency's name and settings; EINVALID with fields for invalid settings.
 func (db *DB) UpdateAgency(ctx context.Context, a cases.Agency) error {
-	b, _ := json.Marshal(a.Settings.WithDefaults())
+	if a.Name == "" {
+		return cases.Errorf(cases.EINVALID, "请填写机关名称。", "an agency needs a name")
+	}
+	st := a.Settings.WithDefaults()
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(st)
 	res, err := db.W.ExecContext(ctx, db.W.Rebind(`UPDATE agencies SET name = ?, settings = ? WHERE id = ?`), a.Name, string(b), a.ID)
 	if err != nil {
 		return err

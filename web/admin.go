@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -360,86 +359,40 @@ func (s *Server) adminAgencySealImage(c *gin.Context) {
 	c.Data(http.StatusOK, "image/png", as.Seal)
 }
 
-// settingsFromForm reads and checks the settings form.
+// settingsFromForm reads the settings form; cases.Settings.Validate checks the settings (the same
+// check the store applies to every write), this only what is not a setting: the name, and numbers
+// that are not numbers.
 func settingsFromForm(f url.Values, old cases.Settings) (string, cases.Settings, error) {
 	var fe cases.FieldErrors
 	st := old
-	text := func(field string, limit int, dst *string) {
-		v := strings.TrimSpace(f.Get(field))
-		if utf8.RuneCountInString(v) > limit {
-			fe.Add(field, fmt.Sprintf("不得超过%d个字。", limit), fmt.Sprintf("At most %d characters.", limit))
-			return
-		}
-		*dst = v
-	}
-	num := func(field string, lo, hi int, dst *int) {
-		v := strings.TrimSpace(f.Get(field))
-		n, err := strconv.Atoi(v)
-		if err != nil || n < lo || n > hi {
-			fe.Add(field, fmt.Sprintf("请填写%d至%d之间的整数。", lo, hi), fmt.Sprintf("Enter a whole number from %d to %d.", lo, hi))
-			return
+	text := func(field string) string { return strings.TrimSpace(f.Get(field)) }
+	num := func(field string, dst *int) {
+		n, err := strconv.Atoi(text(field))
+		if err != nil {
+			n = 0 // out of every range: Validate names the range
 		}
 		*dst = n
 	}
-	name := strings.TrimSpace(f.Get("name"))
+	name := text("name")
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		fe.Add("name", "请填写机关名称（不超过100个字）。", "Enter the agency's name (at most 100 characters).")
 	}
-	prefix := strings.TrimSpace(f.Get("tracking_prefix"))
-	if prefix == "" || len(prefix) > 10 || strings.Trim(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != "" {
-		fe.Add("tracking_prefix", "申请编号前缀应为1至10位英文字母或数字。", "The tracking prefix is 1 to 10 letters or digits.")
-	} else {
-		st.TrackingPrefix = prefix
-	}
+	st.TrackingPrefix = text("tracking_prefix")
 	st.LetterPrefixes = map[string]string{}
 	for _, k := range letterClasses() {
-		v := strings.TrimSpace(f.Get("letter_prefix." + k.Code))
-		if utf8.RuneCountInString(v) > 20 || strings.ContainsAny(v, "〔〕[]") {
-			fe.Add("letter_prefix."+k.Code, "文号前缀不超过20个字，且不含括号〔〕。", "A number prefix has at most 20 characters and no brackets 〔〕.")
-			continue
-		}
-		if v != "" {
+		if v := text("letter_prefix." + k.Code); v != "" {
 			st.LetterPrefixes[k.Code] = v
 		}
 	}
-	text("reconsideration_body", 100, &st.ReconsiderationBody)
-	text("court", 100, &st.Court)
-	text("address", 200, &st.Address)
-	text("postcode", 6, &st.Postcode)
-	if st.Postcode != "" {
-		if err := cases.ValidatePostcode(st.Postcode); err != nil {
-			fe.Add("postcode", cases.ErrorMessage(err, "zh"), cases.ErrorMessage(err, "en"))
-		}
-	}
-	text("phone", 30, &st.Phone)
-	if st.Phone != "" {
-		if err := cases.ValidatePhone(st.Phone); err != nil {
-			fe.Add("phone", cases.ErrorMessage(err, "zh"), cases.ErrorMessage(err, "en"))
-		}
-	}
-	for _, field := range []string{"email", "superior_email"} {
-		v := strings.TrimSpace(f.Get(field))
-		if v != "" {
-			if err := cases.ValidateEmail(v); err != nil {
-				fe.Add(field, cases.ErrorMessage(err, "zh"), cases.ErrorMessage(err, "en"))
-			}
-		}
-		if field == "email" {
-			st.Email = v
-		} else {
-			st.SuperiorEmail = v
-		}
-	}
-	text("seal_text", 100, &st.SealText)
-	text("payment_instructions", 1000, &st.PaymentInstructions)
-	num("correction_period", 1, 60, &st.CorrectionPeriod)
-	num("unregistered_alert", 1, 20, &st.UnregisteredAlert)
-	num("submit_rate_limit", 1, 1000, &st.SubmitRateLimit)
+	st.ReconsiderationBody, st.Court, st.Address = text("reconsideration_body"), text("court"), text("address")
+	st.Postcode, st.Phone, st.Email, st.SuperiorEmail = text("postcode"), text("phone"), text("email"), text("superior_email")
+	st.SealText, st.PaymentInstructions = text("seal_text"), text("payment_instructions")
+	num("correction_period", &st.CorrectionPeriod)
+	num("unregistered_alert", &st.UnregisteredAlert)
+	num("submit_rate_limit", &st.SubmitRateLimit)
 	var mb int
-	num("upload_limit_mb", 1, 100, &mb)
-	if mb > 0 {
-		st.UploadLimit = int64(mb) << 20
-	}
+	num("upload_limit_mb", &mb)
+	st.UploadLimit = int64(mb) << 20
 	var th []int
 	for _, p := range strings.FieldsFunc(f.Get("alert_thresholds"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' }) {
 		n, err := strconv.Atoi(p)
@@ -451,18 +404,17 @@ func settingsFromForm(f url.Values, old cases.Settings) (string, cases.Settings,
 			th = append(th, n)
 		}
 	}
-	if len(th) == 0 {
-		fe.Add("alert_thresholds", "请填写1至20之间的整数，以逗号分隔，如5,3,1。", "Enter whole numbers from 1 to 20 separated by commas, e.g. 5,3,1.")
-	} else {
-		slices.Sort(th)
-		slices.Reverse(th)
-		st.AlertThresholds = th
-	}
-	tz := strings.TrimSpace(f.Get("time_zone"))
-	if _, err := time.LoadLocation(tz); tz == "" || err != nil {
-		fe.Add("time_zone", "时区不正确，如Asia/Shanghai。", "Not a time zone; e.g. Asia/Shanghai.")
-	} else {
-		st.TimeZone = tz
+	slices.Sort(th)
+	slices.Reverse(th)
+	st.AlertThresholds = th
+	st.TimeZone = text("time_zone")
+	if err := st.Validate(); err != nil {
+		var e *cases.Error
+		if errors.As(err, &e) {
+			for k, v := range e.Fields {
+				fe.Add(k, v, e.FieldsEN[k])
+			}
+		}
 	}
 	return name, st, fe.Err()
 }
