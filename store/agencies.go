@@ -62,7 +62,8 @@ func (db *DB) CreateAgency(ctx context.Context, code, name string, s cases.Setti
 		}
 		s.TrackingPrefix = freePrefix(s.TrackingPrefix, code, used)
 		b, _ = json.Marshal(s)
-		return tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO agencies (code, name, settings, created_at) VALUES (?, ?, ?, ?) RETURNING id`), code, name, string(b), now.UTC())
+		err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO agencies (code, name, settings, tracking_prefix, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`), code, name, string(b), s.TrackingPrefix, now.UTC())
+		return db.prefixTaken(ctx, err, 0, s.TrackingPrefix)
 	})
 	if err != nil {
 		return cases.Agency{}, err
@@ -80,8 +81,8 @@ func (db *DB) UpdateAgency(ctx context.Context, a cases.Agency) error {
 		return err
 	}
 	b, _ := json.Marshal(st)
-	res, err := db.W.ExecContext(ctx, db.W.Rebind(`UPDATE agencies SET name = ?, settings = ? WHERE id = ?`), a.Name, string(b), a.ID)
-	if err != nil {
+	res, err := db.W.ExecContext(ctx, db.W.Rebind(`UPDATE agencies SET name = ?, settings = ?, tracking_prefix = ? WHERE id = ?`), a.Name, string(b), st.TrackingPrefix, a.ID)
+	if err := db.prefixTaken(ctx, err, a.ID, st.TrackingPrefix); err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
@@ -170,4 +171,45 @@ func freePrefix(want, code string, used map[string]bool) string {
 			return p
 		}
 	}
+}
+
+// prefixTaken turns the violation of the unique tracking prefix (migration 0008) into EINVALID on
+// the field tracking_prefix, naming the agency that has it; other errors pass unchanged.
+func (db *DB) prefixTaken(ctx context.Context, err error, id int64, prefix string) error {
+	if !isUniqueViolation(err, "agencies_tracking_prefix", "agencies.tracking_prefix") {
+		return err
+	}
+	var other string
+	_ = db.R.GetContext(ctx, &other, db.R.Rebind(`SELECT name FROM agencies WHERE tracking_prefix = ? AND id <> ?`), prefix, id)
+	var fe cases.FieldErrors
+	fe.Add("tracking_prefix", "该前缀已由“"+other+"”使用，申请编号须全系统唯一。", "The prefix is used by "+other+"; tracking numbers are unique across the deployment.")
+	return fe.Err()
+}
+
+// checkTrackingPrefixes refuses to make the tracking prefix unique while agencies share one: the
+// message names each shared prefix and its agencies.
+func checkTrackingPrefixes(ctx context.Context, tx *sqlx.Tx) error {
+	var rows []agencyRow
+	if err := tx.SelectContext(ctx, &rows, `SELECT id, code, name, settings FROM agencies ORDER BY code`); err != nil {
+		return err
+	}
+	by := map[string][]string{}
+	var prefixes []string
+	for _, r := range rows {
+		p := r.agency().Settings.TrackingPrefix
+		if by[p] == nil {
+			prefixes = append(prefixes, p)
+		}
+		by[p] = append(by[p], fmt.Sprintf("%s（%s）", r.Code, r.Name))
+	}
+	var dup []string
+	for _, p := range prefixes {
+		if len(by[p]) > 1 {
+			dup = append(dup, fmt.Sprintf("“%s”：%s", p, strings.Join(by[p], "、")))
+		}
+	}
+	if len(dup) == 0 {
+		return nil
+	}
+	return fmt.Errorf("申请编号前缀须全系统唯一，以下机关共用前缀，请先在机关设置中为每个机关改用不同的前缀，再运行迁移：%s (agencies share a tracking-number prefix; give each its own, then migrate again)", strings.Join(dup, "；"))
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	cases "foidesk/case"
 )
@@ -66,4 +68,79 @@ func TestAgencySettingsValidatedByTheStore(t *testing.T) {
 			t.Errorf("settings with defaults: %v", err)
 		}
 	})
+}
+
+// The tracking prefix is unique by a database constraint: an update to another agency's prefix
+// is refused on the field tracking_prefix naming that agency, and the database itself refuses a
+// second row with the prefix.
+func TestTrackingPrefixUniqueConstraint(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		edu, err := db.CreateAgency(ctx, "edu", "区教育局", cases.DefaultSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		edu.Settings.TrackingPrefix = "GK" // the default agency's
+		err = db.UpdateAgency(ctx, edu)
+		var e *cases.Error
+		if !errors.As(err, &e) || e.Code != cases.EINVALID || !strings.Contains(e.Fields["tracking_prefix"], "政府信息公开办公室") {
+			t.Fatalf("update to a prefix in use: %v %+v", err, e)
+		}
+		if got, _ := db.AgencyByCode(ctx, "edu"); got.Settings.TrackingPrefix != "EDU" {
+			t.Errorf("prefix changed to %s", got.Settings.TrackingPrefix)
+		}
+		edu.Settings.TrackingPrefix = "JY"
+		if err := db.UpdateAgency(ctx, edu); err != nil {
+			t.Fatal(err)
+		}
+		var col string
+		if err := db.R.Get(&col, db.R.Rebind(`SELECT tracking_prefix FROM agencies WHERE code = ?`), "edu"); err != nil || col != "JY" {
+			t.Errorf("column %q %v", col, err)
+		}
+		if _, err := db.W.Exec(db.W.Rebind(`INSERT INTO agencies (code, name, settings, tracking_prefix, created_at) VALUES (?, ?, ?, ?, ?)`), "x", "某局", "{}", "JY", time.Now().UTC()); err == nil {
+			t.Errorf("the database took a second agency with prefix JY")
+		}
+	})
+}
+
+// The migration that makes the prefix unique stops on a database where agencies share one,
+// naming the prefix and the agencies.
+func TestTrackingPrefixMigrationCheck(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		for _, code := range []string{"edu", "fin"} {
+			if _, err := db.CreateAgency(ctx, code, code+"局", cases.DefaultSettings()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tx, err := db.W.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if err := checkTrackingPrefixes(ctx, tx); err != nil {
+			t.Fatalf("distinct prefixes refused: %v", err)
+		}
+		// as a database from before the constraint could hold them
+		if _, err := tx.Exec(`DROP INDEX agencies_tracking_prefix`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(tx.Rebind(`UPDATE agencies SET settings = ? WHERE code IN ('edu', 'fin')`), `{"tracking_prefix":"GK"}`); err != nil {
+			t.Fatal(err)
+		}
+		err = checkTrackingPrefixes(ctx, tx)
+		if err == nil || !strings.Contains(err.Error(), "“GK”：default（政府信息公开办公室）、edu（edu局）、fin（fin局）") || !strings.Contains(err.Error(), "give each its own") {
+			t.Errorf("shared prefix: %v", err)
+		}
+	})
+	if _, ok := migrationChecks["0008_tracking_prefix_unique"]; !ok {
+		t.Fatal("no check for the migration")
+	}
+	for name := range migrationChecks {
+		for _, d := range []string{SQLite, Postgres} {
+			if _, err := migrations.ReadFile("migrations/" + d + "/" + name + ".sql"); err != nil {
+				t.Errorf("check %s names no %s migration", name, d)
+			}
+		}
+	}
 }

@@ -19,9 +19,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
 	"github.com/jmoiron/sqlx"
-	_ "github.com/mattn/go-sqlite3" // driver "sqlite3"
+	"github.com/mattn/go-sqlite3" // driver "sqlite3"
 
 	cases "foidesk/case"
 	"foidesk/workflow"
@@ -165,6 +166,12 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if check := migrationChecks[strings.TrimSuffix(filepath.Base(f), ".sql")]; check != nil {
+			if err := check(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", filepath.Base(f), err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", filepath.Base(f), err)
@@ -187,6 +194,12 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("the database is at schema version %d, newer than this foidesk (%d): upgrade foidesk", current, latest)
 	}
 	return db.ensureDefaults(ctx)
+}
+
+// migrationChecks refuse, before a migration's SQL runs and in its transaction, a database the
+// migration cannot take, with a message that says what to fix.
+var migrationChecks = map[string]func(context.Context, *sqlx.Tx) error{
+	"0008_tracking_prefix_unique": checkTrackingPrefixes, // agencies.go
 }
 
 // migrationHooks fill what a migration's SQL cannot compute, in its transaction, by file name.
@@ -269,3 +282,20 @@ var (
 
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.W.PingContext(ctx) }
+
+// isUniqueViolation reports whether err is the violation of a UNIQUE index: PostgreSQL names the
+// index (pgIndex), SQLite the columns ("table.column", sqliteCols).
+func isUniqueViolation(err error, pgIndex, sqliteCols string) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505" && pe.ConstraintName == pgIndex
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique && strings.Contains(se.Error(), sqliteCols)
+	}
+	return false
+}

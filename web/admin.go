@@ -430,11 +430,10 @@ func (s *Server) adminAgencyUpdate(c *gin.Context) {
 	}
 	name, st, err := settingsFromForm(c.Request.PostForm, a.Settings)
 	if err == nil {
-		err = s.prefixFree(c, a.ID, st.TrackingPrefix)
-	}
-	if err == nil {
-		a.Name, a.Settings = name, st
-		err = s.db.UpdateAgency(c.Request.Context(), a)
+		// A prefix another agency has is refused by the store (a UNIQUE index), on its field.
+		upd := a
+		upd.Name, upd.Settings = name, st
+		err = s.db.UpdateAgency(c.Request.Context(), upd)
 	}
 	if err != nil {
 		var f adminForm
@@ -447,22 +446,6 @@ func (s *Server) adminAgencyUpdate(c *gin.Context) {
 	}
 	s.setFlash(c, T(lang(c), "admin.saved"))
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/agencies/%d", a.ID))
-}
-
-// prefixFree refuses a tracking prefix another agency uses.
-func (s *Server) prefixFree(c *gin.Context, id int64, prefix string) error {
-	as, err := s.db.Agencies(c.Request.Context())
-	if err != nil {
-		return err
-	}
-	for _, a := range as {
-		if a.ID != id && a.Settings.WithDefaults().TrackingPrefix == prefix {
-			var fe cases.FieldErrors
-			fe.Add("tracking_prefix", "该前缀已由“"+a.Name+"”使用，申请编号须全系统唯一。", "The prefix is used by "+a.Name+"; tracking numbers are unique across the deployment.")
-			return fe.Err()
-		}
-	}
-	return nil
 }
 
 // --- Users ------------------------------------------------------------------------------------
