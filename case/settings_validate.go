@@ -8,8 +8,8 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of the agency settings (docs/design.md "Agencies"): the page, the CLI and the store
-// refuse settings outside them.
+// Limits of the agency settings (docs/design.md "Users": an administrator sets them): the page,
+// the CLI and the store refuse settings outside them.
 const (
 	MaxTrackingPrefix = 10  // ASCII letters and digits
 	MaxLetterPrefix   = 20  // characters, no 〔〕[]
