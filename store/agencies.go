@@ -173,7 +173,7 @@ func freePrefix(want, code string, used map[string]bool) string {
 	}
 }
 
-// prefixTaken turns the violation of the unique tracking prefix (migration 0010) into EINVALID on
+// prefixTaken turns the violation of the unique tracking prefix (migration 0011) into EINVALID on
 // the field tracking_prefix, naming the agency that has it; other errors pass unchanged.
 func (db *DB) prefixTaken(ctx context.Context, err error, id int64, prefix string) error {
 	if !isUniqueViolation(err, "agencies_tracking_prefix", "agencies.tracking_prefix") {

@@ -133,7 +133,7 @@ func TestTrackingPrefixMigrationCheck(t *testing.T) {
 			t.Errorf("shared prefix: %v", err)
 		}
 	})
-	if _, ok := migrationChecks["0010_tracking_prefix_unique"]; !ok {
+	if _, ok := migrationChecks["0011_tracking_prefix_unique"]; !ok {
 		t.Fatal("no check for the migration")
 	}
 	for name := range migrationChecks {

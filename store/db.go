@@ -199,7 +199,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 // migrationChecks refuse, before a migration's SQL runs and in its transaction, a database the
 // migration cannot take, with a message that says what to fix.
 var migrationChecks = map[string]func(context.Context, *sqlx.Tx) error{
-	"0010_tracking_prefix_unique": checkTrackingPrefixes, // agencies.go
+	"0011_tracking_prefix_unique": checkTrackingPrefixes, // agencies.go
 }
 
 // migrationHooks fill what a migration's SQL cannot compute, in its transaction, by file name.
