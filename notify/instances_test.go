@@ -28,7 +28,7 @@ func (m *countingMailer) Send(_ context.Context, mail Mail) error {
 }
 
 // TestTwoInstancesUnderLoad: two instances of foidesk on one database (two pools, two services —
-// the deployment of docs/operations.md "Several instances") take registrations, transitions,
+// the deployment of docs/operations.md "PostgreSQL and several instances") take registrations, transitions,
 // approvals, the sweep and delivery at the same time. No transition is lost or made twice, no
 // alert, lapse, e-mail or letter number is duplicated, and every case's history verifies.
 func TestTwoInstancesUnderLoad(t *testing.T) {
