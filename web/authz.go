@@ -54,6 +54,7 @@ var authzTable = []route{
 	{"POST", "/track/:no/withdraw", public},
 	{"POST", "/track/:no/leave", public},
 	{"GET", "/track/recover", public},
+	{"POST", "/track/confirmation", public},
 	{"POST", "/track/recover", public},
 	{"GET", "/api/v1/openapi.yaml", public},
 	{"GET", "/api/v1/agencies", public},

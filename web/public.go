@@ -17,6 +17,7 @@ func (s *Server) publicRoutes(r *gin.Engine) {
 	r.GET("/guide", s.guide)
 	r.GET("/apply", s.applyForm)
 	r.POST("/apply", s.applySubmit)
+	r.POST("/track/confirmation", s.applyDone)
 	r.GET("/track", s.trackForm)
 	r.POST("/track", s.trackLookup)
 	r.GET("/track/recover", s.recoverForm)

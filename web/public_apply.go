@@ -518,7 +518,7 @@ func (s *Server) applySubmit(c *gin.Context) {
 			return
 		}
 		if !first {
-			s.showConfirmation(c, *r.result)
+			s.showConfirmation(c, *r.result, token)
 			return
 		}
 		rp = r
@@ -562,7 +562,7 @@ func (s *Server) applySubmit(c *gin.Context) {
 		}
 	}
 	result = &conf
-	s.showConfirmation(c, conf)
+	s.showConfirmation(c, conf, token)
 }
 
 // showSubmitError shows the form again with what was wrong.
@@ -592,8 +592,9 @@ func (s *Server) showSubmitError(c *gin.Context, err error, show func(int, map[s
 
 // showConfirmation shows the tracking number, the access code and the 申请表, and lets this
 // browser open the tracking page without typing the code.
-func (s *Server) showConfirmation(c *gin.Context, conf confirmation) {
+func (s *Server) showConfirmation(c *gin.Context, conf confirmation, token string) {
 	c.Header("Cache-Control", "no-store")
+	c.Set(repostKey, token) // the language and care switches re-post the token (web/care.go)
 	s.setTrackCookie(c, conf.TrackingNo, conf.codeHash)
 	s.render(c, http.StatusOK, "public/apply_done", "done.title", conf)
 }

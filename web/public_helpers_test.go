@@ -269,7 +269,7 @@ func (c *testClock) add(d time.Duration) {
 
 var (
 	reTrackingNo = regexp.MustCompile(`id="tracking-no">([A-Z0-9]+)<`)
-	reAccessCode = regexp.MustCompile(`id="access-code">([A-Z0-9 -]+)<`)
+	reAccessCode = regexp.MustCompile(`id="access-code"[^>]*>([A-Z0-9 -]+)<`)
 )
 
 // confirmed extracts the tracking number and access code of a confirmation page.

@@ -222,6 +222,21 @@ func (rs *replays) begin(ctx context.Context, token string, now time.Time) (r *r
 	}
 }
 
+// result returns the kept confirmation of a submitted form's token, nil when there is none (or
+// it is older than replayTTL).
+func (rs *replays) result(token string, now time.Time) *confirmation {
+	if token == "" {
+		return nil
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	r, ok := rs.m[token]
+	if !ok || r.result == nil || now.Sub(r.at) > replayTTL {
+		return nil
+	}
+	return r.result
+}
+
 // finish ends the work on token: with a confirmation it is kept for resubmissions; with nil
 // the token is free again (the form was refused and may be sent again).
 func (rs *replays) finish(token string, r *replay, result *confirmation) {

@@ -105,7 +105,7 @@ func New(cfg Config) (*Server, error) {
 		s.log.Error("panic", "path", c.Request.URL.Path, "panic", v)
 		c.AbortWithStatus(http.StatusInternalServerError)
 	}))
-	s.engine.Use(s.logRequests, s.securityHeaders, s.language)
+	s.engine.Use(s.logRequests, s.securityHeaders, s.language, s.careSwitch)
 	s.routes()
 	return s, nil
 }

@@ -170,6 +170,13 @@ type page struct {
 	User   *cases.User
 	Unread int
 	Data   any
+	// Care is 关怀模式 (larger text and targets, higher contrast: web/care.go), chosen by the visitor.
+	Care bool
+	// Agency names the government the public pages belong to, with its contact (header, footer).
+	Agency *siteAgency
+	// Repost, when set, makes the language and care switches re-post this form token to
+	// /track/confirmation instead of reloading the path (the confirmation is a POST result: web/care.go).
+	Repost string
 }
 
 // render writes view name with data in the request's language.
@@ -181,7 +188,10 @@ func (s *Server) render(c *gin.Context, status int, name, titleKey string, data 
 		return
 	}
 	l := lang(c)
-	p := page{Lang: l, Title: T(l, titleKey), Path: pathWithoutLang(c), Data: data}
+	p := page{Lang: l, Title: T(l, titleKey), Path: pathWithoutLang(c), Data: data, Care: careMode(c), Agency: s.siteAgency(c)}
+	if r, ok := c.Get(repostKey); ok {
+		p.Repost = r.(string)
+	}
 	if u, ok := c.Get("user"); ok {
 		uu := u.(cases.User)
 		p.User = &uu
@@ -201,6 +211,7 @@ func (s *Server) render(c *gin.Context, status int, name, titleKey string, data 
 func pathWithoutLang(c *gin.Context) string {
 	q := c.Request.URL.Query()
 	q.Del("lang")
+	q.Del("care")
 	p := c.Request.URL.Path
 	if e := q.Encode(); e != "" {
 		return p + "?" + e
