@@ -28,9 +28,9 @@ func (s *Server) careSwitch(c *gin.Context) {
 	switch c.Query("care") {
 	case "on":
 		on = true
-		http.SetCookie(c.Writer, &http.Cookie{Name: careCookie, Value: "on", Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(c.Writer, &http.Cookie{Name: careCookie, Value: "on", Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: s.isHTTPS(c.Request), SameSite: http.SameSiteLaxMode})
 	case "off":
-		http.SetCookie(c.Writer, &http.Cookie{Name: careCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(c.Writer, &http.Cookie{Name: careCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.isHTTPS(c.Request), SameSite: http.SameSiteLaxMode})
 	default:
 		ck, err := c.Cookie(careCookie)
 		on = err == nil && ck == "on"

@@ -81,7 +81,7 @@ func (s *Server) apiRecover(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	wait, err := s.recoverAccess(c.Request.Context(), c.ClientIP(), b)
+	wait, err := s.recoverAccess(c.Request.Context(), clientAddr(c), b)
 	if err != nil {
 		if cases.ErrorCode(err) == cases.ERATELIMIT {
 			retryAfter(c, wait)
@@ -125,7 +125,7 @@ func (s *Server) recoverSubmit(c *gin.Context) {
 		s.render(c, http.StatusUnprocessableEntity, "public/recover", "recover.title", p)
 		return
 	}
-	wait, err := s.recoverAccess(c.Request.Context(), c.ClientIP(), b)
+	wait, err := s.recoverAccess(c.Request.Context(), clientAddr(c), b)
 	if err != nil {
 		status := statusOf[cases.ErrorCode(err)]
 		if status == http.StatusTooManyRequests {
