@@ -74,6 +74,7 @@ var PausedStates = []string{StateAwaitingCorrection, StateConsulting, StateAwait
 // Recomputed is one open case whose deadlines moved after a calendar change.
 type Recomputed struct {
 	TrackingNo string
+	AgencyID   int64
 	Before     Date
 	After      Date
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -76,22 +77,63 @@ func (db *DB) loadCalendar(ctx context.Context, q getter) (*workflow.Calendar, e
 // recomputes every stored deadline of every open case, logging a deadline_recomputed event on
 // each case whose deadlines moved (docs/rules.md §3).
 func (db *DB) SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]cases.Recomputed, error) {
+	return db.changeCalendar(ctx, o.Day, &o, by, false)
+}
+
+// DeleteCalendarDay removes the override of day (the built-in calendar applies again) with the
+// same recomputation; ENOTFOUND when the day has none.
+func (db *DB) DeleteCalendarDay(ctx context.Context, day cases.Date, by string) ([]cases.Recomputed, error) {
+	return db.changeCalendar(ctx, day, nil, by, false)
+}
+
+// PreviewCalendarDay answers which open cases setting o (nil: removing the override of day) would
+// move, from what to what, changing nothing: the change runs through the very code of
+// SetCalendarDay in a transaction that is rolled back.
+func (db *DB) PreviewCalendarDay(ctx context.Context, day cases.Date, o *workflow.Override) ([]cases.Recomputed, error) {
+	return db.changeCalendar(ctx, day, o, "", true)
+}
+
+// changeCalendar sets (o) or removes (o nil) the override of day and recomputes the open cases;
+// with dryRun the transaction is rolled back.
+func (db *DB) changeCalendar(ctx context.Context, day cases.Date, o *workflow.Override, by string, dryRun bool) ([]cases.Recomputed, error) {
 	var moved []cases.Recomputed
 	var cal *workflow.Calendar
+	errDryRun := errors.New("dry run")
 	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO calendar_overrides (day, work, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (day) DO UPDATE SET work = excluded.work, note = excluded.note, created_by = excluded.created_by, created_at = excluded.created_at`),
-			o.Day, o.Work, o.Note, by, now.UTC())
-		if err != nil {
-			return err
+		reason := map[string]any{"day": day, "reason": "calendar_changed"}
+		if o != nil {
+			_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO calendar_overrides (day, work, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (day) DO UPDATE SET work = excluded.work, note = excluded.note, created_by = excluded.created_by, created_at = excluded.created_at`),
+				o.Day, o.Work, o.Note, by, now.UTC())
+			if err != nil {
+				return err
+			}
+			reason["work"], reason["note"] = o.Work, o.Note
+		} else {
+			res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM calendar_overrides WHERE day = ?`), day)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return cases.Errorf(cases.ENOTFOUND, "该日期没有调整记录。", "no override on %s", day)
+			}
+			reason["deleted"] = true
 		}
+		var err error
 		if cal, err = db.loadCalendar(ctx, tx); err != nil {
 			return err
 		}
-		reason := map[string]any{"day": o.Day, "work": o.Work, "note": o.Note, "reason": "calendar_changed"}
-		moved, err = db.recomputeOpen(ctx, tx, cal, now, reason)
-		return err
+		if moved, err = db.recomputeOpen(ctx, tx, cal, now, reason); err != nil {
+			return err
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
 	})
+	if dryRun && errors.Is(err, errDryRun) {
+		return moved, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +184,7 @@ func (db *DB) recomputeOpen(ctx context.Context, tx *sqlx.Tx, cal *workflow.Cale
 				return nil, err
 			}
 		}
-		moved = append(moved, cases.Recomputed{TrackingNo: c.TrackingNo, Before: c.ReplyDue, After: n.ReplyDue})
+		moved = append(moved, cases.Recomputed{TrackingNo: c.TrackingNo, AgencyID: c.AgencyID, Before: c.ReplyDue, After: n.ReplyDue})
 	}
 	return moved, nil
 }

@@ -38,6 +38,7 @@ func (s *Server) adminRoutes(r *gin.Engine) {
 	r.POST("/admin/users/:id/unlock", s.adminUserUnlock)
 	r.GET("/admin/calendar", s.adminCalendar)
 	r.POST("/admin/calendar", s.adminCalendarSet)
+	r.POST("/admin/calendar/delete", s.adminCalendarDelete)
 }
 
 // adminForm carries a form's typed input and its errors.
@@ -762,6 +763,9 @@ type calendarData struct {
 	Overrides []workflow.Override
 	Moved     []cases.Recomputed
 	Applied   *workflow.Override
+	Deleted   cases.Date         // the override removed
+	Preview   *workflow.Override // the change shown for confirmation (Note "" with Delete)
+	Delete    bool               // the preview is of removing the override of Preview.Day
 	Today     cases.Date
 }
 
@@ -815,6 +819,17 @@ func (s *Server) adminCalendarSet(c *gin.Context) {
 	}
 	u, _ := currentUser(c)
 	o := workflow.Override{Day: day, Work: kind == "work", Note: note}
+	if f.Get("confirm") == "" {
+		// First the cases the change would move, for confirmation; nothing changes yet.
+		moved, err := s.db.PreviewCalendarDay(c.Request.Context(), day, &o)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		d.Moved, d.Preview = moved, &o
+		s.calendarPage(c, http.StatusOK, d)
+		return
+	}
 	moved, err := s.db.SetCalendarDay(c.Request.Context(), o, u.Username)
 	if err != nil {
 		status, ok := s.formRefused(c, &d.adminForm, err)
@@ -825,5 +840,40 @@ func (s *Server) adminCalendarSet(c *gin.Context) {
 		return
 	}
 	d.Moved, d.Applied = moved, &o
+	s.calendarPage(c, http.StatusOK, d)
+}
+
+// adminCalendarDelete removes an override (the built-in calendar applies again): first the cases
+// it would move, then, confirmed, the same recomputation as a new override.
+func (s *Server) adminCalendarDelete(c *gin.Context) {
+	if !s.deploymentOnly(c) {
+		return
+	}
+	if !s.parseForm(c) {
+		return
+	}
+	day, err := cases.ParseDate(strings.TrimSpace(c.PostForm("day")))
+	if err != nil {
+		s.pageError(c, cases.E(cases.ENOTFOUND, "该日期没有调整记录。", "no such override"))
+		return
+	}
+	d := calendarData{}
+	if c.PostForm("confirm") == "" {
+		moved, err := s.db.PreviewCalendarDay(c.Request.Context(), day, nil)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		d.Moved, d.Preview, d.Delete = moved, &workflow.Override{Day: day}, true
+		s.calendarPage(c, http.StatusOK, d)
+		return
+	}
+	u, _ := currentUser(c)
+	moved, err := s.db.DeleteCalendarDay(c.Request.Context(), day, u.Username)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	d.Moved, d.Deleted = moved, day
 	s.calendarPage(c, http.StatusOK, d)
 }

@@ -147,7 +147,15 @@ func TestAdminCalendar(t *testing.T) {
 	c := o.register("2026-11-02") // due 2026-11-30
 	closed := o.inState(cases.StateClosed)
 	b := o.as("admin1")
+	// First the preview: the cases it would move, nothing changed.
 	w := b.post("/admin/calendar", url.Values{"day": {"2026-11-20"}, "kind": {"off"}, "note": {"测试：临时休息日"}})
+	if page := pageText(w.Body.String()); w.Code != http.StatusOK || !strings.Contains(page, c.TrackingNo+" 2026-11-30 2026-12-01") || !strings.Contains(w.Body.String(), `name="confirm"`) {
+		t.Fatalf("preview: %d %s", w.Code, page)
+	}
+	if o.load(c.ID).ReplyDue.String() != "2026-11-30" || len(o.s.db.Calendar().Overrides()) != 0 {
+		t.Fatal("the preview changed something")
+	}
+	w = b.post("/admin/calendar", url.Values{"day": {"2026-11-20"}, "kind": {"off"}, "note": {"测试：临时休息日"}, "confirm": {"1"}})
 	if w.Code != http.StatusOK {
 		t.Fatalf("set day: %d %s", w.Code, pageText(w.Body.String()))
 	}
@@ -164,6 +172,20 @@ func TestAdminCalendar(t *testing.T) {
 	}
 	if !strings.Contains(pageText(b.get("/admin/calendar").Body.String()), "2026-11-20 休息日 测试：临时休息日") {
 		t.Error("override not listed")
+	}
+	// Deleting the override: preview, then the same recomputation back.
+	w = b.post("/admin/calendar/delete", url.Values{"day": {"2026-11-20"}})
+	if page := pageText(w.Body.String()); w.Code != http.StatusOK || !strings.Contains(page, c.TrackingNo+" 2026-12-01 2026-11-30") {
+		t.Fatalf("delete preview: %d %s", w.Code, page)
+	}
+	if w := b.post("/admin/calendar/delete", url.Values{"day": {"2026-11-20"}, "confirm": {"1"}}); w.Code != http.StatusOK {
+		t.Fatalf("delete: %d", w.Code)
+	}
+	if after := o.load(c.ID); after.ReplyDue.String() != "2026-11-30" || len(o.s.db.Calendar().Overrides()) != 0 {
+		t.Errorf("after delete: due %s, overrides %v", after.ReplyDue, o.s.db.Calendar().Overrides())
+	}
+	if w := b.post("/admin/calendar/delete", url.Values{"day": {"2026-11-20"}, "confirm": {"1"}}); w.Code != http.StatusNotFound {
+		t.Errorf("delete again: %d", w.Code)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
 // staffAPIRoutes are the staff part of the JSON API (docs/api.md), for bearer tokens.
@@ -24,6 +25,7 @@ func (s *Server) staffAPIRoutes(g *gin.RouterGroup) {
 	g.POST("/cases/bulk", s.apiBulk)
 	g.GET("/cases/:id/documents/:doc_id", s.apiCaseDocument)
 	g.GET("/calendar/due", s.apiCalendarDue)
+	g.GET("/calendar/preview", s.apiCalendarPreview)
 }
 
 const maxAPIBody = 1 << 20
@@ -365,6 +367,44 @@ func (s *Server) apiCaseDocument(c *gin.Context) {
 		return
 	}
 	s.sendDocument(c, cs, c.Param("doc_id"), s.apiError)
+}
+
+// apiCalendarPreview answers which open cases marking date a working day (work=true) or a day
+// off (work=false) would move, with nothing else about them, changing nothing (docs/api.md):
+// deployment administrators see every agency's cases, supervisors their own agencies'.
+func (s *Server) apiCalendarPreview(c *gin.Context) {
+	u, _ := currentUser(c)
+	deployment := u.AllAgencies && slices.Contains(u.Roles(), cases.RoleAdmin)
+	if !deployment && !slices.Contains(u.Roles(), cases.RoleSupervisor) {
+		s.apiError(c, cases.E(cases.EFORBIDDEN, "只有全系统管理员和负责人可以预览日历调整。", "only deployment administrators and supervisors may preview a calendar change"))
+		return
+	}
+	var fe cases.FieldErrors
+	day, err := cases.ParseDate(c.Query("date"))
+	if err != nil || day.Year() < 2019 || day.Year() > 2100 {
+		fe.Add("date", "date应为2019年至2100年间YYYY-MM-DD格式的日期。", "date must be a date YYYY-MM-DD from 2019 to 2100")
+	}
+	work := c.Query("work")
+	if work != "true" && work != "false" {
+		fe.Add("work", "work应为true（工作日）或false（休息日）。", "work must be true (a working day) or false (a day off)")
+	}
+	if !fe.Empty() {
+		s.apiError(c, fe.Err())
+		return
+	}
+	moved, err := s.db.PreviewCalendarDay(c.Request.Context(), day, &workflow.Override{Day: day, Work: work == "true", Note: "preview"})
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	mine := userAgencies(u)
+	moves := []gin.H{}
+	for _, m := range moved {
+		if deployment || slices.Contains(mine, m.AgencyID) {
+			moves = append(moves, gin.H{"tracking_no": m.TrackingNo, "before": m.Before, "after": m.After})
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"moves": moves})
 }
 
 // apiCalendarDue answers when a period of days working days from a day ends, with the

@@ -123,6 +123,7 @@ var authzTable = []route{
 	{"POST", "/admin/users/:id/unlock", adminOnly},
 	{"GET", "/admin/calendar", adminOnly},
 	{"POST", "/admin/calendar", adminOnly},
+	{"POST", "/admin/calendar/delete", adminOnly},
 	{"GET", "/admin/outbox", adminOnly},
 	{"POST", "/admin/outbox/:id/retry", adminOnly},
 
@@ -134,6 +135,7 @@ var authzTable = []route{
 	{"POST", "/api/v1/cases/bulk", caseWork},
 	{"GET", "/api/v1/cases/:id/documents/:doc_id", caseWork},
 	{"GET", "/api/v1/calendar/due", anyStaff},
+	{"GET", "/api/v1/calendar/preview", supOrAdmin},
 	{"GET", "/api/v1/reports/annual", supOrAdmin},
 	{"GET", "/api/v1/reports/monthly", supOrAdmin},
 	{"GET", "/api/v1/ledger", anyStaff},

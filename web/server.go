@@ -29,6 +29,8 @@ type Backend interface {
 	cases.SimilarityService // repeated requests and Art. 44 clusters (staff_case.go, staff_overview.go)
 	Calendar() *workflow.Calendar
 	SetCalendarDay(ctx context.Context, o workflow.Override, by string) ([]cases.Recomputed, error)
+	DeleteCalendarDay(ctx context.Context, day cases.Date, by string) ([]cases.Recomputed, error)
+	PreviewCalendarDay(ctx context.Context, day cases.Date, o *workflow.Override) ([]cases.Recomputed, error)
 	Ping(ctx context.Context) error
 	// RecoverAccess issues a new access code when the identity number and contact match the case
 	// (POST /track/recover), and reports whether they did.
