@@ -21,6 +21,7 @@ type testServer struct {
 	t     *testing.T
 	base  string
 	token string
+	stop  func() // stops serve (also at the end of the test)
 }
 
 // startServe starts serve on db (no scheduler) and waits for /healthz.
@@ -40,14 +41,20 @@ func startServe(t *testing.T, db string) *testServer {
 		code := MainContext(ctx, []string{"serve", "--addr", addr, "--db", db, "--no-scheduler"}, strings.NewReader(""), &out, &errb)
 		done <- strings.Join([]string{string(rune('0' + code)), errb.String()}, " ")
 	}()
-	t.Cleanup(func() {
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
 		cancel()
 		select {
 		case <-done:
 		case <-time.After(30 * time.Second):
 			t.Error("serve did not stop")
 		}
-	})
+	}
+	t.Cleanup(stop)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := http.Get("http://" + addr + "/healthz")
@@ -67,7 +74,23 @@ func startServe(t *testing.T, db string) *testServer {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return &testServer{t: t, base: "http://" + addr}
+	return &testServer{t: t, base: "http://" + addr, stop: stop}
+}
+
+// raw sends a GET with the server's token and returns the status and the body.
+func (s *testServer) raw(path string) (int, []byte) {
+	s.t.Helper()
+	req, _ := http.NewRequest("GET", s.base+path, nil)
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
 }
 
 // call sends a JSON request to the API with the server's token and decodes the answer into a map.
