@@ -98,6 +98,9 @@ func TestValidateImportRows(t *testing.T) {
 		{"concluded in a signed-off month", header + "\n" + row("received_on", "2025-12-01", "concluded_on", "2026-01-20"), "row 2, column concluded_on: 2026年1月的台账已签核"},
 		{"not UTF-8", "\xb2\xe2\xca\xd4", "导入文件不是UTF-8编码的CSV文件"},
 		{"malformed CSV", header + "\n\"unterminated", "CSV格式错误"},
+		// Art. 29 (docs/rules.md §1): the 外国人永久居留身份证 — persons only, its check digit checked.
+		{"foreign_pr for an organisation", header + "\n" + row("applicant_kind", "organization", "org_category", "business", "id_type", "foreign_pr", "id_number", "931840198502140016"), "row 2, column id_type: 外国人永久居留身份证仅适用于自然人"},
+		{"foreign_pr check digit", header + "\n" + row("id_type", "foreign_pr", "id_number", "931840198502140011"), "row 2, column id_number: 外国人永久居留身份证号码校验位不正确"},
 	} {
 		lookup := Lookup(free)
 		if strings.HasPrefix(c.name, "tracking number in use") || strings.HasPrefix(c.name, "letter number in use") || strings.Contains(c.name, "signed-off") {
