@@ -118,7 +118,9 @@ func isPageObject(b []byte) bool {
 	}
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0 }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
+}
 
 // isRegular: a PDF regular character (not white space, not a delimiter).
 func isRegular(c byte) bool {
