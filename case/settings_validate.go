@@ -64,6 +64,22 @@ func (s Settings) Validate() error {
 	}
 	text("seal_text", s.SealText, 100)
 	text("payment_instructions", s.PaymentInstructions, 1000)
+	// The archive's description (docs/operations.md "Archive").
+	text("fonds_no", s.FondsNo, 20)
+	text("archive_org", s.ArchiveOrg, 100)
+	if c := s.ArchiveOrgCode; len(c) > 20 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != "" {
+		fe.Add("archive_org_code", "机构代码应为1至20位英文字母或数字。", "The organisation code is 1 to 20 letters or digits.")
+	}
+	groups := make([]string, 0, len(s.Retention))
+	for g := range s.Retention {
+		groups = append(groups, g)
+	}
+	slices.Sort(groups)
+	for _, g := range groups {
+		if v := s.Retention[g]; v != "永久" && v != "30年" && v != "10年" {
+			fe.Add("retention."+g, "请选择永久、30年或10年。", "Choose 永久 (permanent), 30年 or 10年.")
+		}
+	}
 	num := func(field string, n, lo, hi int64) {
 		if n < lo || n > hi {
 			fe.Add(field, fmt.Sprintf("请填写%d至%d之间的整数。", lo, hi), fmt.Sprintf("Enter a whole number from %d to %d.", lo, hi))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"foidesk/archive"
 	cases "foidesk/case"
 	"foidesk/workflow"
 )
@@ -238,6 +239,29 @@ type agencyData struct {
 	Signing string         // the signing certificate's subject and expiry, "" without a key
 }
 
+// RetentionGroups are the archive's retention groups with the agency's choice ("" for the default).
+func (d agencyData) RetentionGroups() []retentionChoice {
+	var out []retentionChoice
+	for _, g := range archive.RetentionGroups {
+		def, _ := retentionPeriods.Find(archive.DefaultRetention[g.Code])
+		out = append(out, retentionChoice{Code: g, Value: d.Agency.Settings.Retention[g.Code], Default: def, Options: retentionPeriods})
+	}
+	return out
+}
+
+type retentionChoice struct {
+	Code    cases.Code
+	Value   string // the setting; "" means the default
+	Default cases.Code
+	Options cases.CodeList
+}
+
+var retentionPeriods = cases.CodeList{
+	{Code: archive.RetentionPermanent, ZH: "永久", EN: "Permanent"},
+	{Code: archive.Retention30, ZH: "30年", EN: "30 years"},
+	{Code: archive.Retention10, ZH: "10年", EN: "10 years"},
+}
+
 // Thresholds is the alert thresholds as typed: "5,3,1".
 func (d agencyData) Thresholds() string {
 	var parts []string
@@ -391,6 +415,15 @@ func settingsFromForm(f url.Values, old cases.Settings) (string, cases.Settings,
 	num("correction_period", &st.CorrectionPeriod)
 	num("unregistered_alert", &st.UnregisteredAlert)
 	num("submit_rate_limit", &st.SubmitRateLimit)
+	// The archive (docs/operations.md "Archive"): 全宗号, 机构（问题） and its code, 保管期限 per
+	// retention group ("" keeps the default).
+	st.FondsNo, st.ArchiveOrg, st.ArchiveOrgCode = text("fonds_no"), text("archive_org"), text("archive_org_code")
+	st.Retention = map[string]string{}
+	for _, g := range archive.RetentionGroups {
+		if v := text("retention." + g.Code); v != "" {
+			st.Retention[g.Code] = v
+		}
+	}
 	var mb int
 	num("upload_limit_mb", &mb)
 	st.UploadLimit = int64(mb) << 20

@@ -121,3 +121,38 @@ func TestArchivePages(t *testing.T) {
 		t.Error("due page in English")
 	}
 }
+
+// The archive settings of an agency (全宗号, 机构, 保管期限 per group) on its settings page; a
+// period that is not one of the three is refused and changes nothing.
+func TestArchiveSettings(t *testing.T) {
+	o := newOffice(t)
+	b := o.as("admin1")
+	a, _ := o.db.AgencyByCode(o.ctx, "dept")
+	path := fmt.Sprintf("/admin/agencies/%d", a.ID)
+	if w := b.get(path); !strings.Contains(w.Body.String(), `name="fonds_no"`) || !strings.Contains(w.Body.String(), `name="retention.decision"`) {
+		t.Fatal("the settings page has no archive fields")
+	}
+	f := agencyForm(a)
+	f.Set("fonds_no", "Z017")
+	f.Set("archive_org", "区住房和城乡建设局办公室")
+	f.Set("archive_org_code", "BGS")
+	f.Set("retention.not_held", "30年")
+	if w := b.post(path, f); w.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", w.Code, pageText(w.Body.String()))
+	}
+	a, _ = o.db.Agency(o.ctx, a.ID)
+	st := a.Settings
+	if st.FondsNo != "Z017" || st.ArchiveOrg != "区住房和城乡建设局办公室" || st.ArchiveOrgCode != "BGS" || len(st.Retention) != 1 || st.Retention["not_held"] != "30年" {
+		t.Fatalf("saved: %+v", st)
+	}
+	if archive.RetentionFor(st, "unavailable.not_held", false) != "30年" || archive.RetentionFor(st, "other.other", false) != "10年" {
+		t.Error("settings not applied")
+	}
+	f.Set("retention.decision", "5年")
+	if w := b.post(path, f); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "请选择永久、30年或10年") {
+		t.Errorf("bad period: %d", w.Code)
+	}
+	if a, _ = o.db.Agency(o.ctx, a.ID); a.Settings.Retention["decision"] != "" {
+		t.Error("a refused form changed the settings")
+	}
+}
