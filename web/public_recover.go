@@ -95,6 +95,7 @@ func (s *Server) apiRecover(c *gin.Context) {
 
 // recoverPage is the data of the page /track/recover.
 type recoverPage struct {
+	Example                       string
 	TrackingNo, IDNumber, Contact string
 	Errors                        map[string]string
 	Summary                       []summaryItem
@@ -103,13 +104,13 @@ type recoverPage struct {
 }
 
 func (s *Server) recoverForm(c *gin.Context) {
-	s.render(c, http.StatusOK, "public/recover", "recover.title", recoverPage{TrackingNo: c.Query("no")})
+	s.render(c, http.StatusOK, "public/recover", "recover.title", recoverPage{Example: s.exampleTrackingNo(c), TrackingNo: c.Query("no")})
 }
 
 func (s *Server) recoverSubmit(c *gin.Context) {
 	l := lang(c)
 	b := recoverBody{TrackingNo: c.PostForm("tracking_no"), IDNumber: c.PostForm("id_number"), Contact: c.PostForm("contact")}
-	p := recoverPage{TrackingNo: strings.TrimSpace(b.TrackingNo), IDNumber: strings.TrimSpace(b.IDNumber), Contact: strings.TrimSpace(b.Contact)}
+	p := recoverPage{Example: s.exampleTrackingNo(c), TrackingNo: strings.TrimSpace(b.TrackingNo), IDNumber: strings.TrimSpace(b.IDNumber), Contact: strings.TrimSpace(b.Contact)}
 	if err := b.check(); err != nil {
 		var e *cases.Error
 		errors.As(err, &e)

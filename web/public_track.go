@@ -132,15 +132,29 @@ func (s *Server) trackedCase(c *gin.Context) *cases.Case {
 	return kase
 }
 
+// exampleTrackingNo is a tracking number as the deployment's (first) agency writes them this year:
+// its prefix, the year and a 6-digit serial.
+func (s *Server) exampleTrackingNo(c *gin.Context) string {
+	prefix := cases.DefaultSettings().TrackingPrefix
+	var a cases.Agency
+	if as, err := s.db.Agencies(c.Request.Context()); err == nil && len(as) > 0 {
+		a = as[0]
+		a.Settings = a.Settings.WithDefaults()
+		prefix = a.Settings.TrackingPrefix
+	}
+	return fmt.Sprintf("%s%d000001", prefix, cases.DateOf(s.now(), a.Settings.Location()).Year())
+}
+
 // trackFormPage is the look-up form.
 type trackFormPage struct {
+	Example    string // an example tracking number with the agency's prefix and this year
 	TrackingNo string
 	Error      string
 	Left       bool
 }
 
 func (s *Server) trackForm(c *gin.Context) {
-	s.render(c, http.StatusOK, "public/track", "track.title", trackFormPage{TrackingNo: c.Query("no"), Left: c.Query("left") != ""})
+	s.render(c, http.StatusOK, "public/track", "track.title", trackFormPage{Example: s.exampleTrackingNo(c), TrackingNo: c.Query("no"), Left: c.Query("left") != ""})
 }
 
 // trackLookup checks the posted number and code and opens the case page.
@@ -156,7 +170,7 @@ func (s *Server) trackLookup(c *gin.Context) {
 			s.errorPage(c, err)
 			return
 		}
-		s.render(c, status, "public/track", "track.title", trackFormPage{TrackingNo: strings.TrimSpace(no), Error: cases.ErrorMessage(err, lang(c))})
+		s.render(c, status, "public/track", "track.title", trackFormPage{Example: s.exampleTrackingNo(c), TrackingNo: strings.TrimSpace(no), Error: cases.ErrorMessage(err, lang(c))})
 		return
 	}
 	s.setTrackCookie(c, kase.TrackingNo, kase.AccessCodeHash)

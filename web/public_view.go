@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ type trackView struct {
 	Fee             *feeView        `json:"fee,omitempty"`
 	Outcome         string          `json:"outcome,omitempty"`
 	OutcomeLabel    string          `json:"outcome_label,omitempty"`
+	OutcomeText     string          `json:"outcome_text,omitempty"` // the outcome in plain words for the applicant
 	ConcludedOn     cases.Date      `json:"concluded_on"`
 	LetterNo        string          `json:"letter_no,omitempty"`
 	Application     applicationView `json:"application"`
@@ -153,6 +155,9 @@ func (s *Server) buildTrackView(c *cases.Case, agency cases.Agency, lang string)
 			if lang != langEN {
 				v.OutcomeLabel = o.Label()
 			}
+			if txt := T(lang, "outcome.plain."+o.Code); txt != "outcome.plain."+o.Code {
+				v.OutcomeText = txt
+			}
 		}
 	}
 	a := c.Applicant
@@ -179,6 +184,10 @@ func (s *Server) buildTrackView(c *cases.Case, agency cases.Agency, lang string)
 			URL:  fmt.Sprintf("/api/v1/track/%s/documents/%d", c.TrackingNo, d.ID),
 			Href: fmt.Sprintf("/track/%s/documents/%d", c.TrackingNo, d.ID)})
 	}
+	// The reply letter first: it is what the applicant came for.
+	sort.SliceStable(v.Documents, func(i, j int) bool {
+		return v.Documents[i].Kind == cases.DocReply && v.Documents[j].Kind != cases.DocReply
+	})
 	for _, e := range c.Events {
 		if !visibleEvents[e.Event] {
 			continue
