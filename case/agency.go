@@ -47,6 +47,7 @@ type Settings struct {
 	SubmitRateLimit     int               `json:"submit_rate_limit"`    // submissions a minute per address (default 10)
 	SuperiorEmail       string            `json:"superior_email"`       // where the monthly statistics go
 	PaymentInstructions string            `json:"payment_instructions"` // how to pay a fee
+	SignoffGrace        int               `json:"signoff_grace"`        // working days after a month's last working day before it may be signed off (default 5)
 	// Archival description (docs/operations.md "Archive", DA/T 22-2015): the 全宗号 the archive
 	// office gave the agency, the 机构（问题） and its code (default: the agency's name and code),
 	// and the 保管期限 per retention group (永久, 30年, 10年; unset groups take the defaults).
@@ -67,6 +68,7 @@ func DefaultSettings() Settings {
 		UnregisteredAlert: 1,
 		UploadLimit:       10 << 20,
 		SubmitRateLimit:   10,
+		SignoffGrace:      5,
 	}
 }
 
@@ -96,6 +98,9 @@ func (s Settings) WithDefaults() Settings {
 	}
 	if s.SubmitRateLimit <= 0 {
 		s.SubmitRateLimit = d.SubmitRateLimit
+	}
+	if s.SignoffGrace <= 0 {
+		s.SignoffGrace = d.SignoffGrace
 	}
 	return s
 }

@@ -15,6 +15,7 @@ import (
 
 	"foidesk/audit"
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
 // The supervisor's audit: the findings of the cases of a month (package audit computes them from
@@ -109,6 +110,16 @@ func (db *DB) SignOffLedger(ctx context.Context, agencyID int64, year, month int
 	return db.Ledger(ctx, cases.LedgerFilter{AgencyIDs: []int64{agencyID}, From: from, To: to, By: cases.ByReceived}, actor)
 }
 
+// SignOffFrom is the first day a month may be signed off: its last working day plus the agency's
+// grace period in working days.
+func SignOffFrom(cal *workflow.Calendar, s cases.Settings, year, month int) cases.Date {
+	_, last := monthRange(year, month)
+	for !cal.IsWorkday(last) {
+		last = last.AddDays(-1)
+	}
+	return cal.AddWorkdays(last, s.WithDefaults().SignoffGrace)
+}
+
 type signOffRow struct {
 	ID           int64     `db:"id"`
 	AgencyID     int64     `db:"agency_id"`
@@ -158,8 +169,15 @@ func (db *DB) SignOffMonth(ctx context.Context, req cases.SignOffRequest, actor 
 		return out, cases.Errorf(cases.EINVALID, "年份或月份不正确。", "bad year or month")
 	}
 	from, to := monthRange(req.Year, req.Month)
-	if !to.Before(Today(agency, db.Now())) {
+	today := Today(agency, db.Now())
+	if !to.Before(today) {
 		return out, cases.Errorf(cases.ECONFLICT, "%d年%d月尚未结束，月末之后才能签核。", "%d-%02d has not ended yet", req.Year, req.Month)
+	}
+	// Post received in the month's last days reaches the office in the days after: a month is
+	// signed off only a grace period (a setting) after its last working day.
+	if earliest := SignOffFrom(db.Calendar(), agency.Settings, req.Year, req.Month); today.Before(earliest) {
+		return out, cases.Errorf(cases.ECONFLICT, "%d年%d月的台账可于%s起签核（该月最后一个工作日后%d个工作日，以便登记月末寄达的信件）。",
+			"%d-%02d may be signed off from %s (%d working days after its last working day, for late post)", req.Year, req.Month, earliest.Chinese(), agency.Settings.WithDefaults().SignoffGrace)
 	}
 	if !bytes.HasPrefix(req.LedgerPDF, []byte("%PDF-")) {
 		return out, cases.Errorf(cases.EINVALID, "缺少所签核的台账PDF。", "the ledger PDF signed is missing")

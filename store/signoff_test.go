@@ -246,7 +246,13 @@ func TestSignedMonthIsFrozen(t *testing.T) {
 		if _, err := sign(sup, 2026, 1, 1, led.Digest); cases.ErrorCode(err) != cases.ECONFLICT {
 			t.Errorf("signing a month not yet ended: %v", err)
 		}
-		setNow(db, "2026-02-02")
+		// docs/rules.md §8: not before the month's last working day (Fri 30 Jan) plus the grace
+		// period (5 working days), so that late post can still be registered.
+		setNow(db, "2026-02-05")
+		if _, err := sign(sup, 2026, 1, 1, led.Digest); cases.ErrorCode(err) != cases.ECONFLICT || !strings.Contains(cases.ErrorMessage(err, "zh"), "可于2026年2月6日起签核") {
+			t.Errorf("signing within the grace period: %v", err)
+		}
+		setNow(db, "2026-02-06")
 		if _, err := sign(clerk, 2026, 1, 1, led.Digest); cases.ErrorCode(err) != cases.EFORBIDDEN {
 			t.Errorf("clerk signing: %v", err)
 		}
@@ -300,9 +306,9 @@ func TestSignedMonthIsFrozen(t *testing.T) {
 		_, err = fire(t, db, c.ID, clerk, "accept", nil)
 		refused("event dated in January", err)
 		// later events on the same cases are allowed and dated in February
-		setNow(db, "2026-02-03")
+		setNow(db, "2026-02-09")
 		mustFire(t, db, a.ID, clerk, "submit_correction", map[string]any{"received_on": "2026-02-02", "text": "补正材料"})
-		mustFire(t, db, b.ID, clerk, "record_delivery", map[string]any{"way": "post", "delivered_on": "2026-02-03"})
+		mustFire(t, db, b.ID, clerk, "record_delivery", map[string]any{"way": "post", "delivered_on": "2026-02-09"})
 		mustFire(t, db, c.ID, clerk, "accept", nil)
 		app.ReceivedOn = cases.MustDate("2026-02-02")
 		if _, err := db.RegisterPaper(ctx, app, clerk); err != nil {

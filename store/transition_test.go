@@ -25,7 +25,7 @@ func TestArt30_SchedulerLapseChecksTheSignOff(t *testing.T) {
 		}
 		mustFire(t, db, c.ID, clerk, "request_correction", map[string]any{"items": []string{"请补充文件名称。"}})
 
-		setNow(db, "2026-02-02")
+		setNow(db, "2026-02-06") // January signs off after its grace period
 		led, err := db.SignOffLedger(ctx, agency.ID, 2026, 1, sup)
 		if err != nil {
 			t.Fatal(err)
@@ -42,7 +42,7 @@ func TestArt30_SchedulerLapseChecksTheSignOff(t *testing.T) {
 		if cases.ErrorCode(err) != cases.ECONFLICT || !strings.Contains(cases.ErrorMessage(err, "zh"), "2026年1月的台账已签核") {
 			t.Fatalf("a lapse dated in the signed-off January: %v", err)
 		}
-		got, err := db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "correction_lapsed"}, cases.SystemActor, at("2026-02-03"))
+		got, err := db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: "correction_lapsed"}, cases.SystemActor, at("2026-02-09"))
 		if err != nil {
 			t.Fatalf("a lapse dated the day the sweep runs: %v", err)
 		}

@@ -290,7 +290,9 @@ func (s *Server) signOffData(c *gin.Context, a cases.Agency, year, month int) (s
 	if d.History, err = rs.SignOffs(ctx, []int64{a.ID}); err != nil {
 		return d, err
 	}
+	loc := a.Settings.Location()
 	for i := range d.History {
+		d.History[i].SignedAt = d.History[i].SignedAt.In(loc) // shown in the agency's time, as everything else
 		if d.History[i].Year == year && d.History[i].Month == month {
 			d.Signed = &d.History[i]
 		}
