@@ -50,7 +50,7 @@ func reportOffice(t *testing.T) (*office, bool) {
 	at("2026-01-20")
 	o.fire(b.ID, "sup1", "approve", nil) // never delivered: an audit finding
 	o.register("2026-01-20")             // still open
-	at("2026-02-09") // January may be signed off (its grace period ended on 6 February)
+	at("2026-02-09")                     // January may be signed off (its grace period ended on 6 February)
 	return o, withFont
 }
 
