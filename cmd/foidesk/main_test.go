@@ -447,7 +447,7 @@ func openTestDB(t *testing.T, path, day string) *store.DB {
 
 func testUser(t *testing.T, db *store.DB, name, role string) cases.Actor {
 	t.Helper()
-	u, err := db.CreateUser(context.Background(), name, "password-of-"+name, []string{role}, 0, name)
+	u, err := db.CreateUser(context.Background(), name, cliPassword, []string{role}, 0, name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func newScenario(t *testing.T, now string) *scenario {
 	addUser(t, db, "clerk1", "clerk")
 	addUser(t, db, "sup1", "supervisor")
 	for _, u := range []struct{ name, role string }{{"dclerk", "clerk"}, {"dsup", "supervisor"}} {
-		if code, _, errOut := run(t, "password-of-"+u.name+"\n", "--db", db, "user", "add", u.name, "--role", u.role, "--agency", "district"); code != 0 {
+		if code, _, errOut := run(t, cliPassword+"\n", "--db", db, "user", "add", u.name, "--role", u.role, "--agency", "district"); code != 0 {
 			t.Fatalf("user add %s: %s", u.name, errOut)
 		}
 	}
