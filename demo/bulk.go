@@ -28,6 +28,18 @@ const bulkBatch = 20000
 
 var reLetterNo = regexp.MustCompile(`^(.*〔)(\d{4})(〕)(\d+)(号)$`)
 
+// seqKey is a numbering sequence of a year.
+type seqKey struct {
+	class string
+	year  int
+}
+
+// trackYear is the year in a tracking number (prefix, year, serial).
+func trackYear(prefix string, c *cases.Case) int {
+	y, _ := strconv.Atoi(strings.TrimPrefix(c.TrackingNo, prefix)[:4])
+	return y
+}
+
 // bulk writes n copies of the real cases.
 func (g *demoGen) bulk(ctx context.Context, n int, log *slog.Logger) error {
 	var ts []*cases.Case
@@ -46,26 +58,19 @@ func (g *demoGen) bulk(ctx context.Context, n int, log *slog.Logger) error {
 	}
 	r := g.rng(-3)
 	pick := make([]*cases.Case, n)
-	type key struct {
-		class string
-		year  int
-	}
+	type key = seqKey
 	counts := map[key]int{}
 	prefix := g.agency.Settings.TrackingPrefix
-	trackYear := func(c *cases.Case) int {
-		y, _ := strconv.Atoi(strings.TrimPrefix(c.TrackingNo, prefix)[:4])
-		return y
-	}
 	for i := range pick {
 		t := ts[r.IntN(len(ts))]
 		pick[i] = t
-		counts[key{"tracking", trackYear(t)}]++
+		counts[key{"tracking", trackYear(prefix, t)}]++
 		if m := reLetterNo.FindStringSubmatch(t.LetterNo); m != nil {
 			y, _ := strconv.Atoi(m[2])
 			counts[key{"letter:" + cases.DocReply, y}]++
 		}
 	}
-	next := map[key]int{}
+	next := map[seqKey]int{}
 	for k, cnt := range counts {
 		first, err := g.db.ReserveNumbers(ctx, g.agency.ID, k.class, k.year, cnt)
 		if err != nil {
@@ -75,6 +80,14 @@ func (g *demoGen) bulk(ctx context.Context, n int, log *slog.Logger) error {
 	}
 	defer debug.SetGCPercent(debug.SetGCPercent(400)) // short-lived garbage, plenty of memory
 	start := time.Now()
+	err := g.db.BulkLoad(ctx, func() error { return g.writeCopies(ctx, pick, next, n, start, log) })
+	log.Info("demo bulk written", "cases", n, "seconds", time.Since(start).Round(time.Second).Seconds())
+	return err
+}
+
+// writeCopies writes the copies of the templates pick in batches.
+func (g *demoGen) writeCopies(ctx context.Context, pick []*cases.Case, next map[seqKey]int, n int, start time.Time, log *slog.Logger) error {
+	prefix := g.agency.Settings.TrackingPrefix
 	batch := make([]store.BulkCase, 0, bulkBatch)
 	for i, t := range pick {
 		cr := mrand.New(mrand.NewPCG(uint64(g.seed), uint64(RealCases+i)))
@@ -82,14 +95,14 @@ func (g *demoGen) bulk(ctx context.Context, n int, log *slog.Logger) error {
 		c.ID, c.Documents, c.Events, c.Remedies = 0, nil, nil, nil
 		c.Applicant = demoApplicant(cr, g.today)
 		c.Applicant.Email, c.Applicant.Address, c.Applicant.Postcode = t.Applicant.Email, t.Applicant.Address, t.Applicant.Postcode
-		y := trackYear(t)
+		y := trackYear(prefix, t)
 		c.Description = demoDescription(cr, t.Outcome, y)
-		k := key{"tracking", y}
+		k := seqKey{"tracking", y}
 		c.TrackingNo = fmt.Sprintf("%s%d%06d", prefix, y, next[k])
 		next[k]++
 		if m := reLetterNo.FindStringSubmatch(t.LetterNo); m != nil {
 			ly, _ := strconv.Atoi(m[2])
-			k := key{"letter:" + cases.DocReply, ly}
+			k := seqKey{"letter:" + cases.DocReply, ly}
 			c.LetterNo = m[1] + m[2] + m[3] + strconv.Itoa(next[k]) + m[5]
 			next[k]++
 		}

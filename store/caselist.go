@@ -278,6 +278,12 @@ func (db *DB) planSearch(ctx context.Context, p *listPlan, q string) error {
 	if err := db.R.SelectContext(ctx, &exact, db.R.Rebind(query), args...); err != nil {
 		return err
 	}
+	// An identifier found exactly (letters and digits only, as numbers are) is the answer: its
+	// characters are not searched for in the texts.
+	if len(exact) > 0 && strings.Trim(strings.Map(foldRune, q), "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ -+()") == "" {
+		p.stream, p.ids = false, exact
+		return nil
+	}
 	words := searchWords(q)
 	// The text condition: every word in the name or the description (the bigrams narrow, the
 	// text confirms: a word's bigrams may all be there without the word).

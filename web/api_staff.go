@@ -33,29 +33,32 @@ const maxAPIBody = 1 << 20
 // caseJSON is a case as the staff API answers it (docs/api.md): the case's own JSON, with
 // the lists always present and every document carrying its number ("" for unnumbered ones).
 func caseJSON(c *cases.Case) any {
-	b, err := json.Marshal(c)
-	if err != nil {
-		return c
+	out := apiCase{Case: c, Events: c.Events, Remedies: c.Remedies, Documents: make([]apiDocument, len(c.Documents))}
+	for i, d := range c.Documents {
+		out.Documents[i] = apiDocument{Document: d, Number: d.Number}
 	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return c
+	if out.Events == nil {
+		out.Events = []cases.Event{}
 	}
-	for _, k := range []string{"documents", "events", "remedies"} {
-		if m[k] == nil {
-			m[k] = []any{}
-		}
+	if out.Remedies == nil {
+		out.Remedies = []cases.Remedy{}
 	}
-	if docs, ok := m["documents"].([]any); ok {
-		for _, d := range docs {
-			if d, ok := d.(map[string]any); ok {
-				if _, has := d["number"]; !has {
-					d["number"] = ""
-				}
-			}
-		}
-	}
-	return m
+	return out
+}
+
+// apiCase is a case as the API shows it: its lists always present ([] when empty), each document
+// with its number ("" when none). Encoded once, straight from the case (a list page encodes
+// fifty).
+type apiCase struct {
+	*cases.Case
+	Documents []apiDocument  `json:"documents"`
+	Events    []cases.Event  `json:"events"`
+	Remedies  []cases.Remedy `json:"remedies"`
+}
+
+type apiDocument struct {
+	cases.Document
+	Number string `json:"number"`
 }
 
 // readJSON decodes a JSON body strictly (unknown fields refused) into v.

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -126,7 +127,22 @@ type exitError struct{ Code int }
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 func main() {
-	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// FOIDESK_CPUPROFILE and FOIDESK_MEMPROFILE write pprof profiles of the command's run (how the
+	// figures of docs/performance.md were analysed).
+	if path := os.Getenv("FOIDESK_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f) // stopped below, before exiting
+		}
+	}
+	code := Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if path := os.Getenv("FOIDESK_MEMPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+	}
+	pprof.StopCPUProfile()
+	os.Exit(code)
 }
 
 // Main runs foidesk with args (without the program name) and returns the exit code. SIGINT and
