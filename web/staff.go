@@ -2,9 +2,12 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -147,21 +150,23 @@ const queueCountMax = 9999
 
 // queueRow is one case in a list, with its deadline as a date and in working days.
 type queueRow struct {
-	ID          int64
-	TrackingNo  string
-	Applicant   string
-	Summary     string
-	State       string
-	Assignee    string
-	ReceivedOn  cases.Date
-	ReplyDue    cases.Date
-	Provisional bool
-	Left        int  // working days left (deadline not passed)
-	Late        int  // working days overdue
-	Overdue     bool // running clock, deadline passed
-	Paused      bool // clock stopped or paused
-	Concluded   cases.Date
-	DueToday    bool
+	ID         int64
+	TrackingNo string
+	Applicant  string
+	Summary    string
+	State      string
+	Assignee   string
+	// AssigneeName is the assignee's display name (李静), when known.
+	AssigneeName string
+	ReceivedOn   cases.Date
+	ReplyDue     cases.Date
+	Provisional  bool
+	Left         int  // working days left (deadline not passed)
+	Late         int  // working days overdue
+	Overdue      bool // running clock, deadline passed
+	Paused       bool // clock stopped or paused
+	Concluded    cases.Date
+	DueToday     bool
 }
 
 func (s *Server) rowOf(c *cases.Case, today cases.Date) queueRow {
@@ -201,6 +206,108 @@ type queueData struct {
 	Paged bool
 	Count int
 	More  bool // more than Count
+	// The view: sort and filters, kept in the URL so that a view can be bookmarked.
+	View     queueView
+	Query    template.URL // the view as a query string (tab, q, sort and filters), for links
+	Clerks   []cases.User
+	Channels cases.CodeList
+	Filtered bool // a filter beyond the tab is set
+}
+
+// queueView is the sort and the filters of the queue page beyond its tab.
+type queueView struct {
+	Sort     string // one of cases.SortKeys, "-" first for descending; "" is due
+	Assignee string // a username, "-" for unassigned
+	Channel  string
+	From, To string // received from / to, YYYY-MM-DD
+	Overdue  bool
+	Paused   bool
+}
+
+// SortLink is the query of the page sorted by key: ascending, or descending when already
+// ascending by it.
+func (d queueData) SortLink(key string) template.URL {
+	q, _ := url.ParseQuery(string(d.Query))
+	q.Del("cursor")
+	if d.View.Sort == key || (key == "due" && d.View.Sort == "") {
+		q.Set("sort", "-"+key)
+	} else {
+		q.Set("sort", key)
+	}
+	return template.URL(q.Encode())
+}
+
+// SortDir is "ascending", "descending" or "" for the column of key (aria-sort).
+func (d queueData) SortDir(key string) string {
+	switch d.View.Sort {
+	case key:
+		return "ascending"
+	case "-" + key:
+		return "descending"
+	case "":
+		if key == "due" {
+			return "ascending"
+		}
+	}
+	return ""
+}
+
+// parseQueueView reads the view from the query: unknown values are dropped (a bookmark of an
+// older view still opens).
+func parseQueueView(c *gin.Context) queueView {
+	v := queueView{Assignee: c.Query("assignee"), Overdue: c.Query("overdue") != "", Paused: c.Query("paused") != ""}
+	if s := c.Query("sort"); slices.Contains(cases.SortKeys, strings.TrimPrefix(s, "-")) {
+		v.Sort = s
+	}
+	if ch := c.Query("channel"); cases.Channels.Has(ch) {
+		v.Channel = ch
+	}
+	if d, err := cases.ParseDate(c.Query("from")); err == nil {
+		v.From = d.String()
+	}
+	if d, err := cases.ParseDate(c.Query("to")); err == nil {
+		v.To = d.String()
+	}
+	return v
+}
+
+// apply narrows f by the view.
+func (v queueView) apply(f *cases.CaseFilter) {
+	f.Sort = v.Sort
+	switch {
+	case v.Assignee == "" || f.Assignee != nil: // the tab "mine" decides the assignee itself
+	case v.Assignee == "-":
+		f.Unassigned = true
+	default:
+		a := v.Assignee
+		f.Assignee = &a
+	}
+	if v.Channel != "" {
+		f.Channels = []string{v.Channel}
+	}
+	if v.From != "" {
+		f.ReceivedFrom = cases.MustDate(v.From)
+	}
+	if v.To != "" {
+		f.ReceivedTo = cases.MustDate(v.To)
+	}
+	f.Overdue = f.Overdue || v.Overdue
+	f.Paused = f.Paused || v.Paused
+}
+
+// query is the view as query parameters.
+func (v queueView) query(q url.Values) {
+	for k, val := range map[string]string{"sort": v.Sort, "assignee": v.Assignee, "channel": v.Channel, "from": v.From, "to": v.To} {
+		if val != "" {
+			q.Set(k, val)
+		}
+	}
+	if v.Overdue {
+		q.Set("overdue", "1")
+	}
+	if v.Paused {
+		q.Set("paused", "1")
+	}
 }
 
 func (s *Server) queue(c *gin.Context) {
@@ -217,10 +324,27 @@ func (s *Server) queue(c *gin.Context) {
 		tab = defaultTab(u)
 	}
 	q := c.Query("q")
-	d := queueData{dueWindow: w, Tab: tab, Q: q, Paged: c.Query("cursor") != ""}
+	view := parseQueueView(c)
+	d := queueData{dueWindow: w, Tab: tab, Q: q, Paged: c.Query("cursor") != "", View: view, Channels: cases.Channels}
+	d.Filtered = view.Assignee != "" || view.Channel != "" || view.From != "" || view.To != "" || view.Overdue || view.Paused
+	vq := url.Values{"tab": {tab}}
+	if q != "" {
+		vq.Set("q", q)
+	}
+	view.query(vq)
+	d.Query = template.URL(vq.Encode())
+	if d.Clerks, err = s.clerksOf(ctx, u.AgencyID); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	names := map[string]string{}
+	for _, cl := range d.Clerks {
+		names[cl.Username] = cl.DisplayName
+	}
 	for _, key := range queueTabs {
 		f, _ := queueFilter(key, u, today, soon)
 		f.Q, f.CountMax = q, queueCountMax
+		view.apply(&f)
 		cnt, err := s.db.CountCases(ctx, f)
 		if err != nil {
 			s.pageError(c, err)
@@ -233,6 +357,7 @@ func (s *Server) queue(c *gin.Context) {
 		}
 	}
 	f, _ := queueFilter(tab, u, today, soon)
+	view.apply(&f)
 	f.Q, f.Cursor = q, c.Query("cursor")
 	f.Limit = 25
 	if l, err := strconv.Atoi(c.Query("limit")); err == nil && l > 0 && l <= 200 {
@@ -244,7 +369,11 @@ func (s *Server) queue(c *gin.Context) {
 		return
 	}
 	for _, cs := range list {
-		d.Rows = append(d.Rows, s.rowOf(cs, today))
+		r := s.rowOf(cs, today)
+		if n := names[r.Assignee]; n != "" {
+			r.AssigneeName = n
+		}
+		d.Rows = append(d.Rows, r)
 	}
 	d.Next = next
 	s.render(c, http.StatusOK, "staff/queue", "queue.title", d)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -156,5 +157,62 @@ func TestQueueRowDeadlines(t *testing.T) {
 	}
 	if !strings.Contains(ot, "待审批的答复：2 件") || !strings.Contains(ot, "clerk2") {
 		t.Errorf("overview: %s", ot)
+	}
+}
+
+// The queue page sorts by its columns and filters by assignee, channel, receipt dates, overdue
+// and paused, all kept in the URL (a view can be bookmarked); assignees show by display name.
+func TestQueueViewSortAndFilter(t *testing.T) {
+	o := newOffice(t)
+	early := o.register("2026-10-08") // overdue by 2026-11-03? due 2026-11-05: not yet
+	late := o.register("2026-10-30")
+	app := paperApp("2026-10-20")
+	app.Channel = cases.ChannelPostRegistered
+	byPost, err := o.db.RegisterPaper(o.ctx, app, o.actor("clerk1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*cases.Case{early, late} {
+		o.fire(c.ID, "clerk1", "accept", nil)
+	}
+	o.fire(byPost.ID, "clerk2", "accept", nil)
+	b := o.as("sup1")
+	order := func(path string) []string {
+		t.Helper()
+		w := b.get(path)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d", path, w.Code)
+		}
+		var out []string
+		for _, m := range regexp.MustCompile(`href="/staff/cases/\d+">([A-Z0-9]+)</a>`).FindAllStringSubmatch(w.Body.String(), -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	tn := func(cs ...*cases.Case) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.TrackingNo)
+		}
+		return out
+	}
+	if got, want := order("/staff/queue?tab=in_progress&sort=received"), tn(early, byPost, late); !slices.Equal(got, want) {
+		t.Errorf("sort=received: %v, want %v", got, want)
+	}
+	if got, want := order("/staff/queue?tab=in_progress&sort=-received"), tn(late, byPost, early); !slices.Equal(got, want) {
+		t.Errorf("sort=-received: %v, want %v", got, want)
+	}
+	if got, want := order("/staff/queue?tab=in_progress&channel=post_registered"), tn(byPost); !slices.Equal(got, want) {
+		t.Errorf("channel: %v, want %v", got, want)
+	}
+	if got, want := order("/staff/queue?tab=in_progress&assignee=clerk2"), tn(byPost); !slices.Equal(got, want) {
+		t.Errorf("assignee: %v, want %v", got, want)
+	}
+	if got, want := order("/staff/queue?tab=in_progress&from=2026-10-15&to=2026-10-25"), tn(byPost); !slices.Equal(got, want) {
+		t.Errorf("received from/to: %v, want %v", got, want)
+	}
+	page := b.get("/staff/queue?tab=in_progress&sort=-received").Body.String()
+	if !strings.Contains(page, `aria-sort="descending"`) || !strings.Contains(page, `href="/staff/queue?sort=received&amp;tab=in_progress"`) {
+		t.Errorf("sort links: the received column should be descending and link to ascending")
 	}
 }
