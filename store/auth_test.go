@@ -16,7 +16,7 @@ func TestSessionStore(t *testing.T) {
 	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
 		ctx := context.Background()
 		real := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-		s := db.SessionStore().(*SessionStore)
+		s := db.SessionStore()
 		s.Now = func() time.Time { return real }
 		if _, found, err := s.Find("nope"); found || err != nil {
 			t.Fatalf("unknown token: %v %v", found, err)

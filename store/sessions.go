@@ -21,7 +21,7 @@ type SessionStore struct {
 var _ scs.CtxStore = (*SessionStore)(nil)
 
 // SessionStore returns the scs store of the database.
-func (db *DB) SessionStore() scs.Store { return &SessionStore{db: db, Now: time.Now} }
+func (db *DB) SessionStore() *SessionStore { return &SessionStore{db: db, Now: time.Now} }
 
 func (s *SessionStore) expiry(t time.Time) any {
 	if s.db.Dialect == SQLite {

@@ -33,8 +33,8 @@ func (s *Server) archiveRoutes(r *gin.Engine) {
 }
 
 func (s *Server) archiveBackend() (ArchiveBackend, error) {
-	if b, ok := s.db.(ArchiveBackend); ok {
-		return b, nil
+	if s.cfg.Archive != nil {
+		return s.cfg.Archive, nil
 	}
 	return nil, cases.E(cases.EINTERNAL, "归档功能不可用。", "the archive is not available")
 }
@@ -44,8 +44,8 @@ func (s *Server) exporter() (*archive.Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, ok := s.cfg.Renderer.(archive.Renderer)
-	if !ok {
+	r := s.cfg.ArchiveRenderer
+	if r == nil {
 		return nil, cases.E(cases.EINTERNAL, "归档包生成功能不可用。", "archival packages cannot be made")
 	}
 	return &archive.Exporter{Source: b, Renderer: r}, nil

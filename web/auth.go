@@ -72,15 +72,17 @@ type staffState struct {
 	lastClean time.Time
 }
 
-// expiredSessionsDeleter is the database store's sweep of expired sessions.
-type expiredSessionsDeleter interface {
+// SessionStore keeps the staff sessions (package store's, in the database) and sweeps the
+// expired ones.
+type SessionStore interface {
+	scs.Store
 	DeleteExpired(ctx context.Context) (int64, error)
 }
 
 // cleanSessions deletes expired sessions at most once an hour (at a successful login).
 func (s *Server) cleanSessions(ctx context.Context) {
-	d, ok := s.staff.store.(expiredSessionsDeleter)
-	if !ok {
+	d := s.cfg.Sessions
+	if d == nil { // in memory: the store sweeps itself
 		return
 	}
 	s.staff.cleanMu.Lock()
@@ -96,14 +98,12 @@ func (s *Server) cleanSessions(ctx context.Context) {
 	}
 }
 
-type sessionStorer interface{ SessionStore() scs.Store }
-
-// newStaffState builds the session managers on the backend's session store (the database), or
-// in memory when the backend has none.
+// newStaffState builds the session managers on Config.Sessions (the database), or in memory when
+// it is unset.
 func (s *Server) newStaffState() *staffState {
 	var st scs.Store = memstore.New()
-	if p, ok := s.db.(sessionStorer); ok {
-		st = p.SessionStore()
+	if s.cfg.Sessions != nil {
+		st = s.cfg.Sessions
 	}
 	mk := func(secure bool) *scs.SessionManager {
 		sm := scs.New()

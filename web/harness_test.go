@@ -37,7 +37,8 @@ func newTestServerAt(t *testing.T, now time.Time) (*Server, *store.DB) {
 	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Backend: db, Renderer: stubRenderer{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: db.Now})
+	s, err := New(Config{Backend: db, Renderer: stubRenderer{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: db.Now,
+		Reports: db, Inbox: db, Archive: db, Sessions: db.SessionStore()}) // the stub renders no report or archive files
 	if err != nil {
 		t.Fatal(err)
 	}

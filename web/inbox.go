@@ -35,7 +35,7 @@ func (s *Server) inboxRoutes(r *gin.Engine) {
 }
 
 func (s *Server) inboxBackend(c *gin.Context) (InboxBackend, bool) {
-	ib, ok := s.db.(InboxBackend)
+	ib, ok := s.cfg.Inbox, s.cfg.Inbox != nil
 	if !ok {
 		s.pageError(c, cases.E(cases.ENOTFOUND, T(lang(c), "inbox.unavailable"), "the inbox is not available"))
 	}
@@ -46,7 +46,7 @@ func (s *Server) inboxBackend(c *gin.Context) (InboxBackend, bool) {
 func (s *Server) unreadCount(c *gin.Context) {
 	if c.Request.Method == http.MethodGet && !isAPI(c.Request.URL.Path) {
 		if u, ok := currentUser(c); ok {
-			if ib, ok := s.db.(InboxBackend); ok {
+			if ib := s.cfg.Inbox; ib != nil {
 				if n, err := ib.UnreadCount(c.Request.Context(), u.Username); err == nil {
 					c.Set("unread", n)
 				} else {

@@ -34,8 +34,8 @@ func (s *Server) reportRoutes(r *gin.Engine) {
 
 // reports returns the store's report service.
 func (s *Server) reports() (cases.ReportService, error) {
-	rs, ok := s.db.(cases.ReportService)
-	if !ok {
+	rs := s.cfg.Reports
+	if rs == nil {
 		return nil, cases.E(cases.EINTERNAL, "报表功能不可用。", "reports are not available")
 	}
 	return rs, nil
@@ -43,8 +43,8 @@ func (s *Server) reports() (cases.ReportService, error) {
 
 // reportRenderer returns the renderer of report PDFs, CSV and XLSX.
 func (s *Server) reportRenderer() (cases.ReportRenderer, error) {
-	rr, ok := s.cfg.Renderer.(cases.ReportRenderer)
-	if !ok {
+	rr := s.cfg.ReportRenderer
+	if rr == nil {
 		return nil, cases.E(cases.EINTERNAL, "报表文件生成功能不可用。", "report rendering is not available")
 	}
 	return rr, nil

@@ -26,7 +26,9 @@ func reportOffice(t *testing.T) (*office, bool) {
 	withFont := false
 	if font, err := forms.LoadFont(forms.DefaultFontPath); err == nil {
 		bold, _ := forms.LoadFont(forms.DefaultBoldFontPath)
-		s, err := New(Config{Backend: o.db, Renderer: forms.NewRenderer(font, bold), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return o.db.Now() }})
+		r := forms.NewRenderer(font, bold)
+		s, err := New(Config{Backend: o.db, Renderer: r, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return o.db.Now() },
+			Reports: o.db, ReportRenderer: r, Inbox: o.db, Archive: o.db, ArchiveRenderer: r, Sessions: o.db.SessionStore()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"foidesk/archive"
 	cases "foidesk/case"
 	"foidesk/workflow"
 )
@@ -56,6 +57,15 @@ type Config struct {
 	AllowCombinedRoles bool
 	// MaxConcurrentHashes bounds the password hashes running at once (default: the CPUs, 2–4).
 	MaxConcurrentHashes int
+
+	// Capabilities beyond Backend, set by cmd/foidesk from the store and the renderer; a nil one
+	// makes the pages that need it answer that it is not available (tests leave some unset).
+	Reports         cases.ReportService  // reports and the ledger (reports.go)
+	ReportRenderer  cases.ReportRenderer // report and ledger files: PDF, CSV, XLSX (reports.go)
+	Inbox           InboxBackend         // the staff inbox and the administrator's outbox (inbox.go)
+	Archive         ArchiveBackend       // archival packages and records due (archive.go)
+	ArchiveRenderer archive.Renderer     // the archival packages' PDFs (archive.go)
+	Sessions        SessionStore         // staff sessions in the database; nil: in memory (auth.go)
 }
 
 // Server is foidesk's HTTP server.

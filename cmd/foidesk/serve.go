@@ -116,7 +116,8 @@ func (s *server) Open(ctx context.Context) error {
 		}
 	}
 	if s.web, err = web.New(web.Config{Backend: s.db, Renderer: renderer, Logger: s.Log, Now: func() time.Time { return s.db.Now() },
-		TrustedProxies: s.TrustedProxies, SessionIdle: s.SessionIdle, SessionLifetime: s.SessionLifetime, AllowCombinedRoles: allowCombinedRoles()}); err != nil {
+		TrustedProxies: s.TrustedProxies, SessionIdle: s.SessionIdle, SessionLifetime: s.SessionLifetime, AllowCombinedRoles: allowCombinedRoles(),
+		Reports: s.db, ReportRenderer: renderer, Inbox: s.db, Archive: s.db, ArchiveRenderer: renderer, Sessions: s.db.SessionStore()}); err != nil {
 		return err
 	}
 	if s.NoScheduler {
