@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -143,4 +144,42 @@ func TestTrackingPrefixMigrationCheck(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The overview's open cases by assignee: one query, the unassigned under "".
+func TestOpenCasesByAssignee(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-11-03")
+		var ids []int64
+		for range 3 {
+			c, err := db.RegisterPaper(ctx, app, clerk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		mustFire(t, db, ids[0], clerk, "accept", nil)
+		mustFire(t, db, ids[1], clerk, "accept", nil)
+		mustFire(t, db, ids[1], clerk, "withdraw", nil)
+		agency, _ := db.AgencyByCode(ctx, "")
+		want := map[string]int{}
+		for _, id := range ids {
+			c, _ := db.Case(ctx, id)
+			if cases.IsOpen(c.State) {
+				want[c.Assignee]++
+			}
+		}
+		for _, scope := range [][]int64{nil, {agency.ID}} {
+			got, err := db.OpenCasesByAssignee(ctx, scope)
+			if err != nil || !maps.Equal(got, want) {
+				t.Errorf("scope %v: %v %v, want %v", scope, got, err, want)
+			}
+		}
+		if got, err := db.OpenCasesByAssignee(ctx, []int64{agency.ID + 100}); err != nil || len(got) != 0 {
+			t.Errorf("another agency: %v %v", got, err)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	cases "foidesk/case"
@@ -72,3 +73,28 @@ func monthCount(ctx context.Context, q getter, c *cases.Case) (int, error) {
 }
 
 var _ cases.AccountService = (*DB)(nil)
+
+// OpenCasesByAssignee counts the open cases of the agencies (none: every agency) by assignee, ""
+// for the unassigned — the load column of the supervisor's overview (workflow.ClerkLoads).
+func (db *DB) OpenCasesByAssignee(ctx context.Context, agencyIDs []int64) (map[string]int, error) {
+	var q strings.Builder
+	args := []any{}
+	q.WriteString(`SELECT c.assignee, COUNT(*) AS n FROM cases c WHERE c.state IN (?` + strings.Repeat(", ?", len(cases.OpenStates)-1) + `)`)
+	for _, s := range cases.OpenStates {
+		args = append(args, s)
+	}
+	agencyIn(&q, &args, agencyIDs)
+	q.WriteString(` GROUP BY c.assignee`)
+	var rows []struct {
+		Assignee string `db:"assignee"`
+		N        int    `db:"n"`
+	}
+	if err := db.R.SelectContext(ctx, &rows, db.R.Rebind(q.String()), args...); err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Assignee] += r.N
+	}
+	return out, nil
+}

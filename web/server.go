@@ -33,6 +33,8 @@ type Backend interface {
 	DeleteCalendarDay(ctx context.Context, day cases.Date, by string) ([]cases.Recomputed, error)
 	PreviewCalendarDay(ctx context.Context, day cases.Date, o *workflow.Override) ([]cases.Recomputed, error)
 	Ping(ctx context.Context) error
+	// OpenCasesByAssignee counts the open cases of agencies by assignee (the overview's load).
+	OpenCasesByAssignee(ctx context.Context, agencyIDs []int64) (map[string]int, error)
 	// RecoverAccess issues a new access code when the identity number and contact match the case
 	// (POST /track/recover), and reports whether they did.
 	RecoverAccess(ctx context.Context, trackingNo, idNumber, contact string) (bool, error)

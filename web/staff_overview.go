@@ -2,11 +2,11 @@ package web
 
 import (
 	"net/http"
-	"sort"
 
 	"github.com/gin-gonic/gin"
 
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
 // overviewData is the supervisor's view across clerks: every overdue case and every case due
@@ -16,18 +16,11 @@ type overviewData struct {
 	Overdue []queueRow
 	DueSoon []queueRow
 	More    bool
-	Clerks  []clerkLoad
+	Clerks  []workflow.ClerkLoad // workflow.ClerkLoads
 	Pending int
 	// Clusters are the Art. 44 clusters of the last 12 months: three or more applicants asking
 	// for the same information, candidates for proactive disclosure (docs/rules.md §8).
 	Clusters []cases.InformationCluster
-}
-
-type clerkLoad struct {
-	Name    string
-	Open    int
-	Soon    int
-	Overdue int
 }
 
 const overviewLimit = 500
@@ -42,13 +35,6 @@ func (s *Server) overview(c *gin.Context) {
 	}
 	today, soon := w.Today, w.Soon
 	d := overviewData{dueWindow: w}
-	loads := map[string]*clerkLoad{}
-	load := func(name string) *clerkLoad {
-		if loads[name] == nil {
-			loads[name] = &clerkLoad{Name: name}
-		}
-		return loads[name]
-	}
 	list := func(tab string) ([]queueRow, error) {
 		f, _ := queueFilter(tab, u, today, soon)
 		f.Limit = overviewLimit
@@ -80,51 +66,33 @@ func (s *Server) overview(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	var overdue, dueSoon, clerks []string
 	for _, r := range d.Overdue {
-		load(r.Assignee).Overdue++
+		overdue = append(overdue, r.Assignee)
 	}
 	for _, r := range d.DueSoon {
-		load(r.Assignee).Soon++
+		dueSoon = append(dueSoon, r.Assignee)
 	}
 	for _, aid := range userAgencies(u) {
-		clerks, err := s.clerksOf(ctx, aid)
+		ks, err := s.clerksOf(ctx, aid)
 		if err != nil {
 			s.pageError(c, err)
 			return
 		}
-		for _, k := range clerks {
-			load(k.Username)
+		for _, k := range ks {
+			clerks = append(clerks, k.Username)
 		}
 	}
-	for name, l := range loads {
-		f := cases.CaseFilter{AgencyIDs: userAgencies(u), States: cases.OpenStates}
-		if name == "" {
-			f.Unassigned = true
-		} else {
-			f.Assignee = &name
-		}
-		if l.Open, err = s.db.CountCases(ctx, f); err != nil {
-			s.pageError(c, err)
-			return
-		}
+	open, err := s.db.OpenCasesByAssignee(ctx, userAgencies(u))
+	if err != nil {
+		s.pageError(c, err)
+		return
 	}
+	d.Clerks = workflow.ClerkLoads(overdue, dueSoon, clerks, open)
 	pf, _ := queueFilter("pending_approval", u, today, soon)
 	if d.Pending, err = s.db.CountCases(ctx, pf); err != nil {
 		s.pageError(c, err)
 		return
 	}
-	for _, l := range loads {
-		d.Clerks = append(d.Clerks, *l)
-	}
-	sort.Slice(d.Clerks, func(i, j int) bool {
-		a, b := d.Clerks[i], d.Clerks[j]
-		if a.Overdue != b.Overdue {
-			return a.Overdue > b.Overdue
-		}
-		if a.Soon != b.Soon {
-			return a.Soon > b.Soon
-		}
-		return a.Name < b.Name
-	})
 	s.render(c, http.StatusOK, "staff/overview", "overview.title", d)
 }
