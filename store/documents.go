@@ -62,9 +62,8 @@ func (db *DB) issueLetters(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a ca
 	}
 	a.LetterAssets = assets
 	for _, req := range reqs {
-		req.Case, req.Agency = c, a
-		if req.Date.IsZero() {
-			req.Date = Today(a, now)
+		if req, err = completeLetter(ctx, tx, c, a, req, now, &siblings); err != nil {
+			return err
 		}
 		if req.Kind != cases.DocApplicationForm {
 			no, err := nextLetterNo(ctx, tx, a, req.Kind, req.Date.Year())
@@ -75,21 +74,6 @@ func (db *DB) issueLetters(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a ca
 			if req.Kind == cases.DocReply {
 				c.LetterNo = no
 			}
-		}
-		if (req.Kind == cases.DocReply || req.Kind == cases.DocObjectionOverride) && len(req.Attachments) == 0 && c.Draft != nil {
-			if req.Attachments, err = releasedTitles(ctx, tx, c.ID, c.Draft.Documents); err != nil {
-				return err
-			}
-		}
-		if req.Kind == cases.DocReply && siblings == nil {
-			var rows []agencyRow
-			if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT id, code, name, settings FROM agencies WHERE id <> ? ORDER BY id`), a.ID); err != nil {
-				return err
-			}
-			for _, r := range rows {
-				siblings = append(siblings, r.agency())
-			}
-			req.Siblings = siblings
 		}
 		title := cases.DocKinds.Label(req.Kind, "zh")
 		if req.Party != nil {
@@ -110,6 +94,84 @@ func (db *DB) issueLetters(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a ca
 		}
 	}
 	return nil
+}
+
+// completeLetter fills a letter request of an event on case c of agency a (a.LetterAssets
+// loaded) with what the letter shows besides the case: the agency, the date (the agency's today
+// unless the event set one), the titles of the documents a reply releases, and for a reply the
+// other agencies of the deployment (siblings caches them once found). The issued letter and the reply
+// preview are both built by it; the number is the issuer's.
+func completeLetter(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a cases.Agency, req cases.LetterRequest, now time.Time, siblings *[]cases.Agency) (cases.LetterRequest, error) {
+	var err error
+	req.Case, req.Agency = c, a
+	if req.Date.IsZero() {
+		req.Date = Today(a, now)
+	}
+	if (req.Kind == cases.DocReply || req.Kind == cases.DocObjectionOverride) && len(req.Attachments) == 0 && c.Draft != nil {
+		if req.Attachments, err = releasedTitles(ctx, tx, c.ID, c.Draft.Documents); err != nil {
+			return req, err
+		}
+	}
+	if req.Kind == cases.DocReply {
+		if *siblings == nil {
+			var rows []agencyRow
+			if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT id, code, name, settings FROM agencies WHERE id <> ? ORDER BY id`), a.ID); err != nil {
+				return req, err
+			}
+			for _, r := range rows {
+				*siblings = append(*siblings, r.agency())
+			}
+		}
+		req.Siblings = *siblings
+	}
+	return req, nil
+}
+
+// previewActor approves in a preview only: no user has this name (so it never drafted the reply).
+var previewActor = cases.Actor{Kind: cases.ActorStaff, Name: "(preview)", Roles: []string{cases.RoleSupervisor}}
+
+// PreviewReply renders the reply letter a case's drafted reply would issue if it were approved at
+// the instant at (docs/rules.md §7): the approval applied by the workflow as for the real one, the
+// letter completed as issueLetters completes it, marked as a draft (草稿, no number). Nothing is
+// stored. ECONFLICT when the case has no drafted reply awaiting approval.
+func (db *DB) PreviewReply(ctx context.Context, id int64, at time.Time) ([]byte, error) {
+	if db.Renderer == nil {
+		return nil, cases.E(cases.EINTERNAL, "系统内部错误。", "no renderer")
+	}
+	tx, err := db.R.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := db.caseByID(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if c.Draft == nil || c.State != cases.StatePendingApproval {
+		return nil, cases.E(cases.ECONFLICT, "该案件没有待审批的答复草稿。", "this case has no drafted reply awaiting approval")
+	}
+	actor := previewActor
+	actor.AgencyID, actor.Agencies = c.AgencyID, []int64{c.AgencyID}
+	res, a, err := db.apply(ctx, tx, c, workflow.Request{Event: "approve"}, actor, at)
+	if err != nil {
+		return nil, err
+	}
+	if a.LetterAssets, err = letterAssets(ctx, tx, a.ID); err != nil {
+		return nil, err
+	}
+	var siblings []cases.Agency
+	for _, req := range res.Letters {
+		if req.Kind != cases.DocReply {
+			continue
+		}
+		if req, err = completeLetter(ctx, tx, res.Case, a, req, at, &siblings); err != nil {
+			return nil, err
+		}
+		req.Draft = true
+		pdf, _, err := db.Renderer.Render(req)
+		return pdf, err
+	}
+	return nil, cases.E(cases.ECONFLICT, "该案件没有待审批的答复草稿。", "this case has no drafted reply awaiting approval")
 }
 
 // releasedTitles are the titles of the documents ids of a draft, in its order: the 附件 of the

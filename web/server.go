@@ -33,6 +33,9 @@ type Backend interface {
 	DeleteCalendarDay(ctx context.Context, day cases.Date, by string) ([]cases.Recomputed, error)
 	PreviewCalendarDay(ctx context.Context, day cases.Date, o *workflow.Override) ([]cases.Recomputed, error)
 	Ping(ctx context.Context) error
+	// PreviewReply renders the reply letter a drafted reply would issue if approved at (a draft:
+	// watermarked, unnumbered), by the code that issues it.
+	PreviewReply(ctx context.Context, id int64, at time.Time) ([]byte, error)
 	// OpenCasesByAssignee counts the open cases of agencies by assignee (the overview's load).
 	OpenCasesByAssignee(ctx context.Context, agencyIDs []int64) (map[string]int, error)
 	// RecoverAccess issues a new access code when the identity number and contact match the case

@@ -29,7 +29,7 @@ func TestReplyPreviewIsAnUnnumberedDraft(t *testing.T) {
 		t.Skip("pdftotext missing (install poppler-utils)")
 	}
 	o := newOffice(t)
-	o.s.cfg.Renderer = forms.NewRenderer(font, nil)
+	o.db.Renderer = forms.NewRenderer(font, nil) // the store renders the preview as it renders the issued letter
 	c := o.inState(cases.StateInProgress)
 	path := "/staff/cases/" + strconv.FormatInt(c.ID, 10) + "/preview"
 	if w := o.as("sup1").get(path); w.Code != http.StatusConflict {
