@@ -279,3 +279,71 @@ func TestBrowserLoseAndRecoverCode(t *testing.T) {
 	}
 	_ = cases.GroupCode
 }
+
+// An identity proof attached to a form that comes back with an error is kept (listed as
+// 已上传：…), goes through the check-your-answers step without being chosen again and is stored with
+// the case; the address fields appear only when the post is chosen (no script: CSS :has()).
+func TestBrowserUploadSurvivesError(t *testing.T) {
+	s, db := newTestServer(t)
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	dir := t.TempDir()
+	proof := filepath.Join(dir, "身份证.png")
+	if err := os.WriteFile(proof, pngBytes(4000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t, 1024, 900)
+	browse(t, ctx, "form", chromedp.Navigate(ts.URL+"/apply?kind=person&lang=zh"), arrive(chromedp.ID("f-applicant-name")))
+	shown := func(id string) bool {
+		return browseGet(t, ctx, "shown "+id, chromedp.Evaluate[bool](`getComputedStyle(document.getElementById("`+id+`").closest(".field")).display !== "none"`))
+	}
+	if shown("f-applicant-address") || shown("f-applicant-fax") {
+		t.Error("address or fax shown before a delivery way needs them")
+	}
+	browse(t, ctx, "choose the post", chromedp.Click(chromedp.ID("f-delivery-post")), checked("f-delivery-post"))
+	if !shown("f-applicant-address") || !shown("f-applicant-postcode") || shown("f-applicant-fax") {
+		t.Error("the post does not show the address fields (or shows the fax)")
+	}
+	browse(t, ctx, "fill with an error and a file",
+		chromedp.SetValue(chromedp.ID("f-applicant-name"), "张三"),
+		chromedp.SetValue(chromedp.ID("f-applicant-id-number"), "110105194912310021"),
+		chromedp.SetValue(chromedp.ID("f-description"), "请公开2025年本区老旧小区改造项目的资金使用情况。"),
+		chromedp.Click(chromedp.ID("f-carrier-paper")),
+		chromedp.SetValue(chromedp.ID("f-applicant-phone"), "13800138000"),
+		chromedp.SetValue(chromedp.ID("f-applicant-address"), "长沙市望城区某某路1号"),
+		chromedp.SetValue(chromedp.ID("f-applicant-postcode"), "410200"),
+		chromedp.SetUploadFiles(chromedp.ID("f-file"), []string{proof}),
+		chromedp.Click(chromedp.ID("apply-continue")),
+		arrive(chromedp.CSS(".error-summary")),
+	)
+	if txt := browserText(t, ctx, "#kept-files"); !strings.Contains(txt, "已上传：身份证.png") || !strings.Contains(txt, "删除") {
+		t.Fatalf("the upload is not kept: %q", txt)
+	}
+	shot(t, ctx, "apply-kept-upload.png")
+	browse(t, ctx, "correct, check, submit",
+		chromedp.SetValue(chromedp.ID("f-applicant-id-number"), validResidentID),
+		chromedp.Click(chromedp.ID("apply-continue")),
+		arrive(chromedp.ID("review-submit")))
+	if txt := browserText(t, ctx, "#review-files"); !strings.Contains(txt, "身份证.png") {
+		t.Fatalf("the review does not list the file: %q", txt)
+	}
+	shot(t, ctx, "apply-review.png")
+	browse(t, ctx, "submit", chromedp.Click(chromedp.ID("review-submit")), arrive(chromedp.ID("access-code")))
+	no := browserText(t, ctx, "#tracking-no")
+	c, err := db.CaseByTracking(context.Background(), no)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range c.Documents {
+		if d.Kind == cases.DocUpload && d.Filename == "身份证.png" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d copies of the proof stored", n)
+	}
+	if txt := browserText(t, ctx, "main"); !strings.Contains(txt, "已收到身份证明文件1份") {
+		t.Errorf("the confirmation does not say the proof was received")
+	}
+}

@@ -222,7 +222,7 @@ func TestBrowserApplyAndTrack(t *testing.T) {
 		checked("f-carrier-electronic"),
 		chromedp.SendKeys(chromedp.ID("f-applicant-phone"), "13800138000"),
 		chromedp.SendKeys(chromedp.ID("f-applicant-email"), "zhangsan@example.cn"),
-		chromedp.Focus(chromedp.CSS(`#apply-form button[type=submit]`)),
+		chromedp.Focus(chromedp.ID("apply-continue")),
 		pressEnter(),
 		arrive(chromedp.CSS(".error-summary")),
 	)
@@ -249,8 +249,16 @@ func TestBrowserApplyAndTrack(t *testing.T) {
 	if v := browseGet(t, ctx, "the corrected number", chromedp.Value(chromedp.ID("f-applicant-id-number"))); v != validResidentID {
 		t.Fatalf("the identity number field holds %q after retyping", v)
 	}
-	browse(t, ctx, "correct and submit",
-		chromedp.Focus(chromedp.CSS(`#apply-form button[type=submit]`)),
+	browse(t, ctx, "correct and check the answers",
+		chromedp.Focus(chromedp.ID("apply-continue")),
+		pressEnter(),
+		arrive(chromedp.ID("review-submit")),
+	)
+	if txt := browserText(t, ctx, "main"); !strings.Contains(txt, "张三") || !strings.Contains(txt, "zhangsan@example.cn") {
+		t.Errorf("the check-your-answers step does not show the answers: %q", txt)
+	}
+	browse(t, ctx, "submit",
+		chromedp.Focus(chromedp.ID("review-submit")),
 		pressEnter(),
 		arrive(chromedp.ID("access-code")),
 	)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -89,5 +90,69 @@ func TestArt43_CareModeAndAgencyHeader(t *testing.T) {
 	main := home[strings.Index(home, `<main`):strings.Index(home, `</main>`)]
 	if strings.Contains(main, "openapi.yaml") || !strings.Contains(home[strings.Index(home, `<footer`):], `href="/api/v1/openapi.yaml"`) {
 		t.Errorf("the API link is not in the footer only")
+	}
+}
+
+// An upload survives a form shown again with an error (kept against the form token), is listed as
+// "已上传：文件名 (删除)", can be removed, goes in with the check-your-answers step and the
+// submission, and is forgotten after it.
+func TestApplyKeepsUploads(t *testing.T) {
+	s, db := newTestServer(t)
+	page := get(s, "/apply?kind=person").Body.String()
+	token := regexp.MustCompile(`name="form_token" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	if !strings.Contains(page, `cond cond-post`) || !strings.Contains(page, `cond cond-email`) || !strings.Contains(page, `cond cond-fax`) {
+		t.Errorf("delivery-dependent fields not marked")
+	}
+	v := personForm()
+	v.Set(keyToken, token)
+	v.Set(keyIDNumber, "110105194912310021") // wrong check digit
+	v.Set(keyStep, "review")
+	w := postMultipart(t, s, "/apply", v, []fileField{{"file", "身份证.png", "image/png", pngBytes(2000)}, {"file", "户口本.pdf", "application/pdf", pdfBytes(3000)}})
+	b := w.Body.String()
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(b, "已上传：身份证.png") || !strings.Contains(b, "已上传：户口本.pdf") || !strings.Contains(b, `name="remove_file" value="1"`) {
+		t.Fatalf("kept files not listed: %d", w.Code)
+	}
+	// The e-mail field holds a value: it stays shown whatever the delivery way.
+	if strings.Contains(b, `cond cond-email`) {
+		t.Errorf("a filled conditional field is hidden")
+	}
+	// 删除 the second file: the form again, one file kept.
+	rm := url.Values{}
+	for k, x := range v {
+		rm[k] = x
+	}
+	rm.Set(keyRemoveFile, "1")
+	w = postForm(s, "/apply", rm)
+	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), "户口本.pdf") || !strings.Contains(w.Body.String(), "身份证.png") || countCases(t, db) != 0 {
+		t.Fatalf("remove: %d", w.Code)
+	}
+	// Corrected, without choosing the file again: the check-your-answers step lists it.
+	v.Set(keyIDNumber, validResidentID)
+	w = postForm(s, "/apply", v)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `id="review-submit"`) || !strings.Contains(w.Body.String(), "已上传：身份证.png") || countCases(t, db) != 0 {
+		t.Fatalf("review: %d", w.Code)
+	}
+	v.Set(keyStep, "submit")
+	no, _ := confirmed(t, postForm(s, "/apply", v))
+	c, _ := db.CaseByTracking(context.Background(), no)
+	uploads := 0
+	for _, d := range c.Documents {
+		if d.Kind == cases.DocUpload {
+			uploads++
+			if d.Filename != "身份证.png" {
+				t.Errorf("upload %s", d.Filename)
+			}
+		}
+	}
+	if uploads != 1 {
+		t.Errorf("%d uploads stored", uploads)
+	}
+	if s.public.kept.get(token, s.public.now()) != nil {
+		t.Error("kept files not dropped after submission")
+	}
+	// Kept files expire after an hour.
+	s.public.kept.set("old", []pubUpload{{Filename: "x.png"}}, s.public.now().Add(-keptTTL-1))
+	if s.public.kept.get("old", s.public.now()) != nil {
+		t.Error("kept files outlive their hour")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,8 @@ const (
 	keyFile        = "file"
 	keyHoneypot    = "leave_blank" // hidden from people; filled in by robots
 	keyToken       = "form_token"  // one-time token of a shown form (replay protection)
+	keyStep        = "step"        // review (check your answers), edit (back to the form), submit
+	keyRemoveFile  = "remove_file" // the index of a kept file to drop (web/public_keep.go)
 )
 
 // pubField is one control of a form as the template draws it.
@@ -60,6 +63,7 @@ type pubField struct {
 	Rows           int
 	Accept         string
 	Multiple       bool
+	Cond           string // shown only when the delivery way needs it (post, email, fax); "" always
 	Options        []pubOption
 	Spellcheck     bool
 	OptText        string // "(optional)" in the page's language
@@ -115,6 +119,13 @@ type applyPage struct {
 	UploadMB   string
 	Honeypot   string
 	ChangeKind string
+	Kept       []keptFile // files kept from an earlier post of this form
+}
+
+// keptFile is a kept file as the form lists it.
+type keptFile struct {
+	Index int
+	Name  string
 }
 
 // kindPage is the data of the first step: who applies.
@@ -154,6 +165,16 @@ func (b *pubFormBuilder) field(name, typ, labelKey, hintKey string, opts ...func
 }
 
 func pubOptional(f *pubField) { f.Optional = true }
+
+// pubCond shows the field only when the delivery way way is chosen (CSS :has(), no script needed;
+// browsers without it show every field), unless it already holds a value or an error.
+func pubCond(way string) func(*pubField) {
+	return func(f *pubField) {
+		if f.Value == "" && f.Error == "" {
+			f.Cond = way
+		}
+	}
+}
 func pubRequired(f *pubField) { f.Required = true }
 func pubNoSpell(f *pubField)  { f.Spellcheck = false }
 func pubAuto(a string) func(*pubField) {
@@ -272,10 +293,10 @@ func (s *Server) buildApplyPage(ctx context.Context, lang, kind string, values u
 	contact := pubSection{ID: "sec-contact", Legend: T(lang, "apply.sec.contact"), Hint: T(lang, "apply.sec.contact.hint")}
 	contact.Fields = append(contact.Fields,
 		b.field(keyPhone, "tel", "apply.phone", "apply.phone.hint", pubRequired, pubAuto("tel"), pubInputMode("tel"), pubNoSpell, pubMaxLen(30)),
-		b.field(keyEmail, "email", "apply.email", "apply.email.hint", pubAuto("email"), pubNoSpell, pubMaxLen(254)),
-		b.field(keyAddress, "text", "apply.address", "apply.address.hint", pubAuto("street-address"), pubMaxLen(200)),
-		b.field(keyPostcode, "text", "apply.postcode", "apply.postcode.hint", pubAuto("postal-code"), pubInputMode("numeric"), pubNoSpell, pubMaxLen(6)),
-		b.field(keyFax, "tel", "apply.fax", "apply.fax.hint", pubInputMode("tel"), pubNoSpell, pubMaxLen(30)),
+		b.field(keyEmail, "email", "apply.email", "apply.email.hint", pubAuto("email"), pubNoSpell, pubMaxLen(254), pubCond(cases.DeliveryEmail)),
+		b.field(keyAddress, "text", "apply.address", "apply.address.hint", pubAuto("street-address"), pubMaxLen(200), pubCond(cases.DeliveryPost)),
+		b.field(keyPostcode, "text", "apply.postcode", "apply.postcode.hint", pubAuto("postal-code"), pubInputMode("numeric"), pubNoSpell, pubMaxLen(6), pubCond(cases.DeliveryPost)),
+		b.field(keyFax, "tel", "apply.fax", "apply.fax.hint", pubInputMode("tel"), pubNoSpell, pubMaxLen(30), pubCond(cases.DeliveryFax)),
 	)
 	p.Sections = append(p.Sections, contact)
 
@@ -499,6 +520,9 @@ func (s *Server) applySubmit(c *gin.Context) {
 		s.render(c, http.StatusUnprocessableEntity, "public/apply_kind", "apply.title", kindPage{Error: T(l, "apply.kind.error")})
 		return
 	}
+	token := v.Get(keyToken)
+	now := s.public.now()
+	kept := s.public.kept.get(token, now)
 	show := func(status int, errs map[string]string, alert string) {
 		p, err := s.buildApplyPage(ctx, l, kind, v, errs)
 		if err != nil {
@@ -506,11 +530,13 @@ func (s *Server) applySubmit(c *gin.Context) {
 			return
 		}
 		p.Alert = alert
+		for i, f := range kept {
+			p.Kept = append(p.Kept, keptFile{Index: i, Name: f.Filename})
+		}
 		s.render(c, status, "public/apply", "apply.title", p)
 	}
 
 	// A resubmission of a stored form shows its confirmation again.
-	token := v.Get(keyToken)
 	var rp *replay
 	if token != "" {
 		r, first, err := s.public.replays.begin(ctx, token, s.public.now())
@@ -535,11 +561,34 @@ func (s *Server) applySubmit(c *gin.Context) {
 		show(http.StatusUnprocessableEntity, nil, T(l, "apply.honeypot"))
 		return
 	}
+	// 删除 of a kept file, or back from the check-your-answers step: the form again, nothing stored.
+	if rm := v.Get(keyRemoveFile); rm != "" {
+		if i, err := strconv.Atoi(rm); err == nil && i >= 0 && i < len(kept) {
+			kept = append(kept[:i:i], kept[i+1:]...)
+			s.public.kept.set(token, kept, now)
+		}
+		show(http.StatusOK, nil, "")
+		return
+	}
+	step := v.Get(keyStep)
+	if step == "edit" {
+		show(http.StatusOK, nil, "")
+		return
+	}
 	app := applicationFrom(v)
-	sub, err := s.checkSubmission(ctx, app, pf.Files, pf.FileErr)
+	files := append(append([]pubUpload(nil), kept...), pf.Files...)
+	sub, err := s.checkSubmission(ctx, app, files, pf.FileErr)
 	err = cases.RequireContactPerson(app, err) // the form asks organisations for a contact person; the API does not
+	if pf.FileErr == nil && sub.files != nil {
+		kept = sub.files // the files accepted so far survive a form shown again
+		s.public.kept.set(token, kept, now)
+	}
 	if err != nil {
 		s.showSubmitError(c, err, show)
+		return
+	}
+	if step == "review" {
+		s.showReview(c, kind, v, kept)
 		return
 	}
 	kase, code, docs, err := s.storeSubmission(ctx, c.ClientIP(), sub)
@@ -562,6 +611,7 @@ func (s *Server) applySubmit(c *gin.Context) {
 		}
 	}
 	result = &conf
+	s.public.kept.set(token, nil, now)
 	s.showConfirmation(c, conf, token)
 }
 

@@ -37,6 +37,7 @@ type publicState struct {
 	// recoverDelay is the least time a recovery attempt takes (web/public_recover.go).
 	recoverDelay time.Duration
 	replays      *replays
+	kept         *keptUploads // files of application forms shown again (web/public_keep.go)
 }
 
 func newPublicState(now func() time.Time) *publicState {
@@ -48,6 +49,7 @@ func newPublicState(now func() time.Time) *publicState {
 		failDelay:    trackFailDelay,
 		recoverDelay: recoverDelay,
 		replays:      &replays{m: map[string]*replay{}},
+		kept:         newKeptUploads(),
 	}
 }
 
