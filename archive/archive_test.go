@@ -365,3 +365,45 @@ func TestRetention(t *testing.T) {
 		t.Error("RetentionEnds")
 	}
 }
+
+// A byte changed anywhere in a transfer is named: in a ZIP header that no file's digest covers
+// (the package's SHA-256 in index.csv), in index.csv itself (its columns against the packages),
+// and an index.csv that no longer parses (then every package found is still checked).
+func TestVerifyDirectoryCatchesEveryByte(t *testing.T) {
+	src := fakeSource{}
+	for i := int64(1); i <= 2; i++ {
+		c := testCase(t, i, fmt.Sprintf("GK202600000%d", i))
+		c.Entry.ItemNo = int(i)
+		src[i] = c
+	}
+	dir := t.TempDir()
+	x := &Exporter{Source: src, Renderer: fakeRenderer{}}
+	if _, err := x.Export(context.Background(), DirSink(dir), 2026, []cases.Agency{src[1].Agency}, false); err != nil {
+		t.Fatal(err)
+	}
+	// A byte of a local file header's name: the central directory still lists the right name.
+	pkg := filepath.Join(dir, "GK2026000001.zip")
+	b, _ := os.ReadFile(pkg)
+	i := bytes.Index(b, []byte("history.json"))
+	b[i] = 'H'
+	os.WriteFile(pkg, b, 0o644)
+	idx := filepath.Join(dir, "index.csv")
+	ib, _ := os.ReadFile(idx)
+	os.WriteFile(idx, bytes.Replace(ib, []byte("张三"), []byte("李四"), 1), 0o644)
+	rep, err := VerifyPath(dir)
+	if err != nil || rep.Broken != 1 || len(rep.Problems) != 1 || rep.Problems[0].File != "GK2026000001.zip" {
+		// Both the package and its line changed: the package's bytes are named first.
+		t.Fatalf("header byte: %+v %v", rep, err)
+	}
+	b[i] = 'h'
+	os.WriteFile(pkg, b, 0o644)
+	rep, _ = VerifyPath(dir)
+	if rep.Broken != 1 || rep.Problems[0].String() != "BROKEN GK2026000001 index.csv: column title differs from the package" {
+		t.Fatalf("index.csv edited: %+v", rep)
+	}
+	os.WriteFile(idx, append(ib, []byte("a,\"b\n")...), 0o644)
+	rep, err = VerifyPath(dir)
+	if err != nil || rep.Checked != 2 || rep.Broken != 1 || rep.Problems[0].File != "index.csv" {
+		t.Fatalf("index.csv broken: %+v %v", rep, err)
+	}
+}

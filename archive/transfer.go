@@ -185,21 +185,26 @@ func IndexCSV(t Transfer) ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	for _, r := range t.Rows {
-		m := r.Metadata
-		rec := []string{m.TrackingNo, m.ArchivalCode, m.FondsNo, strconv.Itoa(m.Year), m.Retention, m.OrgCode, strconv.Itoa(m.ItemNo),
-			m.Responsible, m.DocumentNo, m.Title, m.Date.String(), strconv.Itoa(m.Pages), strconv.Itoa(m.Version), strconv.Itoa(r.EventCount),
-			r.HeadHash, r.Package, r.SHA256}
-		for i, s := range rec {
-			if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-				rec[i] = "'" + s
-			}
-		}
-		if err := w.Write(rec); err != nil {
+		if err := w.Write(indexRecord(r)); err != nil {
 			return nil, err
 		}
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
+}
+
+// indexRecord is a row's line of index.csv.
+func indexRecord(r TransferRow) []string {
+	m := r.Metadata
+	rec := []string{m.TrackingNo, m.ArchivalCode, m.FondsNo, strconv.Itoa(m.Year), m.Retention, m.OrgCode, strconv.Itoa(m.ItemNo),
+		m.Responsible, m.DocumentNo, m.Title, m.Date.String(), strconv.Itoa(m.Pages), strconv.Itoa(m.Version), strconv.Itoa(r.EventCount),
+		r.HeadHash, r.Package, r.SHA256}
+	for i, s := range rec {
+		if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+			rec[i] = "'" + s
+		}
+	}
+	return rec
 }
 
 type built struct {

@@ -167,10 +167,8 @@ func VerifyPath(p string) (Report, error) {
 		add(VerifyPackage(p, body))
 		return rep, nil
 	}
-	rows, err := readIndex(filepath.Join(p, IndexFile))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+	walk := func() error {
+		return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".zip") {
 				return err
 			}
@@ -181,27 +179,33 @@ func VerifyPath(p string) (Report, error) {
 			add(VerifyPackage(path, body))
 			return nil
 		})
-		if err != nil {
+	}
+	rows, err := readIndex(filepath.Join(p, IndexFile))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := walk(); err != nil {
 			return Report{}, err
 		}
-	case err != nil:
-		return Report{}, err
+	case err != nil: // a damaged list: say so, and check every package found
+		rep.Problems = append(rep.Problems, Problem{"-", IndexFile, "unreadable: " + err.Error()})
+		rep.Broken++
+		if err := walk(); err != nil {
+			return Report{}, err
+		}
 	default:
-		for _, r := range rows {
-			rel := filepath.FromSlash(r.Package)
-			body, err := os.ReadFile(filepath.Join(p, rel))
+		for _, rec := range rows {
+			tn, pkg := rec[indexColumn("tracking_no")], rec[indexColumn("package")]
+			body, err := os.ReadFile(filepath.Join(p, filepath.FromSlash(pkg)))
 			if errors.Is(err, fs.ErrNotExist) {
-				add([]Problem{{r.TrackingNo, r.Package, "missing: index.csv lists the package"}})
+				add([]Problem{{tn, pkg, "missing: index.csv lists the package"}})
 				continue
 			}
 			if err != nil {
 				return Report{}, err
 			}
-			probs := VerifyPackage(r.Package, body)
+			probs := VerifyPackage(pkg, body)
 			if len(probs) == 0 {
-				if man, err := readManifest(body); err == nil && (man.TrackingNo != r.TrackingNo || man.HeadHash != r.HeadHash) {
-					probs = append(probs, Problem{r.TrackingNo, ManifestFile, "tracking number or head hash differs from index.csv"})
-				}
+				probs = checkIndexLine(tn, pkg, rec, body)
 			}
 			add(probs)
 		}
@@ -230,12 +234,17 @@ func readManifest(body []byte) (Manifest, error) {
 	return m, json.NewDecoder(f).Decode(&m)
 }
 
-// indexRow is what verify reads of an index.csv line.
-type indexRow struct {
-	TrackingNo, HeadHash, Package string
+func indexColumn(name string) int {
+	for i, c := range IndexColumns {
+		if c == name {
+			return i
+		}
+	}
+	panic("archive: no index column " + name)
 }
 
-func readIndex(path string) ([]indexRow, error) {
+// readIndex reads the lines of an index.csv.
+func readIndex(path string) ([][]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -243,24 +252,49 @@ func readIndex(path string) ([]indexRow, error) {
 	defer f.Close()
 	r := csv.NewReader(f)
 	r.FieldsPerRecord = len(IndexColumns)
-	recs, err := r.ReadAll()
+	return r.ReadAll()
+}
+
+// checkIndexLine compares a package that verified with its line of index.csv: every column as the
+// export wrote it from the package's metadata and manifest, and the SHA-256 of the ZIP itself (so
+// that a byte changed anywhere in it, headers included, is found).
+func checkIndexLine(tn, pkg string, rec []string, body []byte) []Problem {
+	man, err := readManifest(body)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return []Problem{{tn, ManifestFile, "unreadable: " + err.Error()}}
 	}
-	col := func(name string) int {
-		for i, c := range IndexColumns {
-			if c == name {
-				return i
-			}
+	md, err := readMetadata(body)
+	if err != nil {
+		return []Problem{{tn, MetadataFile, "unreadable: " + err.Error()}}
+	}
+	if man.TrackingNo != strings.TrimPrefix(tn, "'") {
+		return []Problem{{tn, pkg, fmt.Sprintf("holds the package of %s", man.TrackingNo)}}
+	}
+	sum := sha256.Sum256(body)
+	want := indexRecord(TransferRow{Metadata: md, Package: pkg, SHA256: hex.EncodeToString(sum[:]), EventCount: man.EventCount, HeadHash: man.HeadHash})
+	if sha := indexColumn("sha256"); rec[sha] != want[sha] {
+		return []Problem{{tn, pkg, "SHA-256 of the package differs from index.csv: its bytes were altered"}}
+	}
+	for i, col := range IndexColumns {
+		if rec[i] != want[i] {
+			return []Problem{{tn, IndexFile, fmt.Sprintf("column %s differs from the package", col)}}
 		}
-		panic(name)
 	}
-	tn, hh, pkg := col("tracking_no"), col("head_hash"), col("package")
-	out := make([]indexRow, 0, len(recs))
-	for _, rec := range recs {
-		out = append(out, indexRow{TrackingNo: strings.TrimPrefix(rec[tn], "'"), HeadHash: rec[hh], Package: rec[pkg]})
+	return nil
+}
+
+func readMetadata(body []byte) (Metadata, error) {
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		return Metadata{}, err
 	}
-	return out, nil
+	f, err := zr.Open(MetadataFile)
+	if err != nil {
+		return Metadata{}, err
+	}
+	defer f.Close()
+	var m Metadata
+	return m, json.NewDecoder(f).Decode(&m)
 }
 
 func contains(list []string, s string) bool {
