@@ -85,7 +85,7 @@ func Open(dsn string) (*DB, error) {
 			return nil, err
 		}
 	}
-	q := "_busy_timeout=10000&_foreign_keys=on&_journal_mode=WAL&_synchronous=NORMAL"
+	q := "_busy_timeout=10000&_foreign_keys=on&_journal_mode=WAL&_synchronous=NORMAL&_stmt_cache_size=64" // statements prepared once per connection
 	w, err := sqlx.Open("sqlite3", "file:"+path+"?"+q+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
