@@ -499,15 +499,23 @@ func (d *Doc) PDF() (out []byte, err error) {
 		for _, o := range ops {
 			switch o.kind {
 			case opText:
-				style := ""
-				if o.bold && !fakeBold {
-					style = "B"
-				}
-				switch {
+				// The face drawn must be the one whose subset recorded the characters (usedRunes).
+				var used map[rune]bool
+				switch f := d.fontOf(o.bold, o.title); {
 				case o.title && d.title != nil:
 					p.SetFont(titleFamily, "", o.size)
+					used = d.titleRunes
+				case f == d.bold && d.bold != nil:
+					p.SetFont(family, "B", o.size)
+					used = d.boldRunes
 				default:
-					p.SetFont(family, style, o.size)
+					p.SetFont(family, "", o.size)
+					used = d.runes
+				}
+				for _, r := range o.text {
+					if !used[r] {
+						return nil, fmt.Errorf("forms: %q drawn in a font subset without it", r)
+					}
 				}
 				p.SetTextColor(o.gray, o.gray, o.gray)
 				if o.red {
