@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -78,17 +79,33 @@ func (db *DB) renderLetters(ctx context.Context, ps []pendingLetter) error {
 		pdf      []byte
 		warnings string
 	}
+	// The letters of one event render at the same time (a registration's two use both cores).
+	res := make([]done, len(ps))
+	errs := make([]error, len(ps))
+	var wg sync.WaitGroup
+	for i, p := range ps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pdf, warnings, err := db.Renderer.Render(p.req)
+			if err != nil {
+				errs[i] = fmt.Errorf("render %s: %w", p.req.Kind, err)
+				return
+			}
+			res[i] = done{p.docID, pdf, strings.Join(warnings, "\n")}
+		}()
+	}
+	wg.Wait()
 	out := make([]done, 0, len(ps))
 	var firstErr error
-	for _, p := range ps {
-		pdf, warnings, err := db.Renderer.Render(p.req)
-		if err != nil { // stays pending: rendered again at start-up or when asked for
+	for i := range ps {
+		if errs[i] != nil { // stays pending: rendered again at start-up or when asked for
 			if firstErr == nil {
-				firstErr = fmt.Errorf("render %s: %w", p.req.Kind, err)
+				firstErr = errs[i]
 			}
 			continue
 		}
-		out = append(out, done{p.docID, pdf, strings.Join(warnings, "\n")})
+		out = append(out, res[i])
 	}
 	if len(out) > 0 {
 		err := db.tx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
