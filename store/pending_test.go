@@ -13,14 +13,19 @@ import (
 // switchRenderer fails while broken is set and sleeps delay per letter.
 type switchRenderer struct {
 	broken atomic.Bool
-	delay  time.Duration
+	// hold, when set, makes Render announce itself on started and wait until release is closed.
+	hold             atomic.Bool
+	started, release chan struct{}
 }
 
 func (r *switchRenderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
 	if r.broken.Load() {
 		return nil, nil, errors.New("font missing")
 	}
-	time.Sleep(r.delay)
+	if r.hold.CompareAndSwap(true, false) {
+		close(r.started)
+		<-r.release
+	}
 	return fakeRenderer{}.Render(req)
 }
 
@@ -86,12 +91,14 @@ func TestPendingLetterRenderedAfterCrash(t *testing.T) {
 	})
 }
 
-// TestWritesDoNotWaitForRendering: while a registration's letters render (slowly), another
-// case's note is written at once: rendering happens after the commit, outside the write lock.
+// TestWritesDoNotWaitForRendering: while a registration's letters are being rendered, another
+// case's note is written: rendering happens after the commit, outside the write lock. The
+// renderer is held until the note has been written, so a note that had to wait for it would never
+// be written (the test would fail at its deadline) — no timing is measured.
 func TestWritesDoNotWaitForRendering(t *testing.T) {
 	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
 		ctx := context.Background()
-		r := &switchRenderer{}
+		r := &switchRenderer{started: make(chan struct{}), release: make(chan struct{})}
 		db.Renderer = r
 		clerk := staff(t, db, "clerk1", "clerk")
 		app := sampleApplication()
@@ -100,18 +107,27 @@ func TestWritesDoNotWaitForRendering(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r.delay = 400 * time.Millisecond
+		r.hold.Store(true)
 		done := make(chan error, 1)
 		go func() {
 			_, err := db.RegisterPaper(ctx, app, clerk)
 			done <- err
 		}()
-		time.Sleep(100 * time.Millisecond) // the registration has committed and is rendering
-		start := time.Now()
-		mustFire(t, db, first.ID, clerk, "add_note", map[string]any{"text": "已电话联系申请人。"})
-		if took := time.Since(start); took > 250*time.Millisecond {
-			t.Errorf("add_note waited %s for the other case's letters", took)
+		<-r.started // the registration has committed and its letters are rendering
+		noted := make(chan error, 1)
+		go func() {
+			_, err := fire(t, db, first.ID, clerk, "add_note", map[string]any{"text": "已电话联系申请人。"})
+			noted <- err
+		}()
+		select {
+		case err := <-noted:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("add_note waited for another case's letters to render")
 		}
+		close(r.release)
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
