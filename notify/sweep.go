@@ -319,6 +319,7 @@ func (s *Service) sweepAgency(ctx context.Context, a cases.Agency, cal *workflow
 func (s *Service) alert(a cases.Agency, st staffOf, c cases.DueCase, key cases.AlertKey, to []string, subject, body string, today cases.Date) cases.Alert {
 	al := cases.Alert{AlertKey: key, CaseID: c.ID, TrackingNo: c.TrackingNo, Recipients: to}
 	base := fmt.Sprintf("alert:%d:%s:%d:%s", c.ID, key.Kind, key.Threshold, key.Day)
+	body += fmt.Sprintf("\n办理：/staff/cases/%d", c.ID) // the case page; cleared when the case is dealt with (store/outbox_clear.go)
 	for _, u := range to {
 		al.Messages = append(al.Messages, cases.Message{DedupKey: base + ":inbox:" + u, Kind: "alert." + key.Kind, Channel: cases.MessageInbox,
 			Recipient: u, CaseID: c.ID, Subject: subject, Body: body})

@@ -373,6 +373,9 @@ func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, re
 			return err
 		}
 	}
+	if err := clearInbox(ctx, tx, old, n, ev, now); err != nil { // messages the event has answered (store/outbox_clear.go)
+		return err
+	}
 	return db.notifyEvent(ctx, tx, n, agency, ev, now) // the event's notices, in its transaction (store/outbox_notices.go)
 }
 

@@ -182,14 +182,17 @@ func (db *DB) notifyStaff(ctx context.Context, tx *sqlx.Tx, c *cases.Case, ev ca
 		return staffWithRole(ctx, tx, c.AgencyID, cases.RoleClerk)
 	}
 	var err error
+	var todo string // what the recipient is to do, the body's first sentence
 	switch ev.Event {
 	case "accept", "reassign":
 		if c.Assignee != "" && c.Assignee != ev.Actor {
 			to, subject = []string{c.Assignee}, "案件%s已分配给您办理"
+			todo = fmt.Sprintf("请审查申请内容，在答复期限（%s）前办理。", c.ReplyDue.Chinese())
 		}
 	case "draft_reply":
 		to, err = staffWithRole(ctx, tx, c.AgencyID, cases.RoleSupervisor)
 		subject = "案件%s的答复待您审批"
+		todo = "请审阅答复稿及拟发出的答复书，审批通过或退回修改。"
 	case "return":
 		if c.Draft != nil && c.Draft.DraftedBy != "" {
 			to = []string{c.Draft.DraftedBy}
@@ -197,16 +200,22 @@ func (db *DB) notifyStaff(ctx context.Context, tx *sqlx.Tx, c *cases.Case, ev ca
 			to, err = handling()
 		}
 		subject = "案件%s的答复稿已被退回修改"
+		todo = "请按审批人的意见修改答复稿后重新提交审批。"
 	case "submit_correction", "withdraw":
 		if ev.Actor == "applicant" {
 			to, err = handling()
 			subject = map[string]string{"submit_correction": "申请人已对案件%s提交补正", "withdraw": "申请人已撤回案件%s"}[ev.Event]
+			todo = map[string]string{"submit_correction": "请审查补正材料，继续办理；答复期限自收到补正之日起重新计算。",
+				"withdraw": "案件已终止办理，无需答复；请在归档时一并归档。"}[ev.Event]
 		}
 	case "correction_lapsed", "fee_lapsed", "consultation_done":
 		if ev.Actor == cases.SystemActor.Name {
 			to, err = handling()
 			subject = map[string]string{"correction_lapsed": "案件%s逾期未补正，已终止办理", "fee_lapsed": "案件%s逾期未缴费，已终止办理",
 				"consultation_done": "案件%s征求意见期限届满，已按逾期未答复处理，恢复计算答复期限"}[ev.Event]
+			todo = map[string]string{"correction_lapsed": "终止办理告知书已发出，无需答复；请核对送达情况。",
+				"fee_lapsed":        "终止办理告知书已发出，无需答复；请核对送达情况。",
+				"consultation_done": fmt.Sprintf("请继续办理，在答复期限（%s）前作出答复。", c.ReplyDue.Chinese())}[ev.Event]
 		}
 	}
 	if err != nil {
@@ -218,13 +227,16 @@ func (db *DB) notifyStaff(ctx context.Context, tx *sqlx.Tx, c *cases.Case, ev ca
 		}
 		s := fmt.Sprintf(subject, c.TrackingNo)
 		m := cases.Message{DedupKey: fmt.Sprintf("event:%d:%d:inbox:%s", c.ID, ev.Seq, u), Kind: "staff." + ev.Event, Channel: cases.MessageInbox,
-			Recipient: u, CaseID: c.ID, Subject: s, Body: s + "。"}
+			Recipient: u, CaseID: c.ID, Subject: s, Body: todo + "\n办理：" + StaffCasePath(c.ID)}
 		if _, err := insertMessage(ctx, tx, m, now); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// StaffCasePath is the staff page of a case, the link every staff message about it carries.
+func StaffCasePath(id int64) string { return fmt.Sprintf("/staff/cases/%d", id) }
 
 // staffWithRole lists the active users of an agency (own or overseeing) holding role.
 func staffWithRole(ctx context.Context, tx *sqlx.Tx, agencyID int64, role string) ([]string, error) {
