@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -51,43 +49,9 @@ func (s *Server) apiAgencies(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// decodeJSON reads a JSON body into v, refusing unknown fields and trailing data.
-func decodeJSON(c *gin.Context, v any) error {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var ce *cases.Error
-		if errors.As(err, &ce) {
-			return ce
-		}
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return cases.E(cases.EINVALID, "请求内容过长。", "The request body is too large.")
-		}
-		return cases.Errorf(cases.EINVALID, "请求内容不是有效的JSON，或含有未知字段：%s", "The body is not valid JSON or has an unknown field: %s", jsonProblem(err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return cases.E(cases.EINVALID, "请求内容在JSON之后还有多余数据。", "The body has data after the JSON value.")
-	}
-	return nil
-}
-
-// jsonProblem describes a decoding error without echoing the body.
-func jsonProblem(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, "unknown field"); i >= 0 {
-		return msg[i:]
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Sprintf("field %s has the wrong type", te.Field)
-	}
-	if len(msg) > 120 {
-		msg = msg[:120]
-	}
-	return msg
-}
+// decodeJSON reads a JSON body into v, refusing unknown fields, trailing data and invalid
+// UTF-8 (readBody).
+func decodeJSON(c *gin.Context, v any) error { return readBody(c, v, maxJSONBody) }
 
 // apiApply: POST /applications → 201 {id, tracking_no, access_code, state}.
 func (s *Server) apiApply(c *gin.Context) {
@@ -150,6 +114,10 @@ func (s *Server) apiUpload(c *gin.Context) {
 			return
 		}
 		s.apiError(c, cases.E(cases.EINVALID, "请以multipart/form-data格式上传文件。", "Send the files as multipart/form-data."))
+		return
+	}
+	if err := checkFormValues(pf.Values); err != nil {
+		s.apiError(c, err)
 		return
 	}
 	files, fileErr := pf.checkedFiles(limit)

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -61,22 +59,8 @@ type apiDocument struct {
 	Number string `json:"number"`
 }
 
-// readJSON decodes a JSON body strictly (unknown fields refused) into v.
-func readJSON(c *gin.Context, v any) error {
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxAPIBody+1))
-	if err != nil || len(body) > maxAPIBody {
-		return cases.E(cases.EINVALID, "请求内容过大或无法读取。", "the body is too large or unreadable")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if ce, ok := err.(*cases.Error); ok {
-			return ce
-		}
-		return cases.Errorf(cases.EINVALID, "请求内容不是有效的JSON，或含有未知字段。", "the body is not valid JSON or has unknown fields: %v", err)
-	}
-	return nil
-}
+// readJSON decodes a JSON body strictly (readBody) into v.
+func readJSON(c *gin.Context, v any) error { return readBody(c, v, maxAPIBody) }
 
 // apiCreateCase registers an application with its channel (any of docs/rules.md §1, online included:
 // Art. 31 counts an online application from the day staff confirm it): 201 with the case, in
@@ -250,7 +234,7 @@ func (s *Server) apiCaseEvent(c *gin.Context) {
 		return
 	}
 	if body == nil {
-		s.apiError(c, cases.E(cases.EINVALID, "请求内容应为JSON对象。", "the body must be a JSON object"))
+		s.apiError(c, bodyError("body", "请求内容应为JSON对象。", "The body must be a JSON object."))
 		return
 	}
 	var req cases.EventRequest
@@ -427,6 +411,11 @@ func (s *Server) apiCalendarDue(c *gin.Context) {
 		return
 	}
 	ex := s.db.Calendar().ExplainDue(from, days)
+	if ex.Due.Year() > 9999 || from.Year() < 1000 {
+		fe.Add("from", "from应为1000年至9999年之间的日期，且期限不得超过9999年。", "from must be a date from the year 1000 to 9999, with the due date not beyond 9999")
+		s.apiError(c, fe.Err())
+		return
+	}
 	lines := ex.Lines()
 	if lang(c) == langEN {
 		lines = ex.LinesEN()

@@ -448,3 +448,160 @@ func TestAttackUploadQuota(t *testing.T) {
 		t.Fatalf("beyond 30 MB: %d %s", w.Code, w.Body)
 	}
 }
+
+// apiError decodes an API error body, failing the test when it is not one.
+func apiErrorOf(t *testing.T, w *httptest.ResponseRecorder) (code, message string, fields map[string]string) {
+	t.Helper()
+	var e struct {
+		Error struct {
+			Code    string            `json:"code"`
+			Message string            `json:"message"`
+			Fields  map[string]string `json:"fields"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error.Code == "" {
+		t.Fatalf("%d: not the JSON error body: %q", w.Code, w.Body.String())
+	}
+	return e.Error.Code, e.Error.Message, e.Error.Fields
+}
+
+// Item 8: the smaller holes. An open redirect after login, NUL and bidi controls and overlong
+// text, invalid UTF-8, absurd calendar dates, English 422s naming Go types.
+func TestAttackSmallHoles(t *testing.T) {
+	o := newOffice(t)
+	for _, next := range []string{"/\t/evil.example", "/\n/evil.example", "/\\evil.example", "/ /evil.example", "//evil.example"} {
+		b := o.browser()
+		w := b.post("/login", url.Values{"username": {"clerk1"}, "password": {testPassword}, "next": {next}})
+		if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || loc != "/staff/queue" {
+			t.Errorf("next=%q: %d → %q", next, w.Code, loc)
+		}
+	}
+	c := o.register("2026-11-02")
+	id := strconv.FormatInt(c.ID, 10)
+	note := func(text string) *httptest.ResponseRecorder {
+		return o.api("clerk1", "POST", "/api/v1/cases/"+id+"/events", map[string]any{"event": "add_note", "text": text})
+	}
+	for name, text := range map[string]string{"NUL": "备注\x00隐藏", "RLO": "张三\u202Efdp.exe", "LRI": "x\u2066y", "long": strings.Repeat("长", maxFreeText+1)} {
+		w := note(text)
+		if w.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s note: %d", name, w.Code)
+			continue
+		}
+		if _, _, f := apiErrorOf(t, w); f["text"] == "" {
+			t.Errorf("%s note: fields %v, want text", name, f)
+		}
+	}
+	// The same through the case page's form.
+	b := o.as("clerk1")
+	w := b.post("/staff/cases/"+id+"/events", url.Values{"event": {"add_note"}, "text": {"a\u202Eb"}, "expected_version": {strconv.Itoa(c.Version)}})
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("bidi note through the page: %d", w.Code)
+	}
+	w = b.post("/staff/cases/"+id+"/events", url.Values{"event": {"add_note"}, "text": {strings.Repeat("x", 5<<20)}, "expected_version": {strconv.Itoa(c.Version)}})
+	if w.Code < 400 || w.Code >= 500 {
+		t.Errorf("5 MB note through the page: %d", w.Code)
+	}
+	unchanged(t, o, c)
+	// Invalid UTF-8 is refused, not silently replaced.
+	req := httptest.NewRequest("POST", "/api/v1/cases/"+id+"/events", strings.NewReader("{\"event\":\"add_note\",\"text\":\"\xff\xfe\"}"))
+	req.Header.Set("Authorization", "Bearer "+o.tokens["clerk1"])
+	req.Header.Set("Content-Type", "application/json")
+	w = serve(o.s, req)
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid UTF-8: %d %s", w.Code, w.Body)
+	}
+	if _, _, f := apiErrorOf(t, w); f["body"] == "" {
+		t.Errorf("invalid UTF-8: fields %v", f)
+	}
+	// A receipt date before the Regulations' revision took effect.
+	w = o.api("clerk1", "POST", "/api/v1/cases", map[string]any{"applicant": map[string]any{"kind": "person", "name": "张三", "id_type": "resident_id", "id_number": "11010519491231002X", "phone": "13800138000"},
+		"description": "请公开2025年本区老旧小区改造项目的资金使用情况。", "delivery": "pickup", "carrier": "paper", "channel": "in_person", "received_on": "1900-01-01"})
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("received_on 1900: %d %s", w.Code, w.Body)
+	} else if _, _, f := apiErrorOf(t, w); f["received_on"] == "" {
+		t.Errorf("received_on 1900: fields %v", f)
+	}
+	// The calendar does not count past the year 9999.
+	for _, q := range []string{"from=9999-12-31&days=20", "from=2026-01-01&days=100000", "from=0001-01-01&days=1"} {
+		w := o.api("clerk1", "GET", "/api/v1/calendar/due?"+q, nil)
+		if w.Code != http.StatusUnprocessableEntity {
+			t.Errorf("calendar/due?%s: %d %s", q, w.Code, w.Body)
+		} else if _, _, f := apiErrorOf(t, w); len(f) == 0 {
+			t.Errorf("calendar/due?%s: no fields", q)
+		}
+	}
+	// English messages of a wrong JSON type name the field and no Go type.
+	w = o.api("clerk1", "POST", "/api/v1/cases/"+id+"/events?lang=en", map[string]any{"event": "add_note", "text": 42})
+	code, msg, f := apiErrorOf(t, w)
+	if w.Code != http.StatusUnprocessableEntity || code != "EINVALID" || f["text"] == "" {
+		t.Errorf("wrong type: %d %s %v", w.Code, msg, f)
+	}
+	for _, goName := range []string{"string", "int", "float64", "cases.", "struct", "json:"} {
+		if strings.Contains(msg+f["text"], goName) {
+			t.Errorf("the English message names a Go type (%s): %q %q", goName, msg, f["text"])
+		}
+	}
+}
+
+// Item 9: the API contract. Unknown routes and wrong methods answer the JSON error body; a 422
+// from a bad JSON type, a bad date, a report parameter or a cursor names its input in fields;
+// the bearer scheme is case-insensitive.
+func TestAttackAPIContract(t *testing.T) {
+	o := newOffice(t)
+	c := o.register("2026-11-02")
+	id := strconv.FormatInt(c.ID, 10)
+	w := o.api("clerk1", "GET", "/api/v1/no/such/route", nil)
+	if code, _, _ := apiErrorOf(t, w); w.Code != http.StatusNotFound || code != "ENOTFOUND" {
+		t.Errorf("unknown route: %d %s", w.Code, code)
+	}
+	w = o.api("clerk1", "DELETE", "/api/v1/cases/"+id, nil)
+	if apiErrorOf(t, w); w.Code != http.StatusMethodNotAllowed {
+		t.Errorf("wrong method: %d", w.Code)
+	}
+	w = o.api("", "PUT", "/api/v1/applications", nil)
+	if apiErrorOf(t, w); w.Code != http.StatusMethodNotAllowed {
+		t.Errorf("wrong method on a public route: %d", w.Code)
+	}
+	for _, tc := range []struct {
+		method, path string
+		body         any
+		field        string
+	}{
+		{"POST", "/api/v1/cases/" + id + "/events", map[string]any{"event": "add_note", "text": []int{1}}, "text"},
+		{"POST", "/api/v1/cases/" + id + "/events", map[string]any{"event": "record_remedy", "kind": "reconsideration", "filed_on": "2026-13-45"}, "filed_on"},
+		{"POST", "/api/v1/cases/" + id + "/events", map[string]any{"event": "fly"}, "event"},
+		{"POST", "/api/v1/cases/" + id + "/events", map[string]any{"event": "add_note", "text": "x", "expected_version": "one"}, "expected_version"},
+		{"POST", "/api/v1/cases", map[string]any{"applicant": map[string]any{"kind": "person", "name": 5}}, "applicant.name"},
+		{"POST", "/api/v1/cases", map[string]any{"received_on": "yesterday"}, "received_on"},
+		{"POST", "/api/v1/cases", map[string]any{"nonsense": 1}, "nonsense"},
+		{"POST", "/api/v1/cases", "not an object", "body"},
+		{"GET", "/api/v1/reports/annual?year=abc", nil, "year"},
+		{"GET", "/api/v1/reports/annual?year=99999", nil, "year"},
+		{"GET", "/api/v1/reports/monthly?year=2026&month=13", nil, "month"},
+		{"GET", "/api/v1/reports/annual?year=2026&format=docx", nil, "format"},
+		{"GET", "/api/v1/ledger?from=2026-02-30&to=2026-03-01", nil, "from"},
+		{"GET", "/api/v1/ledger?to=2026-03-01", nil, "from"},
+		{"GET", "/api/v1/cases?cursor=garbage", nil, "cursor"},
+		{"GET", "/api/v1/calendar/due?from=x&days=1", nil, "from"},
+	} {
+		who := "clerk1"
+		if strings.Contains(tc.path, "/reports/") {
+			who = "sup1"
+		}
+		w := o.api(who, tc.method, tc.path, tc.body)
+		if w.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s %s %v: %d %s", tc.method, tc.path, tc.body, w.Code, w.Body)
+			continue
+		}
+		if _, _, f := apiErrorOf(t, w); f[tc.field] == "" {
+			t.Errorf("%s %s %v: fields %v, want %s", tc.method, tc.path, tc.body, f, tc.field)
+		}
+	}
+	for _, scheme := range []string{"bearer", "BEARER", "Bearer"} {
+		req := httptest.NewRequest("GET", "/api/v1/cases/"+id, nil)
+		req.Header.Set("Authorization", scheme+" "+o.tokens["clerk1"])
+		if w := serve(o.s, req); w.Code != http.StatusOK {
+			t.Errorf("scheme %q: %d", scheme, w.Code)
+		}
+	}
+}

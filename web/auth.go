@@ -155,8 +155,8 @@ func sessions(c *gin.Context) *scs.SessionManager {
 func (s *Server) authenticate(c *gin.Context) {
 	ctx := c.Request.Context()
 	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
-		h := c.GetHeader("Authorization")
-		if tok, ok := strings.CutPrefix(h, "Bearer "); ok && strings.TrimSpace(tok) != "" {
+		scheme, tok, _ := strings.Cut(strings.TrimSpace(c.GetHeader("Authorization")), " ")
+		if strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(tok) != "" { // the scheme is case-insensitive (RFC 9110 §11.1)
 			u, err := s.db.UserByToken(ctx, strings.TrimSpace(tok))
 			if err != nil {
 				c.Set("auth_error", err)
@@ -206,10 +206,17 @@ type loginData struct {
 	Notice   string
 }
 
-// safeNext keeps a post-login destination on this site (a path, never //host or a scheme).
+// safeNext keeps a post-login destination on this site: a path, never //host or a scheme, and
+// nothing a browser would strip or bend into one (tabs, line breaks, other control characters,
+// spaces, backslashes: /<TAB>/evil.example is //evil.example to a browser).
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return ""
+	}
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) {
+			return ""
+		}
 	}
 	return next
 }

@@ -31,14 +31,14 @@ func (s *Server) ledgerFilter(c *gin.Context, defaults bool) (cases.LedgerFilter
 		v := c.Query(p.name)
 		if v == "" {
 			if !defaults {
-				return f, cases.Errorf(cases.EINVALID, "缺少参数 %s（YYYY-MM-DD）。", "the parameter %s (YYYY-MM-DD) is required", p.name)
+				return f, paramError(p.name, cases.Errorf(cases.EINVALID, "缺少参数 %s（YYYY-MM-DD）。", "the parameter %s (YYYY-MM-DD) is required", p.name))
 			}
 			*p.dst = p.def
 			continue
 		}
 		d, err := cases.ParseDate(v)
 		if err != nil {
-			return f, err
+			return f, paramError(p.name, err)
 		}
 		*p.dst = d
 	}
@@ -87,7 +87,7 @@ func (s *Server) ledgerFile(l cases.Ledger, format string) ([]byte, string, erro
 		err := rr.LedgerXLSX(&buf, l)
 		return buf.Bytes(), ctypeXLSX, err
 	}
-	return nil, "", cases.E(cases.EINVALID, "不支持的格式。", "unsupported format")
+	return nil, "", paramError("format", cases.E(cases.EINVALID, "不支持的格式。", "unsupported format"))
 }
 
 func ledgerName(l cases.Ledger) string { return fmt.Sprintf("ledger-%s-%s-%s", l.From, l.To, l.By) }
@@ -245,14 +245,14 @@ func (s *Server) signOffMonth(c *gin.Context, get func(string) string) (cases.Ag
 	if v := get("year"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return cases.Agency{}, 0, 0, cases.E(cases.EINVALID, "年份不正确。", "bad year")
+			return cases.Agency{}, 0, 0, paramError("year", cases.E(cases.EINVALID, "年份不正确。", "bad year"))
 		}
 		year = n
 	}
 	if v := get("month"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 12 {
-			return cases.Agency{}, 0, 0, cases.E(cases.EINVALID, "月份不正确。", "bad month")
+			return cases.Agency{}, 0, 0, paramError("month", cases.E(cases.EINVALID, "月份不正确。", "bad month"))
 		}
 		month = n
 	}

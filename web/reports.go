@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -87,17 +88,37 @@ func (s *Server) visibleAgencies(c *gin.Context) []cases.Agency {
 	return as
 }
 
+// paramError names the query parameter name in the fields of a 422 that lacks them (docs/api.md
+// "Codes": every 422 caused by one input names it); other errors pass unchanged.
+func paramError(name string, err error) error {
+	var e *cases.Error
+	if !errors.As(err, &e) || e.Code != cases.EINVALID || len(e.Fields) > 0 {
+		return err
+	}
+	var f cases.FieldErrors
+	f.Add(name, e.Message, cases.ErrorMessage(err, "en"))
+	out := f.Err().(*cases.Error)
+	out.Message, out.MessageEN = e.Message, e.MessageEN
+	return out
+}
+
 func intParam(c *gin.Context, name string, def int) (int, error) {
 	v := c.Query(name)
 	if v == "" {
 		if def != 0 {
 			return def, nil
 		}
-		return 0, cases.Errorf(cases.EINVALID, "缺少参数 %s。", "the parameter %s is required", name)
+		return 0, paramError(name, cases.Errorf(cases.EINVALID, "缺少参数 %s。", "the parameter %s is required", name))
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, cases.Errorf(cases.EINVALID, "参数 %s 应为整数。", "the parameter %s must be an integer", name)
+		return 0, paramError(name, cases.Errorf(cases.EINVALID, "参数 %s 应为整数。", "the parameter %s must be a whole number", name))
+	}
+	switch {
+	case name == "year" && (n < 2008 || n > 9999): // the Regulations apply from 2008
+		return 0, paramError(name, cases.Errorf(cases.EINVALID, "参数 year 应为2008至9999之间的年份。", "the parameter year must be a year from 2008 to 9999"))
+	case name == "month" && (n < 1 || n > 12):
+		return 0, paramError(name, cases.Errorf(cases.EINVALID, "参数 month 应为1至12之间的整数。", "the parameter month must be from 1 to 12"))
 	}
 	return n, nil
 }
@@ -105,7 +126,7 @@ func intParam(c *gin.Context, name string, def int) (int, error) {
 func formatParam(c *gin.Context, allowed ...string) (string, error) {
 	f := c.DefaultQuery("format", allowed[0])
 	if !slices.Contains(allowed, f) {
-		return "", cases.Errorf(cases.EINVALID, "format 应为 %s 之一。", "format must be one of %s", strings.Join(allowed, ", "))
+		return "", paramError("format", cases.Errorf(cases.EINVALID, "format 应为 %s 之一。", "format must be one of %s", strings.Join(allowed, ", ")))
 	}
 	return f, nil
 }
@@ -161,7 +182,7 @@ func (s *Server) annualFile(rep cases.AnnualReport, format string) ([]byte, stri
 		pdf, err := rr.AnnualPDF(rep, s.now())
 		return pdf, ctypePDF, err
 	}
-	return nil, "", cases.E(cases.EINVALID, "不支持的格式。", "unsupported format")
+	return nil, "", paramError("format", cases.E(cases.EINVALID, "不支持的格式。", "unsupported format"))
 }
 
 // monthlyFile renders the monthly statistics in format (csv, pdf).
@@ -179,7 +200,7 @@ func (s *Server) monthlyFile(st cases.MonthlyStats, scope []cases.Agency, format
 		pdf, err := rr.MonthlyPDF(st, scope, s.now())
 		return pdf, ctypePDF, err
 	}
-	return nil, "", cases.E(cases.EINVALID, "不支持的格式。", "unsupported format")
+	return nil, "", paramError("format", cases.E(cases.EINVALID, "不支持的格式。", "unsupported format"))
 }
 
 // apiAnnual answers GET /api/v1/reports/annual?year=Y[&agency=CODE][&format=json|csv|pdf].

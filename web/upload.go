@@ -161,6 +161,12 @@ func (pf *postedForm) checkedFiles(limit int64) ([]pubUpload, *uploadError) {
 // is answered with the error page and nil; files beyond the limit are kept as the form's FileErr.
 func (s *Server) readPublicForm(c *gin.Context, limit int64) *postedForm {
 	pf, err := readPostedForm(c.Writer, c.Request, limit)
+	if err == nil {
+		if err := checkFormValues(pf.Values); err != nil { // NUL, bidi controls, overlong text: web/freetext.go
+			s.errorPage(c, err)
+			return nil
+		}
+	}
 	if err != nil {
 		var ue *uploadError
 		if !errors.As(err, &ue) || pf == nil {

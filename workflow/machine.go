@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -98,7 +100,7 @@ func Allowed(c *cases.Case, actor cases.Actor) []string {
 func Apply(c *cases.Case, req Request, actor cases.Actor, env Env) (*Result, error) {
 	rs := rows(req.Event)
 	if len(rs) == 0 {
-		return nil, cases.Errorf(cases.EINVALID, "未知的操作“%s”。", "unknown event %q", req.Event)
+		return nil, invalid("event", fmt.Sprintf("未知的操作“%s”。", req.Event), fmt.Sprintf("Unknown event %q.", req.Event))
 	}
 	roles := actorRoles(actor)
 	if !anyRole(roles, allRolesOf(rs)) {
@@ -251,15 +253,45 @@ func decode(raw json.RawMessage, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var ce *cases.Error
 		if errors.As(err, &ce) {
+			if len(ce.Fields) == 0 { // a value its type refused (e.g. a date): name its field
+				if name := failingKey(obj, v); name != "" {
+					return invalid(name, name+"："+ce.Message, name+": "+cases.ErrorMessage(ce, "en"))
+				}
+			}
 			return ce
 		}
 		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 			name = strings.Trim(name, `"`)
 			return invalid(name, "不接受字段“"+name+"”。", "Unknown field "+name+".")
 		}
-		return cases.Errorf(cases.EINVALID, "提交的内容格式不正确。", "malformed payload: %v", err)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return invalid(te.Field, "字段“"+te.Field+"”的值类型不正确。", "The field "+te.Field+" has a value of the wrong kind.")
+		}
+		return invalid("body", "提交的内容格式不正确。", "The payload is malformed.")
 	}
 	return nil
+}
+
+// failingKey returns the key of obj whose value alone fails to decode into a new value of v's
+// type (for errors of UnmarshalJSON methods, which carry no field), "" when none does alone.
+func failingKey(obj map[string]json.RawMessage, v any) string {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return ""
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		one, _ := json.Marshal(map[string]json.RawMessage{k: obj[k]})
+		if json.Unmarshal(one, reflect.New(t.Elem()).Interface()) != nil {
+			return k
+		}
+	}
+	return ""
 }
 
 func conflict(zh, en string, args ...any) error {
