@@ -34,8 +34,21 @@ type InformationCluster struct {
 	Cases      []ClusterCase `json:"cases"`
 }
 
+// NameOnFile is a case on file under an identity number with another applicant name than the
+// one being registered: a warning at registration (a typo, or an application under another
+// person's identity document), never a refusal.
+type NameOnFile struct {
+	ID         int64  `json:"id" db:"id"`
+	TrackingNo string `json:"tracking_no" db:"tracking_no"`
+	Name       string `json:"name" db:"applicant_name"`
+	ReceivedOn Date   `json:"received_on" db:"received_on"`
+}
+
 // SimilarityService finds repeated requests and Art. 44 clusters.
 type SimilarityService interface {
+	// OtherNames lists the latest cases (at most five) of the agencies on file under this
+	// identity document whose applicant name is not name.
+	OtherNames(ctx context.Context, agencyIDs []int64, idType, idNumber, name string) ([]NameOnFile, error)
 	// EarlierRequests lists the concluded cases of the applicant with this identity document at
 	// agency, other than case exclude, that ask for the same information as description.
 	EarlierRequests(ctx context.Context, agencyID int64, idType, idNumber, description string, exclude int64) ([]EarlierRequest, error)

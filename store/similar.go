@@ -35,6 +35,34 @@ func (db *DB) EarlierRequests(ctx context.Context, agencyID int64, idType, idNum
 	return out, nil
 }
 
+// OtherNames lists the latest cases (at most five) of the agencies filed under the identity
+// document with an applicant name other than name (spaces ignored), through the identity-number
+// index: the registration form's warning.
+func (db *DB) OtherNames(ctx context.Context, agencyIDs []int64, idType, idNumber, name string) ([]cases.NameOnFile, error) {
+	idNumber = cases.NormalizeIDNumber(idType, idNumber)
+	if idNumber == "" || len(agencyIDs) == 0 {
+		return nil, nil
+	}
+	q := `SELECT id, tracking_no, applicant_name, received_on FROM cases WHERE id_type = ? AND id_number = ? AND agency_id IN ` + inList(len(agencyIDs)) +
+		` ORDER BY received_on DESC, id DESC LIMIT 50`
+	args := []any{idType, idNumber}
+	for _, id := range agencyIDs {
+		args = append(args, id)
+	}
+	var rows []cases.NameOnFile
+	if err := db.R.SelectContext(ctx, &rows, db.R.Rebind(q), args...); err != nil {
+		return nil, err
+	}
+	bare := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	out := []cases.NameOnFile{}
+	for _, r := range rows {
+		if bare(r.Name) != bare(name) && len(out) < 5 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
 // clusterCache keeps the clusters of a set of agencies for a day for a few minutes: the
 // supervisor's overview asks for them on every visit.
 var clusterCache = struct {

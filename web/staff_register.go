@@ -26,6 +26,9 @@ type registerData struct {
 	OrgCategories cases.CodeList
 	Deliveries    cases.CodeList
 	Carriers      cases.CodeList
+
+	NamesOnFile []cases.NameOnFile // the identity number on file under other names: a warning (staff_register_identity.go)
+	IdentityAck string             // the identity document the warning was shown for
 }
 
 // registerFields is the order of the form's fields, for the error summary.
@@ -156,6 +159,13 @@ func (s *Server) registerSubmit(c *gin.Context) {
 	app, formErr := applicationFromForm(c.Request.PostForm)
 	err = checkPaper(app, formErr, d.Today)
 	var cs *cases.Case
+	if err == nil {
+		if d.NamesOnFile, d.IdentityAck, err = s.identityWarning(c, app, c.Request.PostForm); err == nil && len(d.NamesOnFile) > 0 {
+			d.Input = c.Request.PostForm
+			s.render(c, http.StatusOK, "staff/register", "register.title", d)
+			return
+		}
+	}
 	if err == nil {
 		cs, err = s.db.RegisterPaper(ctx, app, actorOf(c))
 	}
