@@ -85,3 +85,27 @@ type AccountService interface {
 	// this one included, discarded submissions excluded (国办函〔2020〕109号, per request).
 	MonthCount(ctx context.Context, c *Case) (int, error)
 }
+
+// AccessEntry is one staff view of personal data (identity numbers, contacts): the case page,
+// the API's case, a document of the case, a full ledger export. The access log is append-only
+// (GB/T 22239-2019 8.1.4.3, 安全审计; 个人信息保护法 Art. 51).
+type AccessEntry struct {
+	ID       int64     `db:"id" json:"id"`
+	At       time.Time `db:"at" json:"at"`
+	UserID   int64     `db:"user_id" json:"user_id"`
+	Username string    `db:"username" json:"username"`
+	CaseID   int64     `db:"case_id" json:"case_id"`
+	AgencyID int64     `db:"agency_id" json:"-"`
+	What     string    `db:"what" json:"what"` // case_page, api_case, document:<id>, export
+	Address  string    `db:"address" json:"address"`
+}
+
+// AccessLogService keeps the access log of personal data.
+type AccessLogService interface {
+	// LogAccess appends entries in one transaction (the web layer batches them).
+	LogAccess(ctx context.Context, entries []AccessEntry) error
+	// AccessLog lists the views of a case, newest first (at most limit).
+	AccessLog(ctx context.Context, caseID int64, limit int) ([]AccessEntry, error)
+	// AccessLogRange lists the views of the agencies' cases in [from, to), oldest first.
+	AccessLogRange(ctx context.Context, agencyIDs []int64, from, to time.Time) ([]AccessEntry, error)
+}

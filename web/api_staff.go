@@ -217,6 +217,7 @@ func (s *Server) apiCase(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
+	s.recordView(c, cs, "api_case") // identity numbers and contacts (web/accesslog.go)
 	c.JSON(http.StatusOK, caseJSON(cs))
 }
 
@@ -353,6 +354,7 @@ func (s *Server) apiCaseDocument(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
+	s.recordView(c, cs, "document:"+c.Param("doc_id"))
 	s.sendDocument(c, cs, c.Param("doc_id"), s.apiError)
 }
 

@@ -605,3 +605,55 @@ func TestAttackAPIContract(t *testing.T) {
 		}
 	}
 }
+
+// Item 9 (等保): every staff view of personal data is in the append-only access log — who,
+// when, which case, from where — shown to the supervisor on the case page and exportable; the
+// queue (a list) is not a view.
+func TestAttackAccessLog(t *testing.T) {
+	o := newOffice(t)
+	c := o.register("2026-11-02")
+	id := strconv.FormatInt(c.ID, 10)
+	clerk := o.as("clerk1")
+	clerk.addr = "198.51.100.5"
+	if w := clerk.get("/staff/cases/" + id); w.Code != http.StatusOK {
+		t.Fatal(w.Code)
+	}
+	clerk.get("/staff/queue")
+	o.api("clerk2", "GET", "/api/v1/cases/"+id, nil)
+	o.api("clerk2", "GET", "/api/v1/cases/"+id+"/documents/"+strconv.FormatInt(c.Documents[0].ID, 10), nil)
+	o.api("clerk2", "GET", "/api/v1/cases", nil)
+	o.s.FlushAccessLog()
+	es, err := o.db.AccessLog(o.ctx, c.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.Username+" "+e.What+" "+e.Address)
+	}
+	want := []string{"clerk2 document:" + strconv.FormatInt(c.Documents[0].ID, 10) + " 192.0.2.1", "clerk2 api_case 192.0.2.1", "clerk1 case_page 198.51.100.5"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("access log: %q, want %q", got, want)
+	}
+	if _, err := o.db.W.Exec(`UPDATE access_log SET username = 'nobody'`); err == nil {
+		t.Error("the access log can be edited")
+	}
+	if _, err := o.db.W.Exec(`DELETE FROM access_log`); err == nil {
+		t.Error("the access log can be deleted")
+	}
+	sup := o.as("sup1")
+	page := sup.get("/staff/cases/" + id).Body.String()
+	if !strings.Contains(page, `id="access-log"`) || !strings.Contains(page, "198.51.100.5") {
+		t.Errorf("the supervisor's case page lacks the access log: %s", pageText(page))
+	}
+	if page := clerk.get("/staff/cases/" + id).Body.String(); strings.Contains(page, `id="access-log"`) {
+		t.Error("a clerk sees the access log")
+	}
+	w := sup.get("/staff/access-log?from=2026-11-01&to=2026-11-30")
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "clerk1") || !strings.Contains(w.Body.String(), "api_case") {
+		t.Errorf("export: %d %s", w.Code, w.Body.String())
+	}
+	if w := clerk.get("/staff/access-log?from=2026-11-01&to=2026-11-30"); w.Code != http.StatusForbidden {
+		t.Errorf("a clerk exported the access log: %d", w.Code)
+	}
+}

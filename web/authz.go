@@ -86,6 +86,7 @@ var authzTable = []route{
 	{"GET", "/staff/cases/:id/documents/:doc_id", caseWork},
 	{"GET", "/staff/cases/:id/preview", caseWork},
 	{"GET", "/staff/overview", supOnly},
+	{"GET", "/staff/access-log", supOnly},
 	{"GET", "/staff/inbox", anyStaff},
 	{"POST", "/staff/inbox/read", anyStaff},
 	{"GET", "/staff/inbox/:id/attachment", anyStaff},

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,6 +27,7 @@ type Backend interface {
 	cases.CaseService
 	cases.AgencyService
 	cases.UserService
+	cases.AccessLogService  // the access log of personal data (web/accesslog.go)
 	cases.AccountService    // account changes, API tokens, login throttling, fee counts (web/auth.go, web/admin.go)
 	cases.SimilarityService // repeated requests and Art. 44 clusters (staff_case.go, staff_overview.go)
 	Calendar() *workflow.Calendar
@@ -75,17 +77,19 @@ type Config struct {
 
 // Server is foidesk's HTTP server.
 type Server struct {
-	cfg     Config
-	db      Backend
-	log     *slog.Logger
-	now     func() time.Time
-	engine  *gin.Engine
-	views   *views
-	metrics *metrics
-	staff   *staffState    // sessions of the office side (auth.go)
-	hashes  chan struct{}  // the bound on concurrent password hashes (auth.go)
-	proxies []netip.Prefix // Config.TrustedProxies (proxy.go)
-	public  *publicState   // rate limits and replay protection of the public pages (public.go)
+	cfg        Config
+	db         Backend
+	log        *slog.Logger
+	now        func() time.Time
+	engine     *gin.Engine
+	views      *views
+	metrics    *metrics
+	staff      *staffState   // sessions of the office side (auth.go)
+	access     *accessLogger // the access log's queue (accesslog.go)
+	accessOnce sync.Once
+	hashes     chan struct{}  // the bound on concurrent password hashes (auth.go)
+	proxies    []netip.Prefix // Config.TrustedProxies (proxy.go)
+	public     *publicState   // rate limits and replay protection of the public pages (public.go)
 }
 
 // New builds the server and its routes; it fails on a missing or broken view.

@@ -28,6 +28,7 @@ func (s *Server) staffRoutes(r *gin.Engine) {
 	r.GET("/staff/register", s.registerForm)
 	r.POST("/staff/register", s.registerSubmit)
 	r.GET("/staff/cases/:id", s.casePage)
+	r.GET("/staff/access-log", s.accessLogExport)
 	r.POST("/staff/cases/:id/events", s.caseEvent)
 	r.POST("/staff/cases/:id/uploads", s.caseUpload)
 	r.GET("/staff/cases/:id/documents/:doc_id", s.caseDocument)

@@ -25,6 +25,7 @@ import (
 // action the user may take now (workflow.Allowed).
 type casePageData struct {
 	Case        *cases.Case
+	Access      []accessRow // the latest views of the case, for supervisors (web/accesslog.go)
 	Lang        string
 	Agency      cases.Agency
 	Row         queueRow
@@ -180,6 +181,8 @@ func (s *Server) casePage(c *gin.Context) {
 	if sm := sessions(c); sm != nil {
 		d.Flash = sm.PopString(c.Request.Context(), "flash")
 	}
+	s.recordView(c, cs, "case_page") // the page shows identity numbers and contacts (web/accesslog.go)
+	d.Access = s.accessRows(c, cs, d.Agency.Settings.Location())
 	s.render(c, http.StatusOK, "staff/case", "case.title", d)
 }
 
@@ -665,6 +668,7 @@ func (s *Server) caseDocument(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	s.recordView(c, cs, "document:"+c.Param("doc_id"))
 	s.sendDocument(c, cs, c.Param("doc_id"), s.pageError)
 }
 

@@ -205,6 +205,9 @@ func (s *server) Close() error {
 		s.scheduler.Stop()
 		s.scheduler = nil
 	}
+	if s.web != nil {
+		s.web.FlushAccessLog() // the access log's queued views
+	}
 	if s.db != nil {
 		err := s.db.Close()
 		s.db = nil
