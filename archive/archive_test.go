@@ -55,7 +55,7 @@ func testCase(t *testing.T, id int64, tn string) Case {
 	}
 	prev := ""
 	for i, s := range steps {
-		e := cases.Event{CaseID: id, Seq: i + 1, Event: s.ev, Actor: "clerk1", At: at.Add(time.Duration(i) * 24 * time.Hour), FromState: s.from, ToState: s.to,
+		e := cases.Event{CaseID: id, Seq: i + 1, Event: cases.EventName(s.ev), Actor: "clerk1", At: at.Add(time.Duration(i) * 24 * time.Hour), FromState: cases.State(s.from), ToState: cases.State(s.to),
 			Payload: json.RawMessage(s.payload), ReplyDueBefore: cases.MustDate("2026-03-30"), ReplyDueAfter: cases.MustDate("2026-03-30")}
 		if i == 0 {
 			e.ReplyDueBefore = cases.Date{}

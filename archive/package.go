@@ -114,8 +114,8 @@ func historyOf(c *cases.Case) History {
 		if len(p) == 0 {
 			p = json.RawMessage("{}")
 		}
-		h.Events[i] = HistoryEvent{Seq: e.Seq, Event: e.Event, Actor: e.Actor, At: e.At.UTC().Format(time.RFC3339Nano),
-			FromState: e.FromState, ToState: e.ToState, ReplyDueBefore: e.ReplyDueBefore.String(), ReplyDueAfter: e.ReplyDueAfter.String(),
+		h.Events[i] = HistoryEvent{Seq: e.Seq, Event: string(e.Event), Actor: e.Actor, At: e.At.UTC().Format(time.RFC3339Nano),
+			FromState: string(e.FromState), ToState: string(e.ToState), ReplyDueBefore: e.ReplyDueBefore.String(), ReplyDueAfter: e.ReplyDueAfter.String(),
 			Payload: p, PrevHash: e.PrevHash, Hash: e.Hash}
 	}
 	return h
@@ -138,7 +138,7 @@ func (h HistoryEvent) ToEvent(caseID int64) (cases.Event, error) {
 			return cases.Event{}, fmt.Errorf("event %d: reply_due_after %q", h.Seq, h.ReplyDueAfter)
 		}
 	}
-	return cases.Event{CaseID: caseID, Seq: h.Seq, Event: h.Event, Actor: h.Actor, At: at, FromState: h.FromState, ToState: h.ToState,
+	return cases.Event{CaseID: caseID, Seq: h.Seq, Event: cases.EventName(h.Event), Actor: h.Actor, At: at, FromState: cases.State(h.FromState), ToState: cases.State(h.ToState),
 		Payload: h.Payload, ReplyDueBefore: before, ReplyDueAfter: after, PrevHash: h.PrevHash, Hash: h.Hash}, nil
 }
 
@@ -146,7 +146,7 @@ func (h HistoryEvent) ToEvent(caseID int64) (cases.Event, error) {
 func Version(c *cases.Case) int {
 	n := 0
 	for _, e := range c.Events {
-		if e.Event == "archive" {
+		if e.Event == cases.EventArchive {
 			n++
 		}
 	}

@@ -59,22 +59,22 @@ func Case(c *cases.Case, evs []cases.Event, docs []cases.Document, cal *workflow
 		e := evs[i]
 		day := cases.DateOf(e.At, loc)
 		switch e.Event {
-		case "register":
+		case cases.EventRegister:
 			received = workflow.PayloadDate(e.Payload, "received_on", day)
-		case "imported":
+		case cases.EventImported:
 			received, imported = workflow.PayloadDate(e.Payload, "received_on", day), true
-		case "reopen":
+		case cases.EventReopen:
 			endHandling()
 			received, imported = day, false
-		case "request_correction":
+		case cases.EventRequestCorrection:
 			// Art. 30: the correction notice goes out within 7 working days of receipt.
 			if by := cal.AddWorkdays(received, cases.CorrectionNoticeWindow); !received.IsZero() && day.After(by) {
 				add(cases.FindingLateCorrection, e, fmt.Sprintf("补正告知于%s发出，晚于收到申请后7个工作日（%s）。", day, by),
 					fmt.Sprintf("correction notice on %s, later than 7 working days after receipt (%s)", day, by))
 			}
-		case "consult", "request_fee":
+		case cases.EventConsult, cases.EventRequestFee:
 			pauseStart = day
-		case "extend":
+		case cases.EventExtend:
 			// Art. 33: once, decided on or before the current deadline (a running pause moves it).
 			extensions++
 			due := e.ReplyDueBefore
@@ -89,14 +89,14 @@ func Case(c *cases.Case, evs []cases.Event, docs []cases.Document, cal *workflow
 				add(cases.FindingRepeatedExtension, e, fmt.Sprintf("本次办理中第%d次延期（第三十三条只允许延长一次）。", extensions),
 					fmt.Sprintf("extension number %d in this handling (Art. 33 allows one)", extensions))
 			}
-		case "approve":
+		case cases.EventApprove:
 			replied, replyDue, replyDocSeq = &evs[i], e.ReplyDueBefore, e.Seq
 			if !replyDue.IsZero() && day.After(replyDue) {
 				lateReplied = true
 				add(cases.FindingLateReply, e, fmt.Sprintf("答复于%s作出，晚于答复期限%s。", day, replyDue),
 					fmt.Sprintf("replied on %s, after the deadline of %s", day, replyDue))
 			}
-		case "record_delivery":
+		case cases.EventRecordDelivery:
 			delivered = true
 			d := workflow.PayloadDate(e.Payload, "delivered_on", day)
 			if replied != nil && !lateReplied && !replyDue.IsZero() && d.After(replyDue) {
@@ -104,7 +104,7 @@ func Case(c *cases.Case, evs []cases.Event, docs []cases.Document, cal *workflow
 				add(cases.FindingLateReply, e, fmt.Sprintf("答复于%s送达，晚于答复期限%s。", d, replyDue),
 					fmt.Sprintf("delivered on %s, after the deadline of %s", d, replyDue))
 			}
-		case "archive":
+		case cases.EventArchive:
 			var missing []string
 			if replied != nil && !imported {
 				if !delivered {

@@ -35,8 +35,8 @@ func history(tracking string, evs []ev) (*cases.Case, []cases.Event) {
 		}
 		b, _ := json.Marshal(p)
 		d := cases.MustDate(f.day)
-		e := cases.Event{CaseID: c.ID, Seq: i + 1, Event: f.event, Actor: "clerk1", At: time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, loc),
-			FromState: f.from, ToState: f.to, Payload: b, PrevHash: prev}
+		e := cases.Event{CaseID: c.ID, Seq: i + 1, Event: cases.EventName(f.event), Actor: "clerk1", At: time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, loc),
+			FromState: cases.State(f.from), ToState: cases.State(f.to), Payload: b, PrevHash: prev}
 		if f.dueBefore != "" {
 			e.ReplyDueBefore = cases.MustDate(f.dueBefore)
 		}

@@ -5,42 +5,49 @@ import (
 	"time"
 )
 
+// State is the state of a case (docs/design.md "The state machine"); stored and sent as its
+// string.
+type State string
+
 // States of a case (docs/design.md "The state machine").
 const (
-	StateSubmitted          = "submitted"
-	StateRegistered         = "registered"
-	StateAwaitingCorrection = "awaiting_correction"
-	StateInProgress         = "in_progress"
-	StateConsulting         = "consulting"
-	StateAwaitingFee        = "awaiting_fee"
-	StatePendingApproval    = "pending_approval"
-	StateReplied            = "replied"
-	StateClosed             = "closed"
-	StateDiscarded          = "discarded"
-	StateArchived           = "archived"
+	StateSubmitted          State = "submitted"
+	StateRegistered               = "registered"
+	StateAwaitingCorrection       = "awaiting_correction"
+	StateInProgress               = "in_progress"
+	StateConsulting               = "consulting"
+	StateAwaitingFee              = "awaiting_fee"
+	StatePendingApproval          = "pending_approval"
+	StateReplied                  = "replied"
+	StateClosed                   = "closed"
+	StateDiscarded                = "discarded"
+	StateArchived                 = "archived"
 )
 
 // States lists every state with its label, in the order of a case's life.
 var States = CodeList{
-	{StateSubmitted, "待登记", "Awaiting registration"},
-	{StateRegistered, "已登记", "Registered"},
-	{StateAwaitingCorrection, "待补正", "Awaiting correction"},
-	{StateInProgress, "办理中", "In progress"},
-	{StateConsulting, "征求意见中", "Consulting"},
-	{StateAwaitingFee, "待缴费", "Awaiting fee"},
-	{StatePendingApproval, "待审批", "Pending approval"},
-	{StateReplied, "已答复", "Replied"},
-	{StateClosed, "已终止", "Closed"},
-	{StateDiscarded, "已作废", "Discarded"},
-	{StateArchived, "已归档", "Archived"},
+	{string(StateSubmitted), "待登记", "Awaiting registration"},
+	{string(StateRegistered), "已登记", "Registered"},
+	{string(StateAwaitingCorrection), "待补正", "Awaiting correction"},
+	{string(StateInProgress), "办理中", "In progress"},
+	{string(StateConsulting), "征求意见中", "Consulting"},
+	{string(StateAwaitingFee), "待缴费", "Awaiting fee"},
+	{string(StatePendingApproval), "待审批", "Pending approval"},
+	{string(StateReplied), "已答复", "Replied"},
+	{string(StateClosed), "已终止", "Closed"},
+	{string(StateDiscarded), "已作废", "Discarded"},
+	{string(StateArchived), "已归档", "Archived"},
 }
+
+// Label returns the state's label in lang ("en" or Chinese).
+func (s State) Label(lang string) string { return States.Label(string(s), lang) }
 
 // OpenStates are the states in which the case is received and not concluded: the reply clock runs
 // or is paused.
-var OpenStates = []string{StateRegistered, StateAwaitingCorrection, StateInProgress, StateConsulting, StateAwaitingFee, StatePendingApproval}
+var OpenStates = []State{StateRegistered, StateAwaitingCorrection, StateInProgress, StateConsulting, StateAwaitingFee, StatePendingApproval}
 
 // IsOpen reports whether state is one of OpenStates.
-func IsOpen(state string) bool {
+func IsOpen(state State) bool {
 	for _, s := range OpenStates {
 		if s == state {
 			return true
@@ -137,7 +144,7 @@ type Case struct {
 	Agency         string    `json:"agency" db:"agency_code"`
 	TrackingNo     string    `json:"tracking_no" db:"tracking_no"`
 	AccessCodeHash string    `json:"-" db:"access_code_hash"`
-	State          string    `json:"state" db:"state"`
+	State          State     `json:"state" db:"state"`
 	Version        int       `json:"version" db:"version"`
 	Applicant      Applicant `json:"applicant" db:""`
 	Description    string    `json:"description" db:"description"`
@@ -187,10 +194,10 @@ type Case struct {
 
 // RunningStates are the open states in which the reply clock runs; in the others it is stopped
 // (awaiting correction, Art. 30) or paused (consultation, Art. 33; fee).
-var RunningStates = []string{StateRegistered, StateInProgress, StatePendingApproval}
+var RunningStates = []State{StateRegistered, StateInProgress, StatePendingApproval}
 
 // ClockRunning reports whether the reply clock of a case in state runs.
-func ClockRunning(state string) bool {
+func ClockRunning(state State) bool {
 	for _, s := range RunningStates {
 		if s == state {
 			return true
@@ -209,11 +216,11 @@ func (c *Case) Overdue(today Date) bool {
 type Event struct {
 	CaseID         int64           `json:"-" db:"case_id"`
 	Seq            int             `json:"seq" db:"seq"`
-	Event          string          `json:"event" db:"event"`
+	Event          EventName       `json:"event" db:"event"`
 	Actor          string          `json:"actor" db:"actor"`
 	At             time.Time       `json:"at" db:"at"`
-	FromState      string          `json:"from_state" db:"from_state"`
-	ToState        string          `json:"to_state" db:"to_state"`
+	FromState      State           `json:"from_state" db:"from_state"`
+	ToState        State           `json:"to_state" db:"to_state"`
 	Payload        json.RawMessage `json:"payload" db:"payload"`
 	ReplyDueBefore Date            `json:"reply_due_before" db:"reply_due_before"`
 	ReplyDueAfter  Date            `json:"reply_due_after" db:"reply_due_after"`

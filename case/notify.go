@@ -55,7 +55,7 @@ type DueCase struct {
 	ID                 int64     `db:"id"`
 	AgencyID           int64     `db:"agency_id"`
 	TrackingNo         string    `db:"tracking_no"`
-	State              string    `db:"state"`
+	State              State     `db:"state"`
 	Assignee           string    `db:"assignee"`
 	ApplicantName      string    `db:"applicant_name"`
 	ReceivedOn         Date      `db:"received_on"`

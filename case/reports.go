@@ -326,7 +326,7 @@ type LedgerRow struct {
 	Phone         string        `json:"phone"`     // masked unless the export is full
 	Summary       string        `json:"summary"`
 	Clerk         string        `json:"clerk"`
-	State         string        `json:"state"`
+	State         State         `json:"state"`
 	Handling      int           `json:"handling"`
 	ReplyDue      Date          `json:"reply_due"`
 	Extended      bool          `json:"extended"`

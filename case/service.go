@@ -42,8 +42,8 @@ func (u User) Actor() Actor {
 // CaseFilter selects cases for a queue or list; nil fields do not filter (docs/api.md "Staff":
 // GET /cases).
 type CaseFilter struct {
-	AgencyIDs    []int64  // the agencies the caller may see (empty: all)
-	States       []string // any of
+	AgencyIDs    []int64 // the agencies the caller may see (empty: all)
+	States       []State // any of
 	Assignee     *string
 	Unassigned   bool
 	DueBefore    Date     // reply_due on or before
@@ -69,7 +69,7 @@ type CaseFilter struct {
 var SortKeys = []string{"due", "received", "tracking_no", "state"}
 
 // PausedStates are the open states in which the reply clock is stopped.
-var PausedStates = []string{StateAwaitingCorrection, StateConsulting, StateAwaitingFee}
+var PausedStates = []State{StateAwaitingCorrection, StateConsulting, StateAwaitingFee}
 
 // Recomputed is one open case whose deadlines moved after a calendar change.
 type Recomputed struct {
@@ -89,7 +89,7 @@ type Broken struct {
 // EventRequest is one event asked for a case: its name, the version the caller saw (optional)
 // and the payload (the rest of the API body).
 type EventRequest struct {
-	Event           string
+	Event           EventName
 	ExpectedVersion *int
 	Payload         json.RawMessage
 }

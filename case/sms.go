@@ -31,14 +31,6 @@ const (
 // SMSKinds lists every SMS kind.
 var SMSKinds = []string{SMSCorrectionRequested, SMSCorrectionReminder, SMSFeeRequested, SMSFeeReminder, SMSExtended, SMSDeadlineMoved, SMSReplied, SMSAccessCode}
 
-// SMSEventKinds maps the events that text the applicant to their SMS kind.
-var SMSEventKinds = map[string]string{
-	"request_correction": SMSCorrectionRequested,
-	"request_fee":        SMSFeeRequested,
-	"extend":             SMSExtended,
-	"approve":            SMSReplied,
-}
-
 // ReminderWorkdays is how many working days before a correction or fee period ends the applicant is
 // reminded (Art. 30; 国办函〔2020〕109号: a period not kept means the application is abandoned).
 const ReminderWorkdays = 3

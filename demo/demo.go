@@ -631,7 +631,7 @@ func (q *demoQueue) Pop() any {
 }
 
 // fire applies an event to the case as actor.
-func (g *demoGen) fire(ctx context.Context, dc *demoCase, actor cases.Actor, event string, payload any) error {
+func (g *demoGen) fire(ctx context.Context, dc *demoCase, actor cases.Actor, event cases.EventName, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return err
@@ -657,21 +657,21 @@ func after(name string, days func(dc *demoCase) int, kind stepKind, do func(ctx 
 	}}
 }
 
-func (g *demoGen) clerkEvent(name string, days func(dc *demoCase) int, payload func(dc *demoCase, day cases.Date) any) demoStep {
-	return after(name, days, office, func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
+func (g *demoGen) clerkEvent(name cases.EventName, days func(dc *demoCase) int, payload func(dc *demoCase, day cases.Date) any) demoStep {
+	return after(string(name), days, office, func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
 		return g.fire(ctx, dc, dc.clerk, name, payload(dc, day))
 	})
 }
 
-func (g *demoGen) supEvent(name string, days func(dc *demoCase) int, payload func(dc *demoCase, day cases.Date) any) demoStep {
-	return after(name, days, office, func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
+func (g *demoGen) supEvent(name cases.EventName, days func(dc *demoCase) int, payload func(dc *demoCase, day cases.Date) any) demoStep {
+	return after(string(name), days, office, func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
 		return g.fire(ctx, dc, g.supervisor, name, payload(dc, day))
 	})
 }
 
 // systemAfter is a lapse fired by the nightly sweep on the day after due(dc).
-func (g *demoGen) systemAfter(name string, due func(dc *demoCase) cases.Date) demoStep {
-	return demoStep{name: name,
+func (g *demoGen) systemAfter(name cases.EventName, due func(dc *demoCase) cases.Date) demoStep {
+	return demoStep{name: string(name),
 		when: func(g *demoGen, dc *demoCase) (cases.Date, stepKind, bool) { return due(dc).AddDays(1), nightly, true },
 		do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
 			return g.fire(ctx, dc, cases.SystemActor, name, nil)
@@ -703,7 +703,7 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 			}})
 		switch s.discard {
 		case "clerk":
-			add(g.clerkEvent("discard", between(1, 1), func(dc *demoCase, _ cases.Date) any {
+			add(g.clerkEvent(cases.EventDiscard, between(1, 1), func(dc *demoCase, _ cases.Date) any {
 				return map[string]any{"reason": pick(dc.r, demoDiscardReasons)}
 			}))
 			return out
@@ -711,7 +711,7 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 			add(demoStep{name: "withdraw",
 				when: func(g *demoGen, dc *demoCase) (cases.Date, stepKind, bool) { return dc.last, anytime, true },
 				do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-					return g.fire(ctx, dc, demoApplicantActor, "withdraw", map[string]any{"reason": "填写有误，撤回后重新提交"})
+					return g.fire(ctx, dc, demoApplicantActor, cases.EventWithdraw, map[string]any{"reason": "填写有误，撤回后重新提交"})
 				}})
 			return out
 		}
@@ -721,7 +721,7 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 					return g.addWD(dc.last, dc.off(1, 2)), office, true
 				},
 				do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-					return g.fire(ctx, dc, dc.clerk, "register", nil)
+					return g.fire(ctx, dc, dc.clerk, cases.EventRegister, nil)
 				}})
 		}
 	} else {
@@ -750,10 +750,10 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 				return d, office, true
 			},
 			do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-				return g.fire(ctx, dc, dc.clerk, "request_correction", map[string]any{"items": pick(dc.r, demoCorrectionItems)})
+				return g.fire(ctx, dc, dc.clerk, cases.EventRequestCorrection, map[string]any{"items": pick(dc.r, demoCorrectionItems)})
 			}})
 		if s.correction == "lapsed" {
-			add(g.systemAfter("correction_lapsed", func(dc *demoCase) cases.Date { return dc.c.CorrectionDue }))
+			add(g.systemAfter(cases.EventCorrectionLapsed, func(dc *demoCase) cases.Date { return dc.c.CorrectionDue }))
 			return g.finishClosed(dc, out)
 		}
 		add(demoStep{name: "submit_correction",
@@ -765,7 +765,7 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 				return d, office, true
 			},
 			do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-				return g.fire(ctx, dc, dc.clerk, "submit_correction", map[string]any{"received_on": day,
+				return g.fire(ctx, dc, dc.clerk, cases.EventSubmitCorrection, map[string]any{"received_on": day,
 					"text": "申请人补正说明：所需信息为" + dc.app.Description})
 			}})
 	}
@@ -773,15 +773,15 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 	if !s.skipAccept || s.stopAfter == "accept" {
 		add(after("accept", between(1, 2), office, func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
 			if s.acceptBySup {
-				return g.fire(ctx, dc, g.supervisor, "accept", map[string]any{"assignee": dc.clerk.Name})
+				return g.fire(ctx, dc, g.supervisor, cases.EventAccept, map[string]any{"assignee": dc.clerk.Name})
 			}
-			return g.fire(ctx, dc, dc.clerk, "accept", nil)
+			return g.fire(ctx, dc, dc.clerk, cases.EventAccept, nil)
 		}))
 	}
 
 	// Art. 32, 34: consultation; the clock pauses.
 	if s.consult != "" {
-		add(g.clerkEvent("consult", between(1, 4), func(dc *demoCase, _ cases.Date) any {
+		add(g.clerkEvent(cases.EventConsult, between(1, 4), func(dc *demoCase, _ cases.Date) any {
 			p := map[string]any{"kind": s.consultKind}
 			if s.consultKind == "agency" {
 				p["name"] = pick(dc.r, demoAgencies)
@@ -791,7 +791,7 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 			return map[string]any{"parties": []any{p}}
 		}))
 		if s.consult == "silence" {
-			add(g.systemAfter("consultation_done", func(dc *demoCase) cases.Date { return dc.c.ConsultationDue }))
+			add(g.systemAfter(cases.EventConsultationDone, func(dc *demoCase) cases.Date { return dc.c.ConsultationDue }))
 		} else {
 			add(demoStep{name: "consultation_done",
 				when: func(g *demoGen, dc *demoCase) (cases.Date, stepKind, bool) {
@@ -806,18 +806,18 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 					for _, p := range dc.c.Parties {
 						answers = append(answers, map[string]any{"name": p.Name, "answer": s.consult, "text": demoConsultTexts[s.consult]})
 					}
-					return g.fire(ctx, dc, dc.clerk, "consultation_done", map[string]any{"answers": answers})
+					return g.fire(ctx, dc, dc.clerk, cases.EventConsultationDone, map[string]any{"answers": answers})
 				}})
 		}
 	}
 
 	// 国办函〔2020〕109号: a fee per page; the clock pauses until payment.
 	if s.fee != "" {
-		add(g.clerkEvent("request_fee", between(1, 3), func(dc *demoCase, _ cases.Date) any {
+		add(g.clerkEvent(cases.EventRequestFee, between(1, 3), func(dc *demoCase, _ cases.Date) any {
 			return map[string]any{"basis": cases.FeePerPage, "pages": 40 + dc.r.IntN(220)}
 		}))
 		if s.fee == "lapsed" {
-			add(g.systemAfter("fee_lapsed", func(dc *demoCase) cases.Date { return dc.c.FeeDue }))
+			add(g.systemAfter(cases.EventFeeLapsed, func(dc *demoCase) cases.Date { return dc.c.FeeDue }))
 			return g.finishClosed(dc, out)
 		}
 		add(demoStep{name: "fee_paid",
@@ -829,7 +829,7 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 				return d, office, true
 			},
 			do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-				return g.fire(ctx, dc, dc.clerk, "fee_paid", map[string]any{"paid_on": day})
+				return g.fire(ctx, dc, dc.clerk, cases.EventFeePaid, map[string]any{"paid_on": day})
 			}})
 	}
 
@@ -841,7 +841,7 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 				return d, office, !d.After(dc.c.ReplyDue)
 			},
 			do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-				return g.fire(ctx, dc, g.supervisor, "extend", map[string]any{"days": 10 + 5*dc.r.IntN(3), "reason": pick(dc.r, demoExtensionReasons)})
+				return g.fire(ctx, dc, g.supervisor, cases.EventExtend, map[string]any{"days": 10 + 5*dc.r.IntN(3), "reason": pick(dc.r, demoExtensionReasons)})
 			}})
 	}
 
@@ -855,7 +855,7 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 				if dc.r.IntN(2) == 0 {
 					actor = demoApplicantActor
 				}
-				return g.fire(ctx, dc, actor, "withdraw", map[string]any{"reason": pick(dc.r, demoWithdrawReasons)})
+				return g.fire(ctx, dc, actor, cases.EventWithdraw, map[string]any{"reason": pick(dc.r, demoWithdrawReasons)})
 			}})
 		return g.finishClosed(dc, out)
 	}
@@ -872,7 +872,7 @@ func (g *demoGen) steps(dc *demoCase) []demoStep {
 					return g.addWD(dc.last, dc.off(2, 5)), office, !dc.remedyPending
 				},
 				do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-					return g.fire(ctx, dc, g.supervisor, "reopen", map[string]any{"reason": "江州市人民政府行政复议决定撤销原答复，责令在法定期限内重新答复"})
+					return g.fire(ctx, dc, g.supervisor, cases.EventReopen, map[string]any{"reason": "江州市人民政府行政复议决定撤销原答复，责令在法定期限内重新答复"})
 				}})
 			for _, st := range g.reply(dc, s.outcome2, false, false) {
 				st := st
@@ -921,7 +921,7 @@ func (g *demoGen) archiveStep() demoStep {
 			if dc.r.IntN(3) == 0 {
 				actor = g.supervisor
 			}
-			return g.fire(ctx, dc, actor, "archive", nil)
+			return g.fire(ctx, dc, actor, cases.EventArchive, nil)
 		}}
 }
 
@@ -960,17 +960,17 @@ func (g *demoGen) reply(dc *demoCase, outcome string, late, returned bool) []dem
 			return d, office, true
 		},
 		do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-			return g.fire(ctx, dc, dc.clerk, "draft_reply", draft(dc, day))
+			return g.fire(ctx, dc, dc.clerk, cases.EventDraftReply, draft(dc, day))
 		}}}
 	if returned {
 		steps = append(steps,
-			g.supEvent("return", between(1, 1), func(dc *demoCase, _ cases.Date) any {
+			g.supEvent(cases.EventReturn, between(1, 1), func(dc *demoCase, _ cases.Date) any {
 				return map[string]any{"comment": pick(dc.r, demoReturnComments)}
 			}),
 			demoStep{name: "redraft",
 				when: func(g *demoGen, dc *demoCase) (cases.Date, stepKind, bool) { return g.addWD(dc.last, 1), office, true },
 				do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-					return g.fire(ctx, dc, dc.clerk, "draft_reply", draft(dc, day))
+					return g.fire(ctx, dc, dc.clerk, cases.EventDraftReply, draft(dc, day))
 				}})
 	}
 	steps = append(steps,
@@ -983,7 +983,7 @@ func (g *demoGen) reply(dc *demoCase, outcome string, late, returned bool) []dem
 				return d, office, true
 			},
 			do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-				return g.fire(ctx, dc, g.supervisor, "approve", nil)
+				return g.fire(ctx, dc, g.supervisor, cases.EventApprove, nil)
 			}},
 		demoStep{name: "record_delivery",
 			when: func(g *demoGen, dc *demoCase) (cases.Date, stepKind, bool) {
@@ -999,7 +999,7 @@ func (g *demoGen) reply(dc *demoCase, outcome string, late, returned bool) []dem
 				if dc.c.Delivery == cases.DeliveryPost {
 					p["proof"] = fmt.Sprintf("EMS挂号信 %013d", dc.r.Int64N(1e13))
 				}
-				return g.fire(ctx, dc, dc.clerk, "record_delivery", p)
+				return g.fire(ctx, dc, dc.clerk, cases.EventRecordDelivery, p)
 			}})
 	return steps
 }
@@ -1032,7 +1032,7 @@ func (g *demoGen) remedyStep() demoStep {
 			} else {
 				p["result"], p["decided_on"] = dc.sc.remedyRes, dc.decidedOn
 			}
-			return g.fire(ctx, dc, dc.clerk, "record_remedy", p)
+			return g.fire(ctx, dc, dc.clerk, cases.EventRecordRemedy, p)
 		}}
 }
 

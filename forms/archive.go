@@ -88,11 +88,11 @@ func (r *Renderer) History(m archive.Metadata, events []cases.Event, at time.Tim
 	d.Text("政府信息公开申请办理过程记录", Style{Size: 15, Bold: true, Align: AlignCenter})
 	d.Text(fmt.Sprintf("申请编号：%s　档号：%s　共%d个事件", m.TrackingNo, m.ArchivalCode, len(events)), Style{Size: 9, Align: AlignCenter, Gray: 40})
 	d.Space(2)
-	state := func(s string) string {
+	state := func(s cases.State) string {
 		if s == "" {
 			return "—"
 		}
-		return cases.States.Label(s, "zh")
+		return s.Label("zh")
 	}
 	rows := make([][]string, len(events))
 	for i, e := range events {
@@ -104,7 +104,7 @@ func (r *Renderer) History(m archive.Metadata, events []cases.Event, at time.Tim
 		if e.ReplyDueBefore.Equal(e.ReplyDueAfter) {
 			due = ledgerDate(e.ReplyDueAfter)
 		}
-		rows[i] = []string{strconv.Itoa(e.Seq), e.At.In(loc).Format("2006-01-02 15:04:05"), workflow.EventLabel(e.Event, "zh") + "\n" + e.Event,
+		rows[i] = []string{strconv.Itoa(e.Seq), e.At.In(loc).Format("2006-01-02 15:04:05"), workflow.EventLabel(e.Event, "zh") + "\n" + string(e.Event),
 			e.Actor, states, due, payloadText(e.Payload), e.Hash[:min(16, len(e.Hash))]}
 	}
 	d.Table(Table{Columns: []Column{

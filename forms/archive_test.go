@@ -31,7 +31,7 @@ func archiveFixture() (archive.Metadata, []archive.Item, []cases.Event) {
 		{"approve", "pending_approval", "replied", `{"opinion":"同意。"}`},
 		{"archive", "replied", "archived", `{"item_no":7,"year":2026}`},
 	} {
-		evs = append(evs, cases.Event{Seq: i + 1, Event: e.ev, Actor: "clerk1", At: at.Add(time.Duration(i) * 48 * time.Hour), FromState: e.from, ToState: e.to,
+		evs = append(evs, cases.Event{Seq: i + 1, Event: cases.EventName(e.ev), Actor: "clerk1", At: at.Add(time.Duration(i) * 48 * time.Hour), FromState: cases.State(e.from), ToState: cases.State(e.to),
 			Payload: json.RawMessage(e.payload), ReplyDueBefore: cases.MustDate("2026-03-30"), ReplyDueAfter: cases.MustDate("2026-04-13"),
 			Hash: fmt.Sprintf("%064x", i+1)})
 	}

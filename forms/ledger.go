@@ -119,7 +119,7 @@ func extendedText(r cases.LedgerRow) string {
 }
 
 func stateText(r cases.LedgerRow) string {
-	s := cases.States.Label(r.State, "zh")
+	s := r.State.Label("zh")
 	if r.Handling > 1 {
 		s += fmt.Sprintf("（第%d次办理）", r.Handling)
 	}

@@ -179,7 +179,7 @@ func (e *env) fire(day string, id int64, actor cases.Actor, event string, payloa
 	e.t.Helper()
 	e.clk.Set(at(day, 10, 0))
 	b, _ := json.Marshal(payload)
-	c, err := e.db.TransitionCase(e.ctx, id, cases.EventRequest{Event: event, Payload: b}, actor, e.db.Now())
+	c, err := e.db.TransitionCase(e.ctx, id, cases.EventRequest{Event: cases.EventName(event), Payload: b}, actor, e.db.Now())
 	if err != nil {
 		e.t.Fatalf("%s on %s: %v", event, day, err)
 	}

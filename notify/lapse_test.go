@@ -25,7 +25,7 @@ func checkLapse(t *testing.T, e *env, id int64, event, outcome, day string) {
 	ev := c.Events[len(c.Events)-1]
 	var p map[string]any
 	json.Unmarshal(ev.Payload, &p)
-	if ev.Event != event || ev.Actor != "system" || ev.ToState != cases.StateClosed || p["reason"] == nil {
+	if ev.Event != cases.EventName(event) || ev.Actor != "system" || ev.ToState != cases.StateClosed || p["reason"] == nil {
 		t.Errorf("last event: %s by %s to %s payload %s", ev.Event, ev.Actor, ev.ToState, ev.Payload)
 	}
 	var letter *cases.Document

@@ -118,10 +118,10 @@ func (r Report) Lines() []string {
 }
 
 // lapseEvents maps the state a case waits in to the event the sweep fires when its period ends.
-var lapseEvents = map[string]string{
-	cases.StateConsulting:         "consultation_done",
-	cases.StateAwaitingCorrection: "correction_lapsed",
-	cases.StateAwaitingFee:        "fee_lapsed",
+var lapseEvents = map[cases.State]cases.EventName{
+	cases.StateConsulting:         cases.EventConsultationDone,
+	cases.StateAwaitingCorrection: cases.EventCorrectionLapsed,
+	cases.StateAwaitingFee:        cases.EventFeeLapsed,
 }
 
 // Sweep runs the deadline sweep as of instant at over every agency: the lapses (any day), then
@@ -211,7 +211,7 @@ func (s *Service) sweepAgency(ctx context.Context, a cases.Agency, cal *workflow
 		_, err := s.Store.TransitionCase(ctx, c.ID, cases.EventRequest{Event: ev}, cases.SystemActor, at)
 		switch {
 		case err == nil:
-			rep.Lapses = append(rep.Lapses, LapseLine{Event: ev, TrackingNo: c.TrackingNo})
+			rep.Lapses = append(rep.Lapses, LapseLine{Event: string(ev), TrackingNo: c.TrackingNo})
 		case cases.ErrorCode(err) == cases.ECONFLICT || cases.ErrorCode(err) == cases.ENOTFOUND:
 			// Already applied by another run, or the case moved on meanwhile.
 		default:

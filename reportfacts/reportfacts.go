@@ -39,7 +39,7 @@ type Handling struct {
 	Imported  bool
 	PauseDays int // working days of the consultation and fee pauses begun in this handling
 	// as of the day asked for (asOf): the case's state and reply deadline then
-	StateAsOf string
+	StateAsOf cases.State
 	DueAsOf   cases.Date
 }
 
@@ -50,19 +50,19 @@ func (h Handling) OpenOn(d cases.Date) bool {
 
 // Facts is what the derivation needs of a case row.
 type Facts struct {
-	ID          int64      `db:"id"`
-	AgencyID    int64      `db:"agency_id"`
-	TrackingNo  string     `db:"tracking_no"`
-	Kind        string     `db:"applicant_kind"`
-	OrgCategory string     `db:"org_category"`
-	State       string     `db:"state"`
-	ReceivedOn  cases.Date `db:"received_on"`
-	ConcludedOn cases.Date `db:"concluded_on"`
-	Outcome     string     `db:"outcome"`
-	Handling    int        `db:"handling"`
-	Imported    bool       `db:"imported"`
-	Clock       string     `db:"clock"`
-	ReplyDue    cases.Date `db:"reply_due"`
+	ID          int64       `db:"id"`
+	AgencyID    int64       `db:"agency_id"`
+	TrackingNo  string      `db:"tracking_no"`
+	Kind        string      `db:"applicant_kind"`
+	OrgCategory string      `db:"org_category"`
+	State       cases.State `db:"state"`
+	ReceivedOn  cases.Date  `db:"received_on"`
+	ConcludedOn cases.Date  `db:"concluded_on"`
+	Outcome     string      `db:"outcome"`
+	Handling    int         `db:"handling"`
+	Imported    bool        `db:"imported"`
+	Clock       string      `db:"clock"`
+	ReplyDue    cases.Date  `db:"reply_due"`
 }
 
 // Derive reads the handlings of one case from its events (see the package comment).
@@ -79,21 +79,21 @@ func Derive(r *Facts, evs []cases.Event, loc *time.Location, cal *workflow.Calen
 			cur.Concluded, cur.Outcome, cur.Deadline = d, outcome, due
 		}
 	}
-	state, due := "", cases.Date{}
+	state, due := cases.State(""), cases.Date{}
 	for _, e := range evs {
 		day := cases.DateOf(e.At, loc)
-		if !asOf.IsZero() && !day.After(asOf) && e.Event != "imported" {
+		if !asOf.IsZero() && !day.After(asOf) && e.Event != cases.EventImported {
 			if e.ToState != "" {
 				state = e.ToState
 			}
 			due = e.ReplyDueAfter
 		}
 		switch e.Event {
-		case "register":
+		case cases.EventRegister:
 			if cur == nil {
 				cur = start(workflow.PayloadDate(e.Payload, "received_on", day), false)
 			}
-		case "imported":
+		case cases.EventImported:
 			var p struct {
 				ReceivedOn  cases.Date `json:"received_on"`
 				ConcludedOn cases.Date `json:"concluded_on"`
@@ -115,23 +115,23 @@ func Derive(r *Facts, evs []cases.Event, loc *time.Location, cal *workflow.Calen
 					state = e.ToState
 				}
 			}
-		case "reopen":
+		case cases.EventReopen:
 			cur = start(day, false)
-		case "approve":
+		case cases.EventApprove:
 			var p struct {
 				Outcome string `json:"outcome"`
 			}
 			_ = json.Unmarshal(e.Payload, &p)
 			conclude(day, p.Outcome, e.ReplyDueBefore)
-		case "correction_lapsed":
+		case cases.EventCorrectionLapsed:
 			conclude(day, cases.OutcomeCorrectionLapsed, e.ReplyDueBefore)
-		case "fee_lapsed":
+		case cases.EventFeeLapsed:
 			conclude(day, cases.OutcomeFeeLapsed, e.ReplyDueBefore)
-		case "withdraw":
+		case cases.EventWithdraw:
 			if e.ToState == cases.StateClosed {
 				conclude(day, cases.OutcomeOther, e.ReplyDueBefore)
 			}
-		case "record_delivery":
+		case cases.EventRecordDelivery:
 			if cur != nil && !cur.Concluded.IsZero() {
 				cur.Delivered = workflow.PayloadDate(e.Payload, "delivered_on", day)
 			}
@@ -213,11 +213,11 @@ func CountMonthly(f *cases.MonthlyFigures, h Handling, from, to, asOf cases.Date
 
 // CountMonthlyEvent counts an extension (Art. 33) or a pause begun (a consultation or a fee
 // notice) dated day in the monthly figures of the month [from, to].
-func CountMonthlyEvent(f *cases.MonthlyFigures, event string, day, from, to cases.Date) {
+func CountMonthlyEvent(f *cases.MonthlyFigures, event cases.EventName, day, from, to cases.Date) {
 	if day.IsZero() || day.Before(from) || day.After(to) {
 		return
 	}
-	if event == "extend" {
+	if event == cases.EventExtend {
 		f.Extended++
 	} else {
 		f.Paused++

@@ -18,7 +18,7 @@ var (
 func e(event, day, to string, payload map[string]any, dueBefore, dueAfter string) cases.Event {
 	b, _ := json.Marshal(payload)
 	t := d(day)
-	ev := cases.Event{Event: event, At: time.Date(t.Year(), t.Month(), t.Day(), 23, 30, 0, 0, loc), ToState: to, Payload: b}
+	ev := cases.Event{Event: cases.EventName(event), At: time.Date(t.Year(), t.Month(), t.Day(), 23, 30, 0, 0, loc), ToState: cases.State(to), Payload: b}
 	if dueBefore != "" {
 		ev.ReplyDueBefore = d(dueBefore)
 	}

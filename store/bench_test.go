@@ -42,7 +42,7 @@ func BenchmarkTransition(b *testing.B) {
 	clerk, sup := mk("clerk1", "clerk"), mk("sup1", "supervisor")
 	mk("clerk2", "clerk")
 	fire := func(id int64, a cases.Actor, event string, p any) {
-		if _, err := db.TransitionCase(ctx, id, cases.EventRequest{Event: event, Payload: payload(p)}, a, db.Now()); err != nil {
+		if _, err := db.TransitionCase(ctx, id, cases.EventRequest{Event: cases.EventName(event), Payload: payload(p)}, a, db.Now()); err != nil {
 			b.Fatalf("%s: %v", event, err)
 		}
 	}

@@ -168,7 +168,7 @@ func (db *DB) recomputeOpen(ctx context.Context, tx *sqlx.Tx, cal *workflow.Cale
 		}
 		payload["before"], payload["after"] = deadlines(c), deadlines(n)
 		n.Version++
-		ev := cases.Event{Event: "deadline_recomputed", Actor: "system", At: now, FromState: c.State, ToState: c.State,
+		ev := cases.Event{Event: cases.EventDeadlineRecomputed, Actor: "system", At: now, FromState: c.State, ToState: c.State,
 			ReplyDueBefore: c.ReplyDue, ReplyDueAfter: n.ReplyDue, Payload: mustCanonical(payload)}
 		if err := appendEvent(ctx, tx, n, &ev); err != nil {
 			return nil, err

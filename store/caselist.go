@@ -113,7 +113,7 @@ func badCursor(zh, en string) error {
 // fingerprint identifies the filters and sort a cursor belongs to (not the caller's agencies,
 // not today).
 func fingerprint(f cases.CaseFilter, o listSort) string {
-	states := slices.Clone(f.States)
+	states := stateStrings(f.States)
 	slices.Sort(states)
 	channels := slices.Clone(f.Channels)
 	slices.Sort(channels)
@@ -199,17 +199,17 @@ func (db *DB) plan(ctx context.Context, f cases.CaseFilter) (*listPlan, error) {
 		return nil, fe.Err()
 	}
 	p := &listPlan{f: f, o: o, stream: true}
-	states := slices.Clone(f.States)
+	states := stateStrings(f.States)
 	if len(states) == 0 {
 		for _, s := range cases.States {
 			states = append(states, s.Code)
 		}
 	}
 	if f.Overdue {
-		states = intersect(states, cases.RunningStates)
+		states = intersect(states, stateStrings(cases.RunningStates))
 	}
 	if f.Paused {
-		states = intersect(states, cases.PausedStates)
+		states = intersect(states, stateStrings(cases.PausedStates))
 	}
 	slices.Sort(states)
 	p.states = slices.Compact(states)
@@ -254,6 +254,15 @@ func (db *DB) plan(ctx context.Context, f cases.CaseFilter) (*listPlan, error) {
 		}
 	}
 	return p, nil
+}
+
+// stateStrings are states as the strings stored.
+func stateStrings(states []cases.State) []string {
+	out := make([]string, len(states))
+	for i, s := range states {
+		out[i] = string(s)
+	}
+	return out
 }
 
 func anys[T any](xs []T) []any {

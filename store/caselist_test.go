@@ -42,7 +42,7 @@ func listFixture(t *testing.T, db *DB, n int) []*cases.Case {
 			c := newCase(a, sampleApplication())
 			c.Agency = a.Code
 			c.TrackingNo = fmt.Sprintf("T%05d", r.IntN(90000)+10000*0+i*3) // unique, not in id order
-			c.State = cases.States[r.IntN(len(cases.States))].Code
+			c.State = cases.State(cases.States[r.IntN(len(cases.States))].Code)
 			c.Version = 1
 			c.Applicant.Name = names[i%len(names)]
 			c.Applicant.IDNumber = fmt.Sprintf("ID%06d", i)
@@ -84,7 +84,7 @@ func expectList(all []*cases.Case, keep func(*cases.Case) bool, sortKey string) 
 		case "tracking_no":
 			return c.TrackingNo, true
 		case "state":
-			return stateRank(c.State), true
+			return stateRank(string(c.State)), true
 		}
 		return c.ReplyDue.String(), !c.ReplyDue.IsZero()
 	}
@@ -170,7 +170,7 @@ func TestFindCasesSortFiltersAndPages(t *testing.T) {
 					return !c.ReceivedOn.IsZero() && !c.ReceivedOn.Before(cases.MustDate("2026-01-05")) && !c.ReceivedOn.After(cases.MustDate("2026-01-10"))
 				}},
 			{"word", cases.CaseFilter{Q: "征地"}, func(c *cases.Case) bool { return strings.Contains(c.Description, "征地") }},
-			{"name and state", cases.CaseFilter{Q: "李静", States: []string{cases.StateReplied, cases.StateRegistered}},
+			{"name and state", cases.CaseFilter{Q: "李静", States: []cases.State{cases.StateReplied, cases.StateRegistered}},
 				func(c *cases.Case) bool {
 					return c.Applicant.Name == "李静" && (c.State == cases.StateReplied || c.State == cases.StateRegistered)
 				}},
@@ -233,7 +233,7 @@ func TestFindCasesCursorBelongsToItsFilters(t *testing.T) {
 		if err != nil || next == "" {
 			t.Fatal(next, err)
 		}
-		for _, f := range []cases.CaseFilter{{Sort: "due", Cursor: next}, {Sort: "received", States: []string{"registered"}, Cursor: next},
+		for _, f := range []cases.CaseFilter{{Sort: "due", Cursor: next}, {Sort: "received", States: []cases.State{"registered"}, Cursor: next},
 			{Sort: "received", Cursor: "garbage"}, {Sort: "received", Cursor: next[:len(next)-3]}} {
 			_, _, err := db.FindCases(ctx, f)
 			var ce *cases.Error

@@ -43,7 +43,7 @@ func (db *DB) CreateApplication(ctx context.Context, app cases.Application) (*ca
 	c.State = cases.StateSubmitted
 	c.AccessCodeHash = HashSecret(code)
 	err = db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		if err := db.insertCase(ctx, tx, c, agency, now, cases.Event{Event: "submit", Actor: "applicant", ToState: cases.StateSubmitted,
+		if err := db.insertCase(ctx, tx, c, agency, now, cases.Event{Event: cases.EventSubmit, Actor: "applicant", ToState: cases.StateSubmitted,
 			Payload: mustCanonical(map[string]any{"channel": cases.ChannelOnline})}); err != nil {
 			return err
 		}
@@ -52,7 +52,7 @@ func (db *DB) CreateApplication(ctx context.Context, app cases.Application) (*ca
 		if err := db.issueLetters(ctx, tx, c, agency, []cases.LetterRequest{{Kind: cases.DocApplicationForm, Date: Today(agency, now)}}, c.EventCount, now); err != nil {
 			return err
 		}
-		return db.notifyEvent(ctx, tx, c, agency, cases.Event{Event: "submit", Actor: "applicant", Seq: c.EventCount}, now)
+		return db.notifyEvent(ctx, tx, c, agency, cases.Event{Event: cases.EventSubmit, Actor: "applicant", Seq: c.EventCount}, now)
 	})
 	if err != nil {
 		return nil, "", err
@@ -97,7 +97,7 @@ func (db *DB) RegisterPaper(ctx context.Context, app cases.Application, actor ca
 		workflow.StartClock(c, app.ReceivedOn, actor.Name)
 		workflow.Recompute(c, cal)
 		c.Version = 1
-		if err := db.insertCase(ctx, tx, c, agency, now, cases.Event{Event: "register", Actor: actor.Name, ToState: cases.StateRegistered,
+		if err := db.insertCase(ctx, tx, c, agency, now, cases.Event{Event: cases.EventRegister, Actor: actor.Name, ToState: cases.StateRegistered,
 			ReplyDueAfter: c.ReplyDue, Payload: mustCanonical(map[string]any{"channel": c.Channel, "received_on": c.ReceivedOn})}); err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func (db *DB) RegisterPaper(ctx context.Context, app cases.Application, actor ca
 			return err
 		}
 		out = c
-		return db.notifyEvent(ctx, tx, c, agency, cases.Event{Event: "register", Actor: actor.Name, Seq: c.EventCount}, now)
+		return db.notifyEvent(ctx, tx, c, agency, cases.Event{Event: cases.EventRegister, Actor: actor.Name, Seq: c.EventCount}, now)
 	})
 	return out, err
 }
@@ -309,15 +309,15 @@ func (db *DB) apply(ctx context.Context, tx *sqlx.Tx, c *cases.Case, req workflo
 		return n > 0
 	}
 	switch req.Event {
-	case "request_fee":
+	case cases.EventRequestFee:
 		if env.FeeMonthCount, err = monthCount(ctx, tx, c); err != nil {
 			return nil, agency, err
 		}
-	case "record_remedy":
+	case cases.EventRecordRemedy:
 		if c.Remedies, err = remedies(ctx, tx, c.ID); err != nil {
 			return nil, agency, err
 		}
-	case "archive":
+	case cases.EventArchive:
 		env.FileComplete, err = db.fileComplete(ctx, tx, c)
 		if err != nil {
 			return nil, agency, err
@@ -352,7 +352,7 @@ func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, re
 	}
 	ev := res.Event
 	ev.At = now
-	if ev.Event == "archive" { // 年度 and 件号, in the archive transaction (store/archive.go)
+	if ev.Event == cases.EventArchive { // 年度 and 件号, in the archive transaction (store/archive.go)
 		if err := assignArchiveItem(ctx, tx, n, &ev, now); err != nil {
 			return err
 		}

@@ -309,7 +309,7 @@ func (db *DB) AddUploads(ctx context.Context, caseID int64, docs []cases.Documen
 			if d.ID, err = insertDocument(ctx, tx, d, now); err != nil {
 				return err
 			}
-			ev := cases.Event{Event: "document_issued", Actor: actor.Name, At: now, FromState: c.State, ToState: c.State,
+			ev := cases.Event{Event: cases.EventDocumentIssued, Actor: actor.Name, At: now, FromState: c.State, ToState: c.State,
 				ReplyDueBefore: c.ReplyDue, ReplyDueAfter: c.ReplyDue,
 				Payload: mustCanonical(map[string]any{"document_id": d.ID, "kind": d.Kind, "title": d.Title, "sha256": hexSum(d.Body), "size": len(d.Body)})}
 			if err := appendEvent(ctx, tx, c, &ev); err != nil {

@@ -40,18 +40,18 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, c *cases.Case, e *cases.Event
 }
 
 type eventRow struct {
-	CaseID         int64      `db:"case_id"`
-	Seq            int        `db:"seq"`
-	Event          string     `db:"event"`
-	Actor          string     `db:"actor"`
-	At             time.Time  `db:"at"`
-	FromState      string     `db:"from_state"`
-	ToState        string     `db:"to_state"`
-	Payload        string     `db:"payload"`
-	ReplyDueBefore cases.Date `db:"reply_due_before"`
-	ReplyDueAfter  cases.Date `db:"reply_due_after"`
-	PrevHash       string     `db:"prev_hash"`
-	Hash           string     `db:"hash"`
+	CaseID         int64           `db:"case_id"`
+	Seq            int             `db:"seq"`
+	Event          cases.EventName `db:"event"`
+	Actor          string          `db:"actor"`
+	At             time.Time       `db:"at"`
+	FromState      cases.State     `db:"from_state"`
+	ToState        cases.State     `db:"to_state"`
+	Payload        string          `db:"payload"`
+	ReplyDueBefore cases.Date      `db:"reply_due_before"`
+	ReplyDueAfter  cases.Date      `db:"reply_due_after"`
+	PrevHash       string          `db:"prev_hash"`
+	Hash           string          `db:"hash"`
 }
 
 func (r eventRow) event() cases.Event {

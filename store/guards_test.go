@@ -54,7 +54,7 @@ func (g *gx) fire(id int64, a cases.Actor, event string, payload any) (*cases.Ca
 	} else if payload != nil {
 		b, _ = json.Marshal(payload)
 	}
-	return g.db.TransitionCase(context.Background(), id, cases.EventRequest{Event: event, Payload: b}, a, g.db.Now())
+	return g.db.TransitionCase(context.Background(), id, cases.EventRequest{Event: cases.EventName(event), Payload: b}, a, g.db.Now())
 }
 
 // ok fires an event that must be accepted and checks the event it appended.
@@ -69,7 +69,7 @@ func (g *gx) ok(id int64, a cases.Actor, event string, payload any) *cases.Case 
 		g.t.Fatalf("%s by %s in %s: %v", event, a.Name, before.State, err)
 	}
 	last := c.Events[len(c.Events)-1]
-	if c.Version != before.Version+1 || c.EventCount != before.EventCount+1 || last.Event != event ||
+	if c.Version != before.Version+1 || c.EventCount != before.EventCount+1 || last.Event != cases.EventName(event) ||
 		last.ReplyDueBefore != before.ReplyDue || last.ReplyDueAfter != c.ReplyDue || last.ToState != c.State {
 		g.t.Fatalf("%s: version %d→%d, events %d→%d, last %s %s→%s (case %s→%s)", event, before.Version, c.Version,
 			before.EventCount, c.EventCount, last.Event, last.ReplyDueBefore, last.ReplyDueAfter, before.ReplyDue, c.ReplyDue)

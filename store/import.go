@@ -138,7 +138,7 @@ func (db *DB) writeImport(ctx context.Context, tx *sqlx.Tx, agency cases.Agency,
 		if err := insertTerms(ctx, tx, c.ID, textTerms(c)); err != nil { // the search index (search.go)
 			return err
 		}
-		ev := cases.Event{Event: "imported", Actor: actor.Name, At: now, ToState: c.State, ReplyDueAfter: c.ReplyDue, Payload: mustCanonical(payload)}
+		ev := cases.Event{Event: cases.EventImported, Actor: actor.Name, At: now, ToState: c.State, ReplyDueAfter: c.ReplyDue, Payload: mustCanonical(payload)}
 		if err := appendEvent(ctx, tx, c, &ev); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
 // The notices an event sends, written to the outbox in the event's own transaction: an e-mail to
@@ -37,36 +38,38 @@ func (d noticeDoc) ref(title string) string {
 	return "《" + title + "》"
 }
 
-var applicantNotices = map[string]applicantNotice{
-	"submit": {"政府信息公开申请提交确认", "", func(c *cases.Case, _ noticeDoc) string {
+// applicantNotices are the e-mails to the applicant by notice kind; which event sends which is
+// the event's workflow.Spec.Notice.
+var applicantNotices = map[cases.NoticeKind]applicantNotice{
+	cases.NoticeSubmitted: {"政府信息公开申请提交确认", "", func(c *cases.Case, _ noticeDoc) string {
 		return "您通过网上申请渠道提交的政府信息公开申请已收到，编号为" + c.TrackingNo + "。\n" +
 			"根据《中华人民共和国政府信息公开条例》第三十一条，通过互联网渠道提交的申请，以双方确认之日为收到申请之日。" +
 			"本机关登记确认后，将另行告知您收到申请的日期和答复期限。\n" +
 			"您可以凭申请编号和查询码在本机关网站查询办理进度。为保障您的信息安全，查询码不随本邮件发送，请妥善保管提交申请时显示的查询码；遗失的，可在查询页面凭申请编号、证件号码和本邮箱地址找回。"
 	}},
-	"register": {"政府信息公开申请登记回执", cases.DocReceipt, func(c *cases.Case, d noticeDoc) string {
+	cases.NoticeReceipt: {"政府信息公开申请登记回执", cases.DocReceipt, func(c *cases.Case, d noticeDoc) string {
 		return fmt.Sprintf("本机关已于%s收到并登记您的政府信息公开申请，申请编号为%s。\n"+
 			"根据《中华人民共和国政府信息公开条例》第三十三条，本机关将在收到申请之日起20个工作日内予以答复，答复期限截至%s。%s见附件。",
 			c.ReceivedOn.Chinese(), c.TrackingNo, c.ReplyDue.Chinese(), d.ref("登记回执"))
 	}},
-	"request_correction": {"补正告知书", cases.DocCorrectionNotice, func(c *cases.Case, d noticeDoc) string {
+	cases.NoticeCorrection: {"补正告知书", cases.DocCorrectionNotice, func(c *cases.Case, d noticeDoc) string {
 		return fmt.Sprintf("经审查，您的政府信息公开申请（申请编号%s）需要补正，%s见附件。请于%s前按告知书的要求补正。\n"+
 			"根据《中华人民共和国政府信息公开条例》第三十条，申请人无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。",
 			c.TrackingNo, d.ref("补正告知书"), c.CorrectionDue.Chinese())
 	}},
-	"extend": {"延期答复告知书", cases.DocExtensionNotice, func(c *cases.Case, d noticeDoc) string {
+	cases.NoticeExtension: {"延期答复告知书", cases.DocExtensionNotice, func(c *cases.Case, d noticeDoc) string {
 		return fmt.Sprintf("根据《中华人民共和国政府信息公开条例》第三十三条，经本机关政府信息公开工作机构负责人同意，您的政府信息公开申请（申请编号%s）的答复期限延长%d个工作日，延长后的答复期限截至%s。%s见附件。",
 			c.TrackingNo, c.ExtendedDays, c.ReplyDue.Chinese(), d.ref("延期答复告知书"))
 	}},
-	"set_reply_period": {"答复期限告知书", cases.DocReplyPeriodNotice, func(c *cases.Case, d noticeDoc) string {
+	cases.NoticeReplyPeriod: {"答复期限告知书", cases.DocReplyPeriodNotice, func(c *cases.Case, d noticeDoc) string {
 		return fmt.Sprintf("根据《中华人民共和国政府信息公开条例》第三十五条，本机关确定您的政府信息公开申请（申请编号%s）的答复期限截至%s。%s见附件。",
 			c.TrackingNo, c.ReplyDue.Chinese(), d.ref("答复期限告知书"))
 	}},
-	"consult": {"征求意见告知书", cases.DocConsultationNotice, func(c *cases.Case, d noticeDoc) string {
+	cases.NoticeConsultation: {"征求意见告知书", cases.DocConsultationNotice, func(c *cases.Case, d noticeDoc) string {
 		return fmt.Sprintf("您的政府信息公开申请（申请编号%s）需要征求第三方或者其他机关的意见。根据《中华人民共和国政府信息公开条例》第三十三条，征求意见所需时间不计算在答复期限内。%s见附件。",
 			c.TrackingNo, d.ref("征求意见告知书"))
 	}},
-	"request_fee": {"收费通知书", cases.DocFeeNotice, func(c *cases.Case, d noticeDoc) string {
+	cases.NoticeFee: {"收费通知书", cases.DocFeeNotice, func(c *cases.Case, d noticeDoc) string {
 		amount := 0
 		if c.Fee != nil {
 			amount = c.Fee.Amount
@@ -75,24 +78,25 @@ var applicantNotices = map[string]applicantNotice{
 			"申请人逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。",
 			c.TrackingNo, amount, d.ref("收费通知书"), c.FeeDue.Chinese())
 	}},
-	"approve": {"政府信息公开申请答复书", cases.DocReply, func(c *cases.Case, d noticeDoc) string {
+	cases.NoticeReply: {"政府信息公开申请答复书", cases.DocReply, func(c *cases.Case, d noticeDoc) string {
 		return fmt.Sprintf("本机关已对您的政府信息公开申请（申请编号%s）作出答复，%s见附件。", c.TrackingNo, d.ref("政府信息公开申请答复书"))
 	}},
-	"correction_lapsed": {"终止办理告知书", cases.DocTerminationNotice, func(c *cases.Case, d noticeDoc) string {
+	cases.NoticeCorrectionLapsed: {"终止办理告知书", cases.DocTerminationNotice, func(c *cases.Case, d noticeDoc) string {
 		return fmt.Sprintf("您未在补正期限（%s）内补正政府信息公开申请（申请编号%s）。根据《中华人民共和国政府信息公开条例》第三十条，视为放弃申请，本机关不再处理该政府信息公开申请。%s见附件。",
 			c.CorrectionDue.Chinese(), c.TrackingNo, d.ref("终止办理告知书"))
 	}},
-	"fee_lapsed": {"终止办理告知书", cases.DocTerminationNotice, func(c *cases.Case, d noticeDoc) string {
+	cases.NoticeFeeLapsed: {"终止办理告知书", cases.DocTerminationNotice, func(c *cases.Case, d noticeDoc) string {
 		return fmt.Sprintf("您未在缴费期限（%s）内缴纳政府信息公开申请（申请编号%s）的信息处理费，视为放弃申请，本机关不再处理该政府信息公开申请。%s见附件。",
 			c.FeeDue.Chinese(), c.TrackingNo, d.ref("终止办理告知书"))
 	}},
 }
 
-// NoticeEvents lists the events that e-mail the applicant (when the application gives an address).
+// NoticeEvents lists the events that e-mail the applicant (when the application gives an address),
+// sorted: those whose workflow.Spec names a notice.
 func NoticeEvents() []string {
-	out := make([]string, 0, len(applicantNotices))
-	for e := range applicantNotices {
-		out = append(out, e)
+	var out []string
+	for _, e := range workflow.NoticeEvents() {
+		out = append(out, string(e))
 	}
 	slices.Sort(out)
 	return out
@@ -110,7 +114,7 @@ func emailFooter(a cases.Agency, today cases.Date) string {
 // notifyEvent writes the outbox messages of event ev (already appended, ev.Seq set) of case c
 // inside tx.
 func (db *DB) notifyEvent(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a cases.Agency, ev cases.Event, now time.Time) error {
-	if n, ok := applicantNotices[ev.Event]; ok && strings.TrimSpace(c.Applicant.Email) != "" {
+	if n, ok := applicantNotices[workflow.Notice(ev.Event)]; ok && strings.TrimSpace(c.Applicant.Email) != "" {
 		var doc noticeDoc
 		if n.Letter != "" {
 			var docs []noticeDoc
@@ -126,7 +130,7 @@ func (db *DB) notifyEvent(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a cas
 			name = c.Applicant.ContactName
 		}
 		body := name + "：\n\n" + n.Text(c, doc) + emailFooter(a, Today(a, now))
-		m := cases.Message{DedupKey: fmt.Sprintf("event:%d:%d:email", c.ID, ev.Seq), Kind: "applicant." + ev.Event, Channel: cases.MessageEmail,
+		m := cases.Message{DedupKey: fmt.Sprintf("event:%d:%d:email", c.ID, ev.Seq), Kind: "applicant." + string(ev.Event), Channel: cases.MessageEmail,
 			Recipient: strings.TrimSpace(c.Applicant.Email), CaseID: c.ID, DocumentID: doc.ID,
 			Subject: fmt.Sprintf("%s：%s（申请编号%s）", a.Name, n.Subject, c.TrackingNo), Body: body}
 		if _, err := insertMessage(ctx, tx, m, now); err != nil {
@@ -140,11 +144,11 @@ func (db *DB) notifyEvent(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a cas
 }
 
 // notifySMS writes the text message of event ev to the applicant's mobile phone, when the event
-// asks the applicant to act or tells a decision (cases.SMSEventKinds) and the application gives a
+// asks the applicant to act or tells a decision (its workflow.Spec.SMS) and the application gives a
 // mobile number.
 func notifySMS(ctx context.Context, tx *sqlx.Tx, c *cases.Case, ev cases.Event, now time.Time) error {
-	k, ok := cases.SMSEventKinds[ev.Event]
-	if !ok {
+	k := workflow.SMS(ev.Event)
+	if k == "" {
 		return nil
 	}
 	to, ok := cases.MobileNumber(c.Applicant.Phone)
@@ -184,16 +188,16 @@ func (db *DB) notifyStaff(ctx context.Context, tx *sqlx.Tx, c *cases.Case, ev ca
 	var err error
 	var todo string // what the recipient is to do, the body's first sentence
 	switch ev.Event {
-	case "accept", "reassign":
+	case cases.EventAccept, cases.EventReassign:
 		if c.Assignee != "" && c.Assignee != ev.Actor {
 			to, subject = []string{c.Assignee}, "案件%s已分配给您办理"
 			todo = fmt.Sprintf("请审查申请内容，在答复期限（%s）前办理。", c.ReplyDue.Chinese())
 		}
-	case "draft_reply":
+	case cases.EventDraftReply:
 		to, err = staffWithRole(ctx, tx, c.AgencyID, cases.RoleSupervisor)
 		subject = "案件%s的答复待您审批"
 		todo = "请审阅答复稿及拟发出的答复书，审批通过或退回修改。"
-	case "return":
+	case cases.EventReturn:
 		if c.Draft != nil && c.Draft.DraftedBy != "" {
 			to = []string{c.Draft.DraftedBy}
 		} else {
@@ -201,21 +205,21 @@ func (db *DB) notifyStaff(ctx context.Context, tx *sqlx.Tx, c *cases.Case, ev ca
 		}
 		subject = "案件%s的答复稿已被退回修改"
 		todo = "请按审批人的意见修改答复稿后重新提交审批。"
-	case "submit_correction", "withdraw":
+	case cases.EventSubmitCorrection, cases.EventWithdraw:
 		if ev.Actor == "applicant" {
 			to, err = handling()
-			subject = map[string]string{"submit_correction": "申请人已对案件%s提交补正", "withdraw": "申请人已撤回案件%s"}[ev.Event]
-			todo = map[string]string{"submit_correction": "请审查补正材料，继续办理；答复期限自收到补正之日起重新计算。",
-				"withdraw": "案件已终止办理，无需答复；请在归档时一并归档。"}[ev.Event]
+			subject = map[cases.EventName]string{cases.EventSubmitCorrection: "申请人已对案件%s提交补正", cases.EventWithdraw: "申请人已撤回案件%s"}[ev.Event]
+			todo = map[cases.EventName]string{cases.EventSubmitCorrection: "请审查补正材料，继续办理；答复期限自收到补正之日起重新计算。",
+				cases.EventWithdraw: "案件已终止办理，无需答复；请在归档时一并归档。"}[ev.Event]
 		}
-	case "correction_lapsed", "fee_lapsed", "consultation_done":
+	case cases.EventCorrectionLapsed, cases.EventFeeLapsed, cases.EventConsultationDone:
 		if ev.Actor == cases.SystemActor.Name {
 			to, err = handling()
-			subject = map[string]string{"correction_lapsed": "案件%s逾期未补正，已终止办理", "fee_lapsed": "案件%s逾期未缴费，已终止办理",
-				"consultation_done": "案件%s征求意见期限届满，已按逾期未答复处理，恢复计算答复期限"}[ev.Event]
-			todo = map[string]string{"correction_lapsed": "终止办理告知书已发出，无需答复；请核对送达情况。",
-				"fee_lapsed":        "终止办理告知书已发出，无需答复；请核对送达情况。",
-				"consultation_done": fmt.Sprintf("请继续办理，在答复期限（%s）前作出答复。", c.ReplyDue.Chinese())}[ev.Event]
+			subject = map[cases.EventName]string{cases.EventCorrectionLapsed: "案件%s逾期未补正，已终止办理", cases.EventFeeLapsed: "案件%s逾期未缴费，已终止办理",
+				cases.EventConsultationDone: "案件%s征求意见期限届满，已按逾期未答复处理，恢复计算答复期限"}[ev.Event]
+			todo = map[cases.EventName]string{cases.EventCorrectionLapsed: "终止办理告知书已发出，无需答复；请核对送达情况。",
+				cases.EventFeeLapsed:        "终止办理告知书已发出，无需答复；请核对送达情况。",
+				cases.EventConsultationDone: fmt.Sprintf("请继续办理，在答复期限（%s）前作出答复。", c.ReplyDue.Chinese())}[ev.Event]
 		}
 	}
 	if err != nil {
@@ -226,7 +230,7 @@ func (db *DB) notifyStaff(ctx context.Context, tx *sqlx.Tx, c *cases.Case, ev ca
 			continue
 		}
 		s := fmt.Sprintf(subject, c.TrackingNo)
-		m := cases.Message{DedupKey: fmt.Sprintf("event:%d:%d:inbox:%s", c.ID, ev.Seq, u), Kind: "staff." + ev.Event, Channel: cases.MessageInbox,
+		m := cases.Message{DedupKey: fmt.Sprintf("event:%d:%d:inbox:%s", c.ID, ev.Seq, u), Kind: "staff." + string(ev.Event), Channel: cases.MessageInbox,
 			Recipient: u, CaseID: c.ID, Subject: s, Body: todo + "\n办理：" + StaffCasePath(c.ID)}
 		if _, err := insertMessage(ctx, tx, m, now); err != nil {
 			return err

@@ -146,7 +146,7 @@ func (p *prop) choose(c *cases.Case) (string, cases.Actor) {
 					w = 2
 				}
 				for range w {
-					evs = append(evs, t.Event)
+					evs = append(evs, string(t.Event))
 				}
 			}
 		}
@@ -154,7 +154,7 @@ func (p *prop) choose(c *cases.Case) (string, cases.Actor) {
 			ev := evs[p.rng.IntN(len(evs))]
 			var ok []cases.Actor
 			for _, a := range p.actors {
-				if slices.Contains(workflow.Allowed(c, a), ev) {
+				if slices.Contains(workflow.Allowed(c, a), cases.EventName(ev)) {
 					ok = append(ok, a)
 				}
 			}
@@ -165,7 +165,7 @@ func (p *prop) choose(c *cases.Case) (string, cases.Actor) {
 	}
 	ev := "bogus"
 	if p.rng.IntN(20) > 0 {
-		ev = workflow.Table[p.rng.IntN(len(workflow.Table))].Event
+		ev = string(workflow.Table[p.rng.IntN(len(workflow.Table))].Event)
 	}
 	return ev, p.actors[p.rng.IntN(len(p.actors))]
 }
@@ -178,7 +178,7 @@ func (p *prop) check(c *cases.Case, ctx string) {
 		t.Helper()
 		t.Fatalf("%s: %s", ctx, fmt.Sprintf(format, args...))
 	}
-	if _, ok := cases.States.Find(c.State); !ok {
+	if _, ok := cases.States.Find(string(c.State)); !ok {
 		fail("unknown state %q", c.State)
 	}
 	if len(c.Events) == 0 || c.Events[len(c.Events)-1].ToState != c.State {
@@ -319,7 +319,7 @@ func TestPropertyRandomHistories(t *testing.T) {
 			}
 			event, actor := p.choose(c)
 			body, _ := json.Marshal(p.payload(event, c))
-			req := cases.EventRequest{Event: event, Payload: body}
+			req := cases.EventRequest{Event: cases.EventName(event), Payload: body}
 			if p.rng.IntN(10) == 0 {
 				v := c.Version - p.rng.IntN(2)
 				req.ExpectedVersion = &v
@@ -349,7 +349,7 @@ func TestPropertyRandomHistories(t *testing.T) {
 				t.Fatalf("%s: version %d → %d, events %d → %d", what, c.Version, n.Version, len(c.Events), len(n.Events))
 			}
 			ev := n.Events[len(n.Events)-1]
-			if ev.Event != event || ev.FromState != c.State || ev.ReplyDueBefore != c.ReplyDue || ev.ReplyDueAfter != n.ReplyDue {
+			if ev.Event != cases.EventName(event) || ev.FromState != c.State || ev.ReplyDueBefore != c.ReplyDue || ev.ReplyDueAfter != n.ReplyDue {
 				t.Fatalf("%s: event %s %s→%s due %s→%s; case due %s→%s", what, ev.Event, ev.FromState, ev.ToState,
 					ev.ReplyDueBefore, ev.ReplyDueAfter, c.ReplyDue, n.ReplyDue)
 			}

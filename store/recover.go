@@ -52,7 +52,7 @@ func (db *DB) RecoverAccess(ctx context.Context, trackingNo, idNumber, contact s
 		if channel == cases.MessageEmail {
 			via = "email"
 		}
-		ev := cases.Event{Event: "access_code_reissued", Actor: "applicant", At: now, FromState: c.State, ToState: c.State,
+		ev := cases.Event{Event: cases.EventAccessCodeReissued, Actor: "applicant", At: now, FromState: c.State, ToState: c.State,
 			ReplyDueBefore: c.ReplyDue, ReplyDueAfter: c.ReplyDue, Payload: mustCanonical(map[string]any{"via": via})}
 		if err := appendEvent(ctx, tx, c, &ev); err != nil {
 			return err

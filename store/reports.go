@@ -158,15 +158,15 @@ func (db *DB) table4(ctx context.Context, rep *cases.AnnualReport, agencyIDs []i
 // fees sums the fees paid in [y0, y1] by basis, from the fee notices and payments in the event log.
 func (db *DB) fees(ctx context.Context, rep *cases.AnnualReport, agencyIDs []int64, y0, y1 cases.Date, zones map[int64]*time.Location) error {
 	var q strings.Builder
-	args := []any{"request_fee", "fee_paid"}
+	args := []any{string(cases.EventRequestFee), string(cases.EventFeePaid)}
 	q.WriteString(`SELECT e.case_id, e.seq, e.event, e.payload FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.event IN (?, ?)`)
 	agencyIn(&q, &args, agencyIDs)
 	q.WriteString(` ORDER BY e.case_id, e.seq`)
 	var evs []struct {
-		CaseID  int64  `db:"case_id"`
-		Seq     int    `db:"seq"`
-		Event   string `db:"event"`
-		Payload string `db:"payload"`
+		CaseID  int64           `db:"case_id"`
+		Seq     int             `db:"seq"`
+		Event   cases.EventName `db:"event"`
+		Payload string          `db:"payload"`
 	}
 	if err := db.R.SelectContext(ctx, &evs, db.R.Rebind(q.String()), args...); err != nil {
 		return err
@@ -185,9 +185,9 @@ func (db *DB) fees(ctx context.Context, rep *cases.AnnualReport, agencyIDs []int
 		}
 		_ = json.Unmarshal([]byte(e.Payload), &p)
 		switch e.Event {
-		case "request_fee":
+		case cases.EventRequestFee:
 			basis, amount = p.Basis, p.Amount
-		case "fee_paid":
+		case cases.EventFeePaid:
 			if p.PaidOn.Before(y0) || p.PaidOn.After(y1) || amount == 0 {
 				continue
 			}
@@ -261,13 +261,13 @@ func (db *DB) MonthlyStats(ctx context.Context, agencyIDs []int64, year, month i
 
 	// pauses begun and extensions approved in the month, dated in each agency's time zone
 	var q strings.Builder
-	eargs := []any{"consult", "request_fee", "extend", st.From.Time().Add(-24 * time.Hour), st.To.Time().Add(48 * time.Hour)}
+	eargs := []any{string(cases.EventConsult), string(cases.EventRequestFee), string(cases.EventExtend), st.From.Time().Add(-24 * time.Hour), st.To.Time().Add(48 * time.Hour)}
 	q.WriteString(`SELECT e.event, e.at, c.agency_id FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.event IN (?, ?, ?) AND e.at >= ? AND e.at < ?`)
 	agencyIn(&q, &eargs, ids)
 	var evs []struct {
-		Event    string    `db:"event"`
-		At       time.Time `db:"at"`
-		AgencyID int64     `db:"agency_id"`
+		Event    cases.EventName `db:"event"`
+		At       time.Time       `db:"at"`
+		AgencyID int64           `db:"agency_id"`
 	}
 	if err := db.R.SelectContext(ctx, &evs, db.R.Rebind(q.String()), eargs...); err != nil {
 		return st, err

@@ -132,11 +132,11 @@ func (db *DB) Dashboard(ctx context.Context, agencyIDs []int64) (cases.Dashboard
 	agencyIn(&o, &oargs, agencyIDs)
 	o.WriteString(` GROUP BY c.assignee, c.state, c.reply_due, c.agency_id`)
 	var open []struct {
-		Assignee string     `db:"assignee"`
-		State    string     `db:"state"`
-		Due      cases.Date `db:"reply_due"`
-		AgencyID int64      `db:"agency_id"`
-		N        int        `db:"n"`
+		Assignee string      `db:"assignee"`
+		State    cases.State `db:"state"`
+		Due      cases.Date  `db:"reply_due"`
+		AgencyID int64       `db:"agency_id"`
+		N        int         `db:"n"`
 	}
 	if err := db.R.SelectContext(ctx, &open, db.R.Rebind(o.String()), oargs...); err != nil {
 		return d, err

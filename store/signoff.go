@@ -55,9 +55,6 @@ func signedMessageEN(month string) string {
 	return fmt.Sprintf("the ledger of %s is signed off: its records can no longer change", month)
 }
 
-// signedDateFields are the payload dates by which an event writes a fact into the past.
-var signedDateFields = []string{"received_on", "delivered_on", "paid_on"}
-
 // checkSigned refuses (ECONFLICT) an event that would be dated in a signed month of the case's
 // agency, or that would date a receipt, delivery or payment inside one. TransitionCase calls it
 // before writing.
@@ -65,7 +62,7 @@ func (db *DB) checkSigned(ctx context.Context, tx *sqlx.Tx, res *workflow.Result
 	dates := []cases.Date{Today(agency, res.Event.At)}
 	var p map[string]any
 	if json.Unmarshal(res.Event.Payload, &p) == nil {
-		for _, f := range signedDateFields {
+		for _, f := range workflow.SignedDates(res.Event.Event) { // the dates by which the event writes a fact into the past
 			if s, ok := p[f].(string); ok {
 				if d, err := cases.ParseDate(s); err == nil {
 					dates = append(dates, d)

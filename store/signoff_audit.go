@@ -69,7 +69,7 @@ func (db *DB) auditMonth(ctx context.Context, q getter, agencyID int64, year, mo
 		for _, e := range evs {
 			if in(cases.DateOf(e.At, loc)) {
 				active = true
-				archived = archived || e.Event == "archive"
+				archived = archived || e.Event == cases.EventArchive
 			}
 		}
 		if !active {

@@ -32,7 +32,7 @@ func forge(t testing.TB, db *DB, tracking string, evs []forged) int64 {
 	c.TrackingNo, c.Channel, c.Version = tracking, cases.ChannelInPerson, 1
 	c.ReceivedOn = cases.MustDate(evs[0].day)
 	last := evs[len(evs)-1]
-	c.State = last.to
+	c.State = cases.State(last.to)
 	err = db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		c.CreatedAt, c.UpdatedAt = now.UTC(), now.UTC()
 		if err := tx.GetContext(ctx, &c.ID, tx.Rebind(caseInsert), caseValues(c)...); err != nil {
@@ -43,7 +43,7 @@ func forge(t testing.TB, db *DB, tracking string, evs []forged) int64 {
 			if p == nil {
 				p = map[string]any{}
 			}
-			e := cases.Event{Event: f.event, Actor: "forger", At: at(f.day), FromState: f.from, ToState: f.to, Payload: mustCanonical(p)}
+			e := cases.Event{Event: cases.EventName(f.event), Actor: "forger", At: at(f.day), FromState: cases.State(f.from), ToState: cases.State(f.to), Payload: mustCanonical(p)}
 			if f.dueBefore != "" {
 				e.ReplyDueBefore = cases.MustDate(f.dueBefore)
 			}

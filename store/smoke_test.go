@@ -14,7 +14,7 @@ import (
 func fire(t *testing.T, db *DB, id int64, actor cases.Actor, event string, payload any) (*cases.Case, error) {
 	t.Helper()
 	b, _ := json.Marshal(payload)
-	return db.TransitionCase(context.Background(), id, cases.EventRequest{Event: event, Payload: b}, actor, db.Now())
+	return db.TransitionCase(context.Background(), id, cases.EventRequest{Event: cases.EventName(event), Payload: b}, actor, db.Now())
 }
 
 func mustFire(t *testing.T, db *DB, id int64, actor cases.Actor, event string, payload any) *cases.Case {

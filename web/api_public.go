@@ -153,10 +153,10 @@ func (s *Server) apiTrack(c *gin.Context) {
 
 // applicantEventBody is the body of POST /track/{tracking_no}/events.
 type applicantEventBody struct {
-	Event  string  `json:"event"`
-	Text   string  `json:"text,omitempty"`
-	Files  []int64 `json:"files,omitempty"`
-	Reason string  `json:"reason,omitempty"`
+	Event  cases.EventName `json:"event"`
+	Text   string          `json:"text,omitempty"`
+	Files  []int64         `json:"files,omitempty"`
+	Reason string          `json:"reason,omitempty"`
 }
 
 // apiTrackEvent: POST /track/{tracking_no}/events → submit_correction {text, files?} or
@@ -174,7 +174,7 @@ func (s *Server) apiTrackEvent(c *gin.Context) {
 	}
 	payload := map[string]any{}
 	switch body.Event {
-	case "submit_correction":
+	case cases.EventSubmitCorrection:
 		if len([]rune(body.Text)) > maxCorrection {
 			s.apiError(c, oneFieldError("text", fmt.Sprintf("补正内容不得超过%d个字。", maxCorrection), fmt.Sprintf("The correction may not exceed %d characters.", maxCorrection)))
 			return
@@ -189,7 +189,7 @@ func (s *Server) apiTrackEvent(c *gin.Context) {
 		if len(body.Files) > 0 {
 			payload["files"] = body.Files
 		}
-	case "withdraw":
+	case cases.EventWithdraw:
 		if len([]rune(body.Reason)) > maxReasonLen {
 			s.apiError(c, oneFieldError("reason", fmt.Sprintf("撤回理由不得超过%d个字。", maxReasonLen), fmt.Sprintf("The reason may not exceed %d characters.", maxReasonLen)))
 			return

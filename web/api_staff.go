@@ -130,7 +130,7 @@ func (s *Server) apiListCases(c *gin.Context) {
 				fe.Add("state", "未知的状态“"+st+"”。", "unknown state "+strconv.Quote(st))
 				continue
 			}
-			f.States = append(f.States, st)
+			f.States = append(f.States, cases.State(st))
 		}
 	}
 	if v := c.Query("assignee"); v != "" {

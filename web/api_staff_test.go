@@ -305,7 +305,7 @@ func TestStaffAPIListSortFilters(t *testing.T) {
 	}
 	paused, _ := list("paused=true&limit=500")
 	for _, it := range paused {
-		if !slices.Contains(cases.PausedStates, it["state"].(string)) {
+		if !slices.Contains(cases.PausedStates, cases.State(it["state"].(string))) {
 			t.Errorf("paused=true listed %v", it["state"])
 		}
 	}

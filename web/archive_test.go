@@ -19,7 +19,7 @@ import (
 // ledger page (supervisors only), and the list of records whose 保管期限 has passed (page and API).
 func TestArchivePages(t *testing.T) {
 	o, withFont := reportOffice(t)
-	cs, _, err := o.db.FindCases(o.ctx, cases.CaseFilter{States: []string{cases.StateReplied}})
+	cs, _, err := o.db.FindCases(o.ctx, cases.CaseFilter{States: []cases.State{cases.StateReplied}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func TestBrowserStaffFlow(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`#form-`+event+` button[type=submit]:not([name=preview])`)),
 			arrive(chromedp.ID("flash")))
 		browse(t, ctx, event, steps...)
-		if msg := browserText(t, ctx, "#flash"); !strings.Contains(msg, eventLabel(event, "zh")) {
+		if msg := browserText(t, ctx, "#flash"); !strings.Contains(msg, eventLabel(cases.EventName(event), "zh")) {
 			t.Fatalf("%s: flash %q", event, msg)
 		}
 	}

@@ -223,7 +223,7 @@ func fire(t *testing.T, db *store.DB, no, event string, payload any, actor cases
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(payload)
-	out, err := db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: event, Payload: b}, actor, db.Now())
+	out, err := db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: cases.EventName(event), Payload: b}, actor, db.Now())
 	if err != nil {
 		t.Fatalf("%s: %v", event, err)
 	}

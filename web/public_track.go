@@ -370,7 +370,7 @@ func (s *Server) trackCorrection(c *gin.Context) {
 		ids = append(ids, d.ID)
 	}
 	payload, _ := json.Marshal(map[string]any{"text": form.Text, "files": ids})
-	if _, err := s.db.TransitionCase(ctx, kase.ID, cases.EventRequest{Event: "submit_correction", Payload: payload}, applicantActor, s.now()); err != nil {
+	if _, err := s.db.TransitionCase(ctx, kase.ID, cases.EventRequest{Event: cases.EventSubmitCorrection, Payload: payload}, applicantActor, s.now()); err != nil {
 		var e *cases.Error
 		if errors.As(err, &e) && e.Code == cases.EINVALID {
 			form.TextError = cases.ErrorMessage(err, l)
@@ -454,7 +454,7 @@ func (s *Server) trackWithdrawConfirm(c *gin.Context) {
 	if kase == nil {
 		return
 	}
-	s.render(c, http.StatusOK, "public/track_withdraw", "withdraw.title", withdrawPage{TrackingNo: kase.TrackingNo, State: kase.State, Submitted: kase.State == cases.StateSubmitted})
+	s.render(c, http.StatusOK, "public/track_withdraw", "withdraw.title", withdrawPage{TrackingNo: kase.TrackingNo, State: string(kase.State), Submitted: kase.State == cases.StateSubmitted})
 }
 
 // trackWithdraw withdraws the application (fires withdraw) after the confirmation step.
@@ -472,7 +472,7 @@ func (s *Server) trackWithdraw(c *gin.Context) {
 		body["reason"] = string(r[:min(len(r), maxReasonLen)])
 	}
 	payload, _ := json.Marshal(body)
-	if _, err := s.db.TransitionCase(c.Request.Context(), kase.ID, cases.EventRequest{Event: "withdraw", Payload: payload}, applicantActor, s.now()); err != nil {
+	if _, err := s.db.TransitionCase(c.Request.Context(), kase.ID, cases.EventRequest{Event: cases.EventWithdraw, Payload: payload}, applicantActor, s.now()); err != nil {
 		s.errorPage(c, err)
 		return
 	}

@@ -94,25 +94,11 @@ type documentView struct {
 	Href        string    `json:"-"` // the tracking page's download link
 }
 
-// applicantEvents are the applicant's own events, the only ones the public side fires.
-var applicantEvents = []string{"submit_correction", "withdraw"}
-
-// visibleEvents are the events shown to the applicant; the rest (draft_reply, return, reassign,
-// add_note, record_remedy, imported) are the office's internal work.
-var visibleEvents = map[string]bool{
-	"submit": true, "register": true, "discard": true, "withdraw": true,
-	"request_correction": true, "submit_correction": true, "correction_lapsed": true,
-	"accept": true, "consult": true, "consultation_done": true,
-	"request_fee": true, "fee_paid": true, "fee_lapsed": true,
-	"extend": true, "set_reply_period": true, "approve": true, "record_delivery": true,
-	"archive": true, "reopen": true, "deadline_recomputed": true, "document_issued": true,
-}
-
 // buildTrackView makes the applicant's view of c (filled with documents and events) in lang.
 func (s *Server) buildTrackView(c *cases.Case, agency cases.Agency, lang string) trackView {
 	v := trackView{
 		TrackingNo: c.TrackingNo, Agency: agencyRef{agency.Code, agency.Name},
-		State: c.State, StateLabel: cases.States.Label(c.State, lang), StateText: T(lang, "track.state."+c.State),
+		State: string(c.State), StateLabel: c.State.Label(lang), StateText: T(lang, "track.state."+string(c.State)),
 		SubmittedAt: c.CreatedAt, ReceivedOn: c.ReceivedOn, ReplyDue: c.ReplyDue, Provisional: c.Provisional,
 		ConcludedOn: c.ConcludedOn, LetterNo: c.LetterNo,
 		Timeline: []timelineEntry{}, Documents: []documentView{}, Actions: []string{}, lang: lang,
@@ -188,21 +174,28 @@ func (s *Server) buildTrackView(c *cases.Case, agency cases.Agency, lang string)
 	sort.SliceStable(v.Documents, func(i, j int) bool {
 		return v.Documents[i].Kind == cases.DocReply && v.Documents[j].Kind != cases.DocReply
 	})
+	// The timeline shows the events whose workflow.Spec has a Public view, with its label and
+	// detail; the rest (draft_reply, return, reassign, add_note, record_remedy, imported) are the
+	// office's internal work.
 	for _, e := range c.Events {
-		if !visibleEvents[e.Event] {
+		pub := workflow.PublicEvent(e.Event)
+		if pub == nil {
 			continue
 		}
-		var p map[string]any
+		var p workflow.Payload
 		_ = json.Unmarshal(e.Payload, &p)
-		if e.Event == "document_issued" {
+		if e.Event == cases.EventDocumentIssued {
 			id, _ := p["document_id"].(float64)
 			if !visibleDoc[int64(id)] {
 				continue
 			}
 		}
-		te := timelineEntry{Event: e.Event, Label: T(lang, "track.ev."+e.Event), At: e.At, By: actorKind(e.Actor), ReplyDue: e.ReplyDueAfter,
-			Detail: eventDetail(e, p, lang), Documents: bySeq[e.Seq]}
-		if e.Event == "document_issued" {
+		te := timelineEntry{Event: string(e.Event), Label: pub.Label.In(lang), At: e.At, By: actorKind(e.Actor), ReplyDue: e.ReplyDueAfter,
+			Documents: bySeq[e.Seq]}
+		if pub.Detail != nil {
+			te.Detail = pub.Detail(e, p).In(lang)
+		}
+		if e.Event == cases.EventDocumentIssued {
 			te.Documents = nil
 			if id, ok := p["document_id"].(float64); ok {
 				te.Documents = []int64{int64(id)}
@@ -210,10 +203,8 @@ func (s *Server) buildTrackView(c *cases.Case, agency cases.Agency, lang string)
 		}
 		v.Timeline = append(v.Timeline, te)
 	}
-	for _, ev := range workflow.Allowed(c, applicantActor) {
-		if hasString(applicantEvents, ev) {
-			v.Actions = append(v.Actions, ev)
-		}
+	for _, ev := range workflow.Allowed(c, applicantActor) { // the applicant's own events
+		v.Actions = append(v.Actions, string(ev))
 	}
 	return v
 }
@@ -258,51 +249,4 @@ func maskID(s string) string {
 		return strings.Repeat("*", len(r))
 	}
 	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
-}
-
-// eventDetail says in plain words what an event meant for the applicant. It uses only the
-// payload fields meant for the applicant (never a party's name, an assignee or a note).
-func eventDetail(e cases.Event, p map[string]any, lang string) string {
-	str := func(k string) string { s, _ := p[k].(string); return s }
-	num := func(k string) int { n, _ := p[k].(float64); return int(n) }
-	switch e.Event {
-	case "register":
-		return T(lang, "track.det.register", str("received_on"), e.ReplyDueAfter.String())
-	case "withdraw":
-		if e.Actor == "applicant" && str("reason") != "" {
-			return T(lang, "track.det.reason", str("reason"))
-		}
-	case "request_correction":
-		return T(lang, "track.det.request_correction", str("correction_due"))
-	case "submit_correction":
-		return T(lang, "track.det.submit_correction", str("received_on"), e.ReplyDueAfter.String())
-	case "consult":
-		return T(lang, "track.det.consult")
-	case "consultation_done":
-		return T(lang, "track.det.due", e.ReplyDueAfter.String())
-	case "request_fee":
-		return T(lang, "track.det.request_fee", num("amount"), str("fee_due"))
-	case "fee_paid":
-		return T(lang, "track.det.fee_paid", str("paid_on"), e.ReplyDueAfter.String())
-	case "extend":
-		return T(lang, "track.det.extend", num("days"), e.ReplyDueAfter.String(), str("reason"))
-	case "set_reply_period":
-		return T(lang, "track.det.set_reply_period", str("due_on"), str("reason"))
-	case "approve":
-		if o, ok := cases.FindOutcome(str("outcome")); ok {
-			if lang == langEN {
-				return o.EN
-			}
-			return o.Label()
-		}
-	case "record_delivery":
-		return T(lang, "track.det.record_delivery", cases.DeliveryWays.Label(str("way"), lang), str("delivered_on"))
-	case "reopen":
-		return T(lang, "track.det.due", e.ReplyDueAfter.String())
-	case "deadline_recomputed":
-		return T(lang, "track.det.recomputed", e.ReplyDueBefore.String(), e.ReplyDueAfter.String())
-	case "document_issued":
-		return T(lang, "track.det.document_issued")
-	}
-	return ""
 }

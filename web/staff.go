@@ -106,20 +106,20 @@ func queueFilter(tab string, u cases.User, today, soon cases.Date) (cases.CaseFi
 	f := cases.CaseFilter{AgencyIDs: userAgencies(u), Today: today}
 	switch tab {
 	case "to_register":
-		f.States = []string{cases.StateSubmitted}
+		f.States = []cases.State{cases.StateSubmitted}
 	case "registered":
-		f.States = []string{cases.StateRegistered}
+		f.States = []cases.State{cases.StateRegistered}
 	case "mine":
 		me := u.Username
-		f.States, f.Assignee = []string{cases.StateInProgress}, &me
+		f.States, f.Assignee = []cases.State{cases.StateInProgress}, &me
 	case "in_progress":
-		f.States = []string{cases.StateInProgress}
+		f.States = []cases.State{cases.StateInProgress}
 	case "paused":
-		f.States = []string{cases.StateAwaitingCorrection, cases.StateConsulting, cases.StateAwaitingFee}
+		f.States = []cases.State{cases.StateAwaitingCorrection, cases.StateConsulting, cases.StateAwaitingFee}
 	case "pending_approval":
-		f.States = []string{cases.StatePendingApproval}
+		f.States = []cases.State{cases.StatePendingApproval}
 	case "replied":
-		f.States = []string{cases.StateReplied, cases.StateClosed}
+		f.States = []cases.State{cases.StateReplied, cases.StateClosed}
 	case "due_soon":
 		f.States, f.DueBefore = slices.Clone(cases.RunningStates), soon
 	case "overdue":
@@ -172,7 +172,7 @@ type queueRow struct {
 
 func (s *Server) rowOf(c *cases.Case, today cases.Date) queueRow {
 	cal := s.db.Calendar()
-	r := queueRow{ID: c.ID, TrackingNo: c.TrackingNo, Applicant: c.Applicant.Name, Summary: excerpt(c.Description, 40), State: c.State,
+	r := queueRow{ID: c.ID, TrackingNo: c.TrackingNo, Applicant: c.Applicant.Name, Summary: excerpt(c.Description, 40), State: string(c.State),
 		Assignee: c.Assignee, ReceivedOn: c.ReceivedOn, ReplyDue: c.ReplyDue, Provisional: c.Provisional, Concluded: c.ConcludedOn}
 	if cases.IsOpen(c.State) && !cases.ClockRunning(c.State) {
 		r.Paused = true
@@ -420,4 +420,4 @@ func (s *Server) clerksOf(ctx context.Context, agencyID int64) ([]cases.User, er
 }
 
 // eventLabel labels an event name in lang.
-func eventLabel(name, lang string) string { return workflow.EventLabel(name, lang) }
+func eventLabel(name cases.EventName, lang string) string { return workflow.EventLabel(name, lang) }

@@ -12,7 +12,7 @@ import (
 )
 
 // The states a test case can be put in, through the store as clerk1 and sup1.
-func (o *office) inState(state string) *cases.Case {
+func (o *office) inState(state cases.State) *cases.Case {
 	o.t.Helper()
 	var c *cases.Case
 	switch state {
@@ -91,12 +91,12 @@ func postAction(b *browser, id int64, event, version string, form url.Values) (i
 type actionCase struct {
 	event   string
 	who     string
-	state   string     // where the action succeeds
-	good    url.Values // the form filled correctly
-	want    string     // the state after it
-	bad     url.Values // a bad payload (422); nil: a bad expected_version instead
-	badEcho string     // typed input the refused page must keep
-	illegal string     // a state where the action is not allowed (409); "" when allowed everywhere
+	state   cases.State // where the action succeeds
+	good    url.Values  // the form filled correctly
+	want    cases.State // the state after it
+	bad     url.Values  // a bad payload (422); nil: a bad expected_version instead
+	badEcho string      // typed input the refused page must keep
+	illegal cases.State // a state where the action is not allowed (409); "" when allowed everywhere
 }
 
 var actionCases = []actionCase{
@@ -150,7 +150,7 @@ func TestCasePageActions(t *testing.T) {
 				t.Fatalf("success: %d %s", code, pageText(body))
 			}
 			after := o.load(c.ID)
-			if after.State != ac.want || after.EventCount != c.EventCount+1 || after.Events[len(after.Events)-1].Event != ac.event {
+			if after.State != ac.want || after.EventCount != c.EventCount+1 || after.Events[len(after.Events)-1].Event != cases.EventName(ac.event) {
 				t.Fatalf("after %s: state %s events %d→%d", ac.event, after.State, c.EventCount, after.EventCount)
 			}
 			page := b.get(strings.SplitN(loc, "#", 2)[0]).Body.String()
@@ -194,7 +194,7 @@ func TestCasePageActions(t *testing.T) {
 		})
 	}
 	for _, ev := range actionOrder {
-		if !seen[ev] {
+		if !seen[string(ev)] {
 			t.Errorf("action %s not tested", ev)
 		}
 	}

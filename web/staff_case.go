@@ -238,12 +238,12 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		}
 	}
 	for _, ev := range cs.Events {
-		row := staffEventRow{Seq: ev.Seq, At: ev.At.In(loc).Format("2006-01-02 15:04"), Actor: ev.Actor, Event: ev.Event, Label: eventLabel(ev.Event, l),
-			From: ev.FromState, To: ev.ToState, Changed: ev.FromState != ev.ToState,
+		row := staffEventRow{Seq: ev.Seq, At: ev.At.In(loc).Format("2006-01-02 15:04"), Actor: ev.Actor, Event: string(ev.Event), Label: eventLabel(ev.Event, l),
+			From: string(ev.FromState), To: string(ev.ToState), Changed: ev.FromState != ev.ToState,
 			DueBefore: ev.ReplyDueBefore, DueAfter: ev.ReplyDueAfter, DueMoved: !ev.ReplyDueBefore.Equal(ev.ReplyDueAfter)}
 		row.Details = payloadDetails(ev.Payload, l, docTitle)
 		d.Timeline = append(d.Timeline, row)
-		if ev.Event == "add_note" {
+		if ev.Event == cases.EventAddNote {
 			var p struct {
 				Text string `json:"text"`
 			}
@@ -253,7 +253,7 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 	}
 	slices.Reverse(d.Timeline)
 	for _, e := range workflow.Allowed(cs, u.Actor()) {
-		d.Actions = append(d.Actions, actionView{Event: e, Label: eventLabel(e, l)})
+		d.Actions = append(d.Actions, actionView{Event: string(e), Label: eventLabel(e, l)})
 	}
 	slices.SortStableFunc(d.Actions, func(a, b actionView) int { return actionRank(a.Event) - actionRank(b.Event) })
 	if d.Clerks, err = s.clerksOf(ctx, cs.AgencyID); err != nil {
@@ -280,7 +280,7 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		}
 		d.Draft = v
 	}
-	if slices.ContainsFunc(d.Actions, func(a actionView) bool { return a.Event == "request_fee" }) {
+	if slices.ContainsFunc(d.Actions, func(a actionView) bool { return a.Event == string(cases.EventRequestFee) }) {
 		n, err := s.db.MonthCount(ctx, cs)
 		if err != nil {
 			return nil, err
@@ -290,18 +290,12 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 	return d, nil
 }
 
-// actionOrder is the order the case page shows the allowed actions in: the usual next steps
-// first, the rarely used ones (withdrawal, reassignment, notes, remedies) last.
-var actionOrder = []string{"register", "accept", "submit_correction", "request_correction", "consult", "consultation_done", "request_fee", "fee_paid",
-	"draft_reply", "approve", "return", "record_delivery", "archive", "extend", "set_reply_period", "reassign", "reopen", "discard", "withdraw",
-	"add_note", "record_remedy"}
+// actionOrder is the order the case page shows the allowed actions in (each event's
+// workflow.Spec.Rank): the usual next steps first, the rarely used ones (withdrawal,
+// reassignment, notes, remedies) last.
+var actionOrder = workflow.StaffActions()
 
-func actionRank(e string) int {
-	if i := slices.Index(actionOrder, e); i >= 0 {
-		return i
-	}
-	return len(actionOrder)
-}
+func actionRank(e string) int { return workflow.ActionRank(cases.EventName(e)) }
 
 func outcomeLabel(o cases.Outcome, l string) string {
 	if l == langEN {
@@ -470,7 +464,7 @@ func (s *Server) caseEvent(c *gin.Context) {
 	}
 	form := c.Request.PostForm
 	event := form.Get("event")
-	req := cases.EventRequest{Event: event}
+	req := cases.EventRequest{Event: cases.EventName(event)}
 	if v := form.Get("expected_version"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -479,7 +473,7 @@ func (s *Server) caseEvent(c *gin.Context) {
 		}
 		req.ExpectedVersion = &n
 	}
-	if event == "request_fee" && form.Get("preview") != "" {
+	if req.Event == cases.EventRequestFee && form.Get("preview") != "" {
 		s.feePreview(c, cs, form)
 		return
 	}
@@ -494,7 +488,7 @@ func (s *Server) caseEvent(c *gin.Context) {
 		return
 	}
 	if sm := sessions(c); sm != nil {
-		sm.Put(ctx, "flash", T(lang(c), "case.done", eventLabel(event, lang(c))))
+		sm.Put(ctx, "flash", T(lang(c), "case.done", eventLabel(req.Event, lang(c))))
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/cases/%d#timeline", cs.ID))
 }
@@ -540,9 +534,9 @@ func (s *Server) feePreview(c *gin.Context, cs *cases.Case, form url.Values) {
 		s.pageError(c, err)
 		return
 	}
-	d.Failed, d.Input = "request_fee", form
+	d.Failed, d.Input = string(cases.EventRequestFee), form
 	for i := range d.Actions {
-		d.Actions[i].Open = d.Actions[i].Event == "request_fee"
+		d.Actions[i].Open = d.Actions[i].Event == string(cases.EventRequestFee)
 	}
 	pages, _ := strconv.Atoi(strings.TrimSpace(form.Get("pages")))
 	fee, err := workflow.ComputeFee(form.Get("basis"), max(d.Fee.MonthCount, 1), pages)

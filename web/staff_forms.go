@@ -7,58 +7,23 @@ import (
 	"strings"
 
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
-// Kinds of form fields of an action form and how each becomes a payload value.
-const (
-	fText  = iota // a string, always sent (the workflow says when it is required)
-	fOpt          // a string, left out when empty
-	fDate         // YYYY-MM-DD, left out when empty
-	fInt          // an integer, left out when empty
-	fLines        // a textarea, one item per line → [text]
-	fIDs          // checkboxes of document ids → [id]
-)
-
-type formField struct {
-	Name string
-	Kind int
-}
-
-// actionFields are the form fields of each action on the case page, named as the payload keys
-// of docs/api.md so that the workflow's field errors land next to their fields. consult and
+// The form fields of each action on the case page are the fields of the event's payload struct
+// (workflow.FormFields: json tag = the payload key of docs/api.md, so that the workflow's field
+// errors land next to their fields; form tag = how the field's value is made). consult and
 // consultation_done have repeated rows and are built by their own functions.
-var actionFields = map[string][]formField{
-	"register":           nil,
-	"discard":            {{"reason", fText}},
-	"withdraw":           {{"reason", fOpt}},
-	"request_correction": {{"items", fLines}, {"period_days", fInt}},
-	"submit_correction":  {{"received_on", fDate}, {"text", fText}},
-	"accept":             {{"assignee", fOpt}},
-	"request_fee":        {{"basis", fText}, {"pages", fInt}},
-	"fee_paid":           {{"paid_on", fDate}},
-	"extend":             {{"days", fInt}, {"reason", fText}},
-	"set_reply_period":   {{"due_on", fDate}, {"reason", fText}},
-	"draft_reply":        {{"outcome", fText}, {"reasons", fText}, {"legal_basis", fOpt}, {"responsible_agency", fOpt}, {"where_public", fOpt}, {"documents", fIDs}},
-	"return":             {{"comment", fText}},
-	"approve":            nil,
-	"record_delivery":    {{"way", fText}, {"delivered_on", fDate}, {"proof", fOpt}},
-	"archive":            nil,
-	"reopen":             {{"reason", fText}, {"due_on", fDate}},
-	"reassign":           {{"assignee", fText}},
-	"add_note":           {{"text", fText}},
-	"record_remedy":      {{"remedy_id", fInt}, {"kind", fText}, {"filed_on", fDate}, {"result", fOpt}, {"decided_on", fDate}},
-	"consult":            nil,
-	"consultation_done":  nil,
-}
 
 // formPayload turns an action form into the event's JSON payload. Values that cannot be what
 // their field holds (a date, a number) are field errors; everything else is for the workflow to
 // judge, so the page and the API refuse exactly the same things.
 func formPayload(event string, form url.Values, c *cases.Case) (json.RawMessage, error) {
+	name := cases.EventName(event)
 	p := map[string]any{}
 	var fe cases.FieldErrors
-	switch event {
-	case "consult":
+	switch name {
+	case cases.EventConsult:
 		kinds, names, addrs := form["party_kind"], form["party_name"], form["party_address"]
 		parties := []map[string]string{}
 		for i := range names {
@@ -73,7 +38,7 @@ func formPayload(event string, form url.Values, c *cases.Case) (json.RawMessage,
 			parties = append(parties, pt)
 		}
 		p["parties"] = parties
-	case "consultation_done":
+	case cases.EventConsultationDone:
 		answers := []map[string]string{}
 		for i := range c.Parties {
 			n := strconv.Itoa(i)
@@ -88,20 +53,20 @@ func formPayload(event string, form url.Values, c *cases.Case) (json.RawMessage,
 		}
 		p["answers"] = answers
 	default:
-		fields, ok := actionFields[event]
+		fields, ok := workflow.FormFields(name)
 		if !ok {
 			return nil, cases.Errorf(cases.EINVALID, "未知的操作“%s”。", "unknown event %q", event)
 		}
 		for _, f := range fields {
 			v := strings.TrimSpace(form.Get(f.Name))
 			switch f.Kind {
-			case fText:
+			case workflow.FormText:
 				p[f.Name] = v
-			case fOpt:
+			case workflow.FormOpt:
 				if v != "" {
 					p[f.Name] = v
 				}
-			case fDate:
+			case workflow.FormDate:
 				if v == "" {
 					continue
 				}
@@ -110,7 +75,7 @@ func formPayload(event string, form url.Values, c *cases.Case) (json.RawMessage,
 					continue
 				}
 				p[f.Name] = v
-			case fInt:
+			case workflow.FormInt:
 				if v == "" {
 					continue
 				}
@@ -120,7 +85,7 @@ func formPayload(event string, form url.Values, c *cases.Case) (json.RawMessage,
 					continue
 				}
 				p[f.Name] = n
-			case fLines:
+			case workflow.FormLines:
 				items := []string{}
 				for _, line := range strings.Split(form.Get(f.Name), "\n") {
 					if line = strings.TrimSpace(line); line != "" {
@@ -128,7 +93,7 @@ func formPayload(event string, form url.Values, c *cases.Case) (json.RawMessage,
 					}
 				}
 				p[f.Name] = items
-			case fIDs:
+			case workflow.FormIDs:
 				var ids []int64
 				for _, s := range form[f.Name] {
 					id, err := strconv.ParseInt(s, 10, 64)
@@ -143,7 +108,7 @@ func formPayload(event string, form url.Values, c *cases.Case) (json.RawMessage,
 				}
 			}
 		}
-		if event == "request_fee" && p["basis"] != cases.FeePerPage {
+		if name == cases.EventRequestFee && p["basis"] != cases.FeePerPage {
 			delete(p, "pages")
 		}
 	}

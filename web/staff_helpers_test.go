@@ -99,7 +99,7 @@ func (o *office) register(received string) *cases.Case {
 func (o *office) fire(id int64, who, event string, payload any) *cases.Case {
 	o.t.Helper()
 	b, _ := json.Marshal(payload)
-	c, err := o.db.TransitionCase(o.ctx, id, cases.EventRequest{Event: event, Payload: b}, o.actor(who), o.db.Now())
+	c, err := o.db.TransitionCase(o.ctx, id, cases.EventRequest{Event: cases.EventName(event), Payload: b}, o.actor(who), o.db.Now())
 	if err != nil {
 		o.t.Fatalf("%s by %s: %v", event, who, err)
 	}

@@ -113,12 +113,13 @@ func (v *views) funcs() template.FuncMap {
 		"asset": func(p string) string {
 			return "/static/" + p + "?v=" + v.hashes[p]
 		},
-		"label": func(list string, code, lang string) string {
+		"label": func(list string, code any, lang string) string { // code: a string or a typed one (cases.State)
+			c := fmt.Sprint(code)
 			l, ok := codeLists[list]
 			if !ok {
-				return code
+				return c
 			}
-			return l.Label(code, lang)
+			return l.Label(c, lang)
 		},
 		"date": func(d cases.Date) string {
 			if d.IsZero() {

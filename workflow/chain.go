@@ -18,11 +18,11 @@ import (
 type chainRecord struct {
 	CaseID         int64           `json:"case_id"`
 	Seq            int             `json:"seq"`
-	Event          string          `json:"event"`
+	Event          cases.EventName `json:"event"`
 	Actor          string          `json:"actor"`
 	At             string          `json:"at"`
-	From           string          `json:"from"`
-	To             string          `json:"to"`
+	From           cases.State     `json:"from"`
+	To             cases.State     `json:"to"`
 	Payload        json.RawMessage `json:"payload"`
 	ReplyDueBefore string          `json:"reply_due_before"`
 	ReplyDueAfter  string          `json:"reply_due_after"`

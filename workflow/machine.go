@@ -44,19 +44,68 @@ type Result struct {
 	Remedy  *cases.Remedy
 }
 
-// Machine returns a looplab/fsm machine for a case in state: the table as data, built per call.
-func Machine(state string) *fsm.FSM {
-	var descs []fsm.EventDesc
-	for _, t := range Table {
-		for _, from := range t.From {
-			to := t.To
-			if to == stay {
-				to = from
+// The machine's events and callbacks, built once from the specs. The callbacks find the work of
+// one Apply in the event's first argument (*exec): before_<event> runs the spec's guard and check
+// (an error cancels the event), enter_state moves the case to the new state, after_<event> runs
+// the spec's effect (for a state-preserving event too: looplab/fsm calls it, then answers
+// NoTransitionError).
+var (
+	fsmEvents = func() []fsm.EventDesc {
+		var descs []fsm.EventDesc
+		for _, t := range Table {
+			for _, from := range t.From {
+				to := t.To
+				if to == Stay {
+					to = from
+				}
+				descs = append(descs, fsm.EventDesc{Name: string(t.Event), Src: []string{string(from)}, Dst: string(to)})
 			}
-			descs = append(descs, fsm.EventDesc{Name: t.Event, Src: []string{from}, Dst: to})
 		}
+		return descs
+	}()
+	fsmCallbacks = func() fsm.Callbacks {
+		cb := fsm.Callbacks{
+			"enter_state": func(_ context.Context, e *fsm.Event) {
+				if x, ok := work(e); ok {
+					x.c.State = cases.State(e.Dst)
+				}
+			},
+		}
+		for i := range specs {
+			s := &specs[i]
+			if s.System {
+				continue
+			}
+			cb["before_"+string(s.Name)] = func(_ context.Context, e *fsm.Event) {
+				if x, ok := work(e); ok {
+					if err := s.Run.before(x, x.raw); err != nil {
+						e.Cancel(err)
+					}
+				}
+			}
+			cb["after_"+string(s.Name)] = func(_ context.Context, e *fsm.Event) {
+				if x, ok := work(e); ok {
+					s.Run.after(x)
+				}
+			}
+		}
+		return cb
+	}()
+)
+
+// work is the Apply an event of the machine belongs to (none when the machine is only asked).
+func work(e *fsm.Event) (*exec, bool) {
+	if len(e.Args) == 0 {
+		return nil, false
 	}
-	return fsm.NewFSM(state, descs, nil)
+	x, ok := e.Args[0].(*exec)
+	return x, ok
+}
+
+// Machine returns a looplab/fsm machine for a case in state, built from the event specs with
+// their rules as callbacks.
+func Machine(state cases.State) *fsm.FSM {
+	return fsm.NewFSM(string(state), fsmEvents, fsmCallbacks)
 }
 
 // actorRoles are the roles the actor holds in table terms.
@@ -80,12 +129,12 @@ func anyRole(have, allowed []string) bool {
 }
 
 // Allowed lists the table events that actor may fire on case c in its current state (the guards
-// of history and payload are not checked): the actions a page offers.
-func Allowed(c *cases.Case, actor cases.Actor) []string {
-	var out []string
+// of history and payload are not checked, the relation to the case is): the actions a page offers.
+func Allowed(c *cases.Case, actor cases.Actor) []cases.EventName {
+	var out []cases.EventName
 	for _, t := range Table {
 		if slices.Contains(t.From, c.State) && anyRole(actorRoles(actor), t.Roles) && !slices.Contains(out, t.Event) {
-			if t.Event == "approve" && c.Draft != nil && c.Draft.DraftedBy == actor.Name {
+			if s := byName[t.Event]; s.Relation != nil && s.Relation(c, actor) != nil {
 				continue
 			}
 			out = append(out, t.Event)
@@ -96,43 +145,39 @@ func Allowed(c *cases.Case, actor cases.Actor) []string {
 
 // Apply fires req on a copy of c as actor. It checks, in this order: an unknown event (EINVALID),
 // the actor's role or relation (EFORBIDDEN), the state and history (ECONFLICT), the payload
-// (EINVALID). On success it returns the changed copy and the event; c is never modified.
+// (EINVALID). The roles and the relation are checked before the machine is asked; the machine
+// (looplab/fsm, built from the specs) answers the state, then runs the spec's guard and check
+// (before_<event>) and its effect (after_<event>). On success it returns the changed copy and
+// the event; c is never modified.
 func Apply(c *cases.Case, req Request, actor cases.Actor, env Env) (*Result, error) {
+	spec, ok := byName[req.Event]
 	rs := rows(req.Event)
-	if len(rs) == 0 {
+	if !ok || len(rs) == 0 {
 		return nil, invalid("event", fmt.Sprintf("未知的操作“%s”。", req.Event), fmt.Sprintf("Unknown event %q.", req.Event))
 	}
 	roles := actorRoles(actor)
 	if !anyRole(roles, allRolesOf(rs)) {
-		return nil, forbidden(fmt.Sprintf("您无权执行“%s”操作。", EventLabel(req.Event, "zh")), "you may not "+req.Event)
+		return nil, forbidden(fmt.Sprintf("您无权执行“%s”操作。", spec.ZH), "you may not "+string(req.Event))
 	}
 	if actor.Kind == cases.ActorStaff && !actor.MayActFor(c.AgencyID) {
 		return nil, cases.Errorf(cases.EFORBIDDEN, "该案件不属于您所在的机关。", "this case belongs to another agency")
 	}
 	m := Machine(c.State)
-	if !m.Can(req.Event) {
-		return nil, cases.E(cases.ECONFLICT, fmt.Sprintf("案件当前状态为“%s”，不能执行“%s”操作。", cases.States.Label(c.State, "zh"), EventLabel(req.Event, "zh")),
+	if !m.Can(string(req.Event)) {
+		return nil, cases.E(cases.ECONFLICT, fmt.Sprintf("案件当前状态为“%s”，不能执行“%s”操作。", c.State.Label("zh"), spec.ZH),
 			fmt.Sprintf("%s is not allowed in state %s", req.Event, c.State))
 	}
 	row := rowFor(rs, c.State)
 	if !anyRole(roles, row.Roles) {
-		return nil, forbidden(fmt.Sprintf("您无权在当前状态下执行“%s”操作。", EventLabel(req.Event, "zh")), "you may not "+req.Event+" in this state")
+		return nil, forbidden(fmt.Sprintf("您无权在当前状态下执行“%s”操作。", spec.ZH), "you may not "+string(req.Event)+" in this state")
 	}
-	if req.Event == "approve" && c.Draft != nil && c.Draft.DraftedBy == actor.Name {
-		return nil, cases.Errorf(cases.EFORBIDDEN, "拟稿人不能审批本人起草的答复。", "the clerk who drafted a reply may not approve it")
+	if spec.Relation != nil {
+		if err := spec.Relation(c, actor); err != nil {
+			return nil, err
+		}
 	}
 	if req.ExpectedVersion != nil && *req.ExpectedVersion != c.Version {
 		return nil, cases.Errorf(cases.ECONFLICT, "案件已被他人修改，请刷新后重试。", "the case has changed (version %d, expected %d); reload and retry", c.Version, *req.ExpectedVersion)
-	}
-	if err := m.Event(context.Background(), req.Event); err != nil {
-		var noTransition fsm.NoTransitionError
-		if !errors.As(err, &noTransition) {
-			return nil, cases.Errorf(cases.ECONFLICT, "案件当前状态不允许该操作。", "%s is not allowed in state %s", req.Event, c.State)
-		}
-	}
-	h, ok := handlers[req.Event]
-	if !ok {
-		return nil, cases.Errorf(cases.EINTERNAL, "系统内部错误。", "no handler for %s", req.Event)
 	}
 	n := Clone(c)
 	// Only a case that is open (or not yet received) follows the current calendar: a concluded
@@ -144,11 +189,23 @@ func Apply(c *cases.Case, req Request, actor cases.Actor, env Env) (*Result, err
 		Recompute(n, env.Cal)
 	}
 	before := c.ReplyDue
-	x := &exec{c: n, actor: actor, env: env, payload: map[string]any{}}
-	if err := h(x, req.Payload); err != nil {
-		return nil, err
+	x := &exec{c: n, from: c.State, actor: actor, env: env, raw: req.Payload, payload: map[string]any{}}
+	if err := m.Event(context.Background(), string(req.Event), x); err != nil {
+		var noTransition fsm.NoTransitionError
+		var canceled fsm.CanceledError
+		var ce *cases.Error
+		switch {
+		case errors.As(err, &ce): // a guard or check refused it
+			return nil, ce
+		case errors.As(err, &canceled) && canceled.Err != nil:
+			return nil, canceled.Err
+		case errors.As(err, &noTransition):
+			// a state-preserving event: done
+		default:
+			return nil, cases.Errorf(cases.ECONFLICT, "案件当前状态不允许该操作。", "%s is not allowed in state %s: %v", req.Event, c.State, err)
+		}
 	}
-	n.State = m.Current()
+	n.State = cases.State(m.Current())
 	if live || cases.IsOpen(n.State) {
 		Recompute(n, env.Cal)
 	}
@@ -170,7 +227,7 @@ func allRolesOf(rs []Transition) []string {
 	return out
 }
 
-func rowFor(rs []Transition, state string) Transition {
+func rowFor(rs []Transition, state cases.State) Transition {
 	for _, r := range rs {
 		if slices.Contains(r.From, state) {
 			return r
@@ -211,12 +268,15 @@ func Canonical(v any) (json.RawMessage, error) {
 	return json.Marshal(generic)
 }
 
-// exec carries one event's work.
+// exec carries one event's work through the machine's callbacks.
 type exec struct {
-	c       *cases.Case
+	c       *cases.Case // the copy being changed
+	from    cases.State // the state before the event
 	actor   cases.Actor
 	env     Env
-	payload map[string]any // what the event records
+	raw     json.RawMessage // the payload asked for
+	p       any             // the decoded payload (a pointer to the spec's payload type)
+	payload map[string]any  // what the event records
 	letters []cases.LetterRequest
 	remedy  *cases.Remedy
 }

@@ -30,14 +30,14 @@ func env(day string) Env {
 }
 
 // caseIn returns a case of agency 1 received on day, in state, with its deadlines computed.
-func caseIn(state, day string) *cases.Case {
+func caseIn(state cases.State, day string) *cases.Case {
 	c := receivedCase(day)
 	c.ID, c.AgencyID, c.State, c.Version, c.Handling = 7, 1, state, 3, 1
 	Recompute(c, mCal)
 	return c
 }
 
-func req(event string, payload any) Request {
+func req(event cases.EventName, payload any) Request {
 	b, _ := json.Marshal(payload)
 	return Request{Event: event, Payload: b}
 }
@@ -48,7 +48,7 @@ func TestApplyCheckOrder(t *testing.T) {
 	bad := map[string]any{"days": 99, "reason": ""}
 	for _, tc := range []struct {
 		name  string
-		state string
+		state cases.State
 		actor cases.Actor
 		req   Request
 		want  string
@@ -148,17 +148,17 @@ func TestAllowed(t *testing.T) {
 	if got := Allowed(c, mSup); !slices.Contains(got, "approve") {
 		t.Fatalf("supervisor is offered %v", got)
 	}
-	if got := Allowed(c, mApplic); !slices.Equal(got, []string{"withdraw"}) {
+	if got := Allowed(c, mApplic); !slices.Equal(got, []cases.EventName{"withdraw"}) {
 		t.Fatalf("applicant is offered %v", got)
 	}
 	c.State = cases.StateArchived
-	if got := Allowed(c, mBoth); !slices.Equal(got, []string{"reopen", "add_note", "record_remedy"}) {
+	if got := Allowed(c, mBoth); !slices.Equal(got, []cases.EventName{"reopen", "add_note", "record_remedy"}) {
 		t.Fatalf("on an archived case: %v", got)
 	}
 	// Every event Allowed offers passes the role and state checks of Apply.
 	for _, s := range cases.States {
 		for _, a := range []cases.Actor{mClerk, mSup, mBoth, mAdmin, mApplic, mSystem} {
-			c := caseIn(s.Code, "2026-03-02")
+			c := caseIn(cases.State(s.Code), "2026-03-02")
 			for _, ev := range Allowed(c, a) {
 				_, err := Apply(c, Request{Event: ev, Payload: json.RawMessage(`{"__nothing__":1}`)}, a, env("2026-03-03"))
 				if code := cases.ErrorCode(err); code == cases.EFORBIDDEN || code == cases.EINTERNAL {

@@ -39,8 +39,8 @@ func Mermaid() string {
 
 // StayEvent is an event of Table that keeps the state, with the states it may be fired in.
 type StayEvent struct {
-	Event string
-	From  []string
+	Event cases.EventName
+	From  []cases.State
 	Roles []string
 }
 

@@ -219,7 +219,7 @@ func playHistory(rng *rand.Rand, seen map[string]int) error {
 	fire := func(actor cases.Actor, event string, payload any) error {
 		b, _ := json.Marshal(payload)
 		env := workflow.Env{Now: today.Add(2 * time.Hour), Today: toDate(today), Cal: wcal, Settings: cases.DefaultSettings(), FeeMonthCount: 1, FileComplete: true}
-		res, err := workflow.Apply(c, cases.EventRequest{Event: event, Payload: b}, actor, env)
+		res, err := workflow.Apply(c, cases.EventRequest{Event: cases.EventName(event), Payload: b}, actor, env)
 		log = append(log, fmt.Sprintf("%s %s %s", today.Format("2006-01-02"), event, b))
 		if err != nil {
 			return fmt.Errorf("%s refused: %v\n%s", event, err, strings.Join(log, "\n"))
@@ -240,7 +240,7 @@ func playHistory(rng *rand.Rand, seen map[string]int) error {
 		if s.state == cases.StateAwaitingFee {
 			want["fee_due"], got["fee_due"] = s.feeDue(), fromDate(c.FeeDue)
 		}
-		if cases.IsOpen(s.state) {
+		if cases.IsOpen(cases.State(s.state)) {
 			want["correction_notice_by"], got["correction_notice_by"] = s.correctionNoticeBy(), fromDate(c.CorrectionNoticeBy)
 		}
 		for k := range want {
@@ -248,7 +248,7 @@ func playHistory(rng *rand.Rand, seen map[string]int) error {
 				return fmt.Errorf("%s: stored %s, simulated %s (state %s)\n%s", k, got[k].Format("2006-01-02"), want[k].Format("2006-01-02"), s.state, strings.Join(log, "\n"))
 			}
 		}
-		if c.State != s.state {
+		if string(c.State) != s.state {
 			return fmt.Errorf("state %s, simulated %s\n%s", c.State, s.state, strings.Join(log, "\n"))
 		}
 		return nil

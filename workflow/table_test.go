@@ -26,7 +26,7 @@ func knownRoles() []string {
 func TestTableStatesKnown(t *testing.T) {
 	for _, tr := range Table {
 		if tr.To != stay {
-			if _, ok := cases.States.Find(tr.To); !ok {
+			if _, ok := cases.States.Find(string(tr.To)); !ok {
 				t.Errorf("%s: unknown destination %q", tr.Event, tr.To)
 			}
 		}
@@ -34,7 +34,7 @@ func TestTableStatesKnown(t *testing.T) {
 			t.Errorf("%s: no source state", tr.Event)
 		}
 		for _, f := range tr.From {
-			if _, ok := cases.States.Find(f); !ok {
+			if _, ok := cases.States.Find(string(f)); !ok {
 				t.Errorf("%s: unknown source %q", tr.Event, f)
 			}
 		}
@@ -44,8 +44,8 @@ func TestTableStatesKnown(t *testing.T) {
 // Every state can be reached from the two entry points: submitted (an online application) and
 // registered (a paper application, Art. 31).
 func TestTableEveryStateReachable(t *testing.T) {
-	seen := map[string]bool{cases.StateSubmitted: true, cases.StateRegistered: true}
-	queue := []string{cases.StateSubmitted, cases.StateRegistered}
+	seen := map[cases.State]bool{cases.StateSubmitted: true, cases.StateRegistered: true}
+	queue := []cases.State{cases.StateSubmitted, cases.StateRegistered}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
@@ -57,7 +57,7 @@ func TestTableEveryStateReachable(t *testing.T) {
 		}
 	}
 	for _, s := range cases.States {
-		if !seen[s.Code] {
+		if !seen[cases.State(s.Code)] {
 			t.Errorf("state %s is unreachable from submitted/registered", s.Code)
 		}
 	}
@@ -69,8 +69,9 @@ func TestTableEveryStateReachable(t *testing.T) {
 
 // Every state but the final ones (discarded) has a way out; archived leaves only by reopen.
 func TestTableWayOut(t *testing.T) {
-	for _, s := range cases.States {
-		var outs []string
+	for _, code := range cases.States {
+		s := struct{ Code cases.State }{cases.State(code.Code)}
+		var outs []cases.EventName
 		for _, tr := range Table {
 			if tr.To != stay && tr.To != s.Code && slices.Contains(tr.From, s.Code) {
 				outs = append(outs, tr.Event)
@@ -83,12 +84,12 @@ func TestTableWayOut(t *testing.T) {
 		case !final && len(outs) == 0:
 			t.Errorf("state %s has no way out", s.Code)
 		}
-		if s.Code == cases.StateArchived && !slices.Equal(outs, []string{"reopen"}) {
+		if s.Code == cases.StateArchived && !slices.Equal(outs, []cases.EventName{"reopen"}) {
 			t.Errorf("archived leaves by %v, want only reopen (Art. 45: archived cases are read-only)", outs)
 		}
 	}
 	for _, s := range FiniteStates {
-		if _, ok := cases.States.Find(s); !ok {
+		if _, ok := cases.States.Find(string(s)); !ok {
 			t.Errorf("final state %q unknown", s)
 		}
 	}
@@ -99,7 +100,7 @@ func TestTablePairsUnique(t *testing.T) {
 	seen := map[[2]string]bool{}
 	for _, tr := range Table {
 		for _, f := range tr.From {
-			k := [2]string{tr.Event, f}
+			k := [2]string{string(tr.Event), string(f)}
 			if seen[k] {
 				t.Errorf("(%s, %s) appears twice", tr.Event, f)
 			}
@@ -108,23 +109,24 @@ func TestTablePairsUnique(t *testing.T) {
 	}
 }
 
-// Every table event has a handler and a label; every handler belongs to a table event.
+// Every table event has rules (its spec's Run) and a label; every event with rules belongs to
+// the table.
 func TestTableHandlersAndLabels(t *testing.T) {
 	for _, tr := range Table {
-		if _, ok := handlers[tr.Event]; !ok {
+		if s, ok := Lookup(tr.Event); !ok || s.Run.before == nil {
 			t.Errorf("%s has no handler", tr.Event)
 		}
-		if _, ok := Events.Find(tr.Event); !ok {
+		if _, ok := Events.Find(string(tr.Event)); !ok {
 			t.Errorf("%s has no label in Events", tr.Event)
 		}
 	}
-	for name := range handlers {
-		if len(rows(name)) == 0 {
-			t.Errorf("handler %s has no table row", name)
+	for _, s := range Specs() {
+		if s.Run.before != nil && len(rows(s.Name)) == 0 {
+			t.Errorf("handler %s has no table row", s.Name)
 		}
 	}
 	for _, e := range Events {
-		if len(rows(e.Code)) == 0 {
+		if len(rows(cases.EventName(e.Code))) == 0 {
 			t.Errorf("Events lists %s, which is not in the table", e.Code)
 		}
 		if _, ok := SystemEvents.Find(e.Code); ok {
@@ -153,8 +155,9 @@ func TestTableRolesKnown(t *testing.T) {
 // of the table that breaks one is caught here and not in production.
 func TestTableDesignRows(t *testing.T) {
 	type row struct {
-		event, from, to string
-		roles           []string
+		event    cases.EventName
+		from, to cases.State
+		roles    []string
 	}
 	applicantOrClerk := []string{roleApplicant, cases.RoleClerk}
 	want := []row{
@@ -188,7 +191,7 @@ func TestTableDesignRows(t *testing.T) {
 	for _, s := range cases.OpenStates { // other.other: withdrawn by the applicant
 		want = append(want, row{"withdraw", s, cases.StateClosed, applicantOrClerk}, row{"reassign", s, stay, supervisor})
 	}
-	for _, s := range []string{cases.StateRegistered, cases.StateInProgress, cases.StateConsulting, cases.StateAwaitingFee, cases.StatePendingApproval} {
+	for _, s := range []cases.State{cases.StateRegistered, cases.StateInProgress, cases.StateConsulting, cases.StateAwaitingFee, cases.StatePendingApproval} {
 		want = append(want, row{"extend", s, stay, supervisor}) // Art. 33
 	}
 	for _, w := range want {
@@ -205,7 +208,7 @@ func TestTableDesignRows(t *testing.T) {
 	// (Art. 45: archived cases are read-only except for a reopen, remedy records and notes);
 	// nothing but add_note in discarded (never received).
 	for _, tr := range Table {
-		if slices.Contains(tr.From, cases.StateArchived) && !slices.Contains([]string{"reopen", "add_note", "record_remedy"}, tr.Event) {
+		if slices.Contains(tr.From, cases.StateArchived) && !slices.Contains([]cases.EventName{"reopen", "add_note", "record_remedy"}, tr.Event) {
 			t.Errorf("%s allowed on archived cases", tr.Event)
 		}
 		if slices.Contains(tr.From, cases.StateDiscarded) && tr.Event != "add_note" {
@@ -241,7 +244,11 @@ they are listed in the table below the diagram.
 	b.WriteString(Mermaid())
 	b.WriteString("```\n\n## Events that keep the state\n\n| event | label | states | roles |\n|---|---|---|---|\n")
 	for _, s := range StayEvents() {
-		b.WriteString("| `" + s.Event + "` | " + Events.Label(s.Event, "zh") + " | " + strings.Join(s.From, ", ") + " | " + strings.Join(s.Roles, ", ") + " |\n")
+		var from []string
+		for _, f := range s.From {
+			from = append(from, string(f))
+		}
+		b.WriteString("| `" + string(s.Event) + "` | " + Events.Label(string(s.Event), "zh") + " | " + strings.Join(from, ", ") + " | " + strings.Join(s.Roles, ", ") + " |\n")
 	}
 	b.WriteString("\nRecorded by foidesk itself, outside the table: ")
 	var sys []string
@@ -285,7 +292,7 @@ func TestMermaidDiagram(t *testing.T) {
 		}
 		for _, f := range tr.From {
 			arrows++
-			line := "    " + f + " --> " + tr.To + " : " + tr.Event + " ("
+			line := "    " + string(f) + " --> " + string(tr.To) + " : " + string(tr.Event) + " ("
 			if !strings.Contains(m, line) {
 				t.Errorf("missing arrow %q", line)
 			}
@@ -300,7 +307,7 @@ func TestMermaidDiagram(t *testing.T) {
 		}
 	}
 	for _, s := range StayEvents() {
-		if strings.Contains(m, " : "+s.Event+" (") {
+		if strings.Contains(m, " : "+string(s.Event)+" (") {
 			t.Errorf("stay event %s drawn", s.Event)
 		}
 	}

@@ -43,7 +43,7 @@ func archivedCases(t *testing.T, dbPath string) (full, withdrawn *cases.Case, db
 		now := on(day)
 		db.Now = func() time.Time { return now }
 		b, _ := json.Marshal(payload)
-		n, err := db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: event, Payload: b}, actor, now)
+		n, err := db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: cases.EventName(event), Payload: b}, actor, now)
 		if err != nil {
 			t.Fatalf("%s on %s: %v", event, day, err)
 		}

@@ -325,7 +325,7 @@ func TestDemo(t *testing.T) {
 	overdue := 0
 	for _, r := range rows {
 		states[r.State], outcomes[r.Outcome], channels[r.Channel] = true, true, true
-		if cases.ClockRunning(r.State) && r.ReplyDue != "" && r.ReplyDue < "2026-06-15" {
+		if cases.ClockRunning(cases.State(r.State)) && r.ReplyDue != "" && r.ReplyDue < "2026-06-15" {
 			overdue++
 		}
 	}

@@ -1,0 +1,173 @@
+package workflow
+
+import (
+	"unicode/utf8"
+
+	cases "foidesk/case"
+)
+
+// The reply: drafted by a clerk, returned or approved by a supervisor who did not draft it (the
+// 保密审查 and legal check), then delivered (国办公开办函〔2016〕235号).
+var replySpecs = []Spec{
+	{
+		Name: cases.EventDraftReply, ZH: "拟稿答复", EN: "Draft reply",
+		Rows: []Row{{From: []cases.State{cases.StateRegistered, cases.StateInProgress}, To: cases.StatePendingApproval, Roles: clerk}},
+		Run:  on(nil, draftReplyCheck, draftReplyEffect),
+		Rank: 90,
+	},
+	{
+		Name: cases.EventReturn, ZH: "退回修改", EN: "Return",
+		Rows: []Row{{From: []cases.State{cases.StatePendingApproval}, To: cases.StateInProgress, Roles: supervisor}},
+		Run:  on(nil, returnCheck, returnEffect),
+		Rank: 110,
+	},
+	{
+		Name: cases.EventApprove, ZH: "审批通过", EN: "Approve",
+		Rows:     []Row{{From: []cases.State{cases.StatePendingApproval}, To: cases.StateReplied, Roles: supervisor}},
+		Run:      on(nil, approveCheck, approveEffect),
+		Relation: notTheDrafter,
+		Letters:  []string{cases.DocReply, cases.DocObjectionOverride},
+		Public: &Public{Label: Text{"作出答复", "Replied"}, Detail: func(e cases.Event, p Payload) Text {
+			if o, ok := cases.FindOutcome(p.Str("outcome")); ok {
+				return Text{o.Label(), o.EN}
+			}
+			return Text{}
+		}},
+		Notice: cases.NoticeReply,
+		SMS:    cases.SMSReplied,
+		Rank:   100,
+	},
+	{
+		Name: cases.EventRecordDelivery, ZH: "送达登记", EN: "Record delivery",
+		Rows: []Row{{From: []cases.State{cases.StateReplied}, To: Stay, Roles: clerk}},
+		Run:  on(nil, recordDeliveryCheck, recordDeliveryEffect),
+		Public: &Public{Label: Text{"答复送达", "Reply delivered"}, Detail: func(e cases.Event, p Payload) Text {
+			return Text{
+				"送达方式：" + cases.DeliveryWays.Label(p.Str("way"), "zh") + "，日期：" + p.Str("delivered_on"),
+				cases.DeliveryWays.Label(p.Str("way"), "en") + ", on " + p.Str("delivered_on"),
+			}
+		}},
+		SignedDates: []string{"delivered_on"},
+		Rank:        120,
+	},
+}
+
+// DraftReplyPayload is the payload of draft_reply: the reply the clerk drafts (cases.Draft).
+type DraftReplyPayload struct {
+	Outcome           string  `json:"outcome" form:"text"`
+	Reasons           string  `json:"reasons" form:"text"`
+	LegalBasis        string  `json:"legal_basis,omitempty" form:"opt"`
+	ResponsibleAgency string  `json:"responsible_agency,omitempty" form:"opt"`
+	WherePublic       string  `json:"where_public,omitempty" form:"opt"`
+	Documents         []int64 `json:"documents,omitempty" form:"ids"`
+	DraftedBy         string  `json:"drafted_by,omitempty" form:"-"` // accepted and ignored: the drafter is the actor
+	// rejected.duplicate (Art. 36(六)): the earlier case, its reply's number and date (API only).
+	DuplicateOf       string     `json:"duplicate_of,omitempty" form:"-"`
+	DuplicateLetterNo string     `json:"duplicate_letter_no,omitempty" form:"-"`
+	DuplicateOn       cases.Date `json:"duplicate_on,omitempty" form:"-"`
+}
+
+func draftReplyCheck(x *exec, p *DraftReplyPayload) error {
+	if _, ok := cases.FindOutcome(p.Outcome); !ok {
+		return invalid("outcome", "请从目录中选择答复结果。", "Choose an outcome from the catalogue.")
+	}
+	if p.Outcome == cases.OutcomeCorrectionLapsed || p.Outcome == cases.OutcomeFeeLapsed {
+		return invalid("outcome", "逾期未补正、逾期未缴费只能由系统在期限届满时登记。", "The lapse outcomes are recorded only by their lapse events.")
+	}
+	if p.Outcome == cases.OutcomeUnclear && x.c.Clock.CorrectedOn.IsZero() {
+		return conflict("只有在申请人补正后内容仍不明确时才能作出该答复（第三十条）。", "unavailable.unclear requires a received correction (Art. 30)")
+	}
+	if err := required("reasons", p.Reasons, "请填写答复理由。", "Give the reasons."); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(p.Reasons) > 5000 {
+		return invalid("reasons", "答复理由不能超过5000字。", "The reasons may not exceed 5000 characters.")
+	}
+	return nil
+}
+
+func draftReplyEffect(x *exec, p *DraftReplyPayload) {
+	x.c.Draft = &cases.Draft{Outcome: p.Outcome, Reasons: p.Reasons, LegalBasis: p.LegalBasis, ResponsibleAgency: p.ResponsibleAgency,
+		WherePublic: p.WherePublic, Documents: p.Documents, DraftedBy: x.actor.Name,
+		DuplicateOf: p.DuplicateOf, DuplicateLetterNo: p.DuplicateLetterNo, DuplicateOn: p.DuplicateOn}
+	if x.c.Assignee == "" {
+		x.c.Assignee = x.actor.Name
+	}
+	x.payload["outcome"], x.payload["reasons"] = p.Outcome, p.Reasons
+	for k, v := range map[string]string{"legal_basis": p.LegalBasis, "responsible_agency": p.ResponsibleAgency, "where_public": p.WherePublic} {
+		if v != "" {
+			x.payload[k] = v
+		}
+	}
+	if len(p.Documents) > 0 {
+		x.payload["documents"] = p.Documents
+	}
+}
+
+// ReturnPayload is the payload of return: the supervisor's comments.
+type ReturnPayload struct {
+	Comment string `json:"comment" form:"text"`
+}
+
+func returnCheck(x *exec, p *ReturnPayload) error {
+	return required("comment", p.Comment, "请填写退回意见。", "Give your comments.")
+}
+
+func returnEffect(x *exec, p *ReturnPayload) { x.payload["comment"] = p.Comment }
+
+// notTheDrafter: the clerk who drafted a reply may not approve it (审核 by another person).
+func notTheDrafter(c *cases.Case, actor cases.Actor) error {
+	if c.Draft != nil && c.Draft.DraftedBy == actor.Name {
+		return cases.Errorf(cases.EFORBIDDEN, "拟稿人不能审批本人起草的答复。", "the clerk who drafted a reply may not approve it")
+	}
+	return nil
+}
+
+func approveCheck(x *exec, _ *Empty) error {
+	if x.c.Draft == nil {
+		return conflict("没有待审批的答复。", "there is no drafted reply")
+	}
+	return nil
+}
+
+// approveEffect: the supervisor's 保密审查 and legal check; the reply letter is numbered and frozen.
+func approveEffect(x *exec, _ *Empty) {
+	x.conclude(x.c.Draft.Outcome)
+	x.payload["outcome"] = x.c.Draft.Outcome
+	x.letter(cases.LetterRequest{Kind: cases.DocReply})
+	// Art. 32: a third party that objected is told, with the content and the reasons, that the
+	// agency discloses all the same (in the public interest).
+	if o := x.c.Draft.Outcome; o == cases.OutcomeDisclose || o == cases.OutcomePartial {
+		for _, pt := range x.c.Parties {
+			if pt.Kind == "third_party" && pt.Answer == "object" {
+				x.letter(cases.LetterRequest{Kind: cases.DocObjectionOverride, Party: &pt, Reason: x.c.Draft.Reasons})
+			}
+		}
+	}
+}
+
+// RecordDeliveryPayload is the payload of record_delivery.
+type RecordDeliveryPayload struct {
+	Way         string     `json:"way" form:"text"`
+	DeliveredOn cases.Date `json:"delivered_on" form:"date"`
+	Proof       string     `json:"proof,omitempty" form:"opt"`
+}
+
+func recordDeliveryCheck(x *exec, p *RecordDeliveryPayload) error {
+	if !cases.DeliveryWays.Has(p.Way) {
+		return invalid("way", "请选择送达方式。", "Choose the way of delivery.")
+	}
+	if p.DeliveredOn.IsZero() || p.DeliveredOn.After(x.env.Today) || p.DeliveredOn.Before(x.c.ConcludedOn) {
+		return invalid("delivered_on", "送达日期应在答复日期与今天之间。", "The delivery date must lie between the reply date and today.")
+	}
+	return nil
+}
+
+// recordDeliveryEffect: the deadline is met on the day of signature or of posting (国办公开办函〔2016〕235号).
+func recordDeliveryEffect(x *exec, p *RecordDeliveryPayload) {
+	x.c.DeliveredOn, x.c.DeliveryWay = p.DeliveredOn, p.Way
+	x.payload["way"], x.payload["delivered_on"], x.payload["on_time"] = p.Way, p.DeliveredOn, !p.DeliveredOn.After(x.c.ReplyDue)
+	if p.Proof != "" {
+		x.payload["proof"] = p.Proof
+	}
+}
