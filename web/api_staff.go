@@ -269,8 +269,9 @@ func (s *Server) apiCaseEvent(c *gin.Context) {
 	c.JSON(http.StatusOK, caseJSON(out))
 }
 
-// bulkEvents are the events POST /cases/bulk fires (docs/api.md).
-var bulkEvents = []string{"archive", "record_delivery", "reassign"}
+// bulkEvents are the events POST /cases/bulk fires (docs/api.md): those whose workflow.Spec says
+// Bulk.
+var bulkEvents = workflow.BulkEvents()
 
 // maxBulk bounds the cases of one bulk request.
 const maxBulk = 500

@@ -13,6 +13,7 @@ var fileSpecs = []Spec{
 		Run:    on(nil, archiveCheck, archiveEffect),
 		Public: &Public{Label: Text{"归档", "Archived"}},
 		Rank:   130,
+		Bulk:   true,
 	},
 	{
 		Name: cases.EventReopen, ZH: "重新办理", EN: "Reopen",
@@ -26,6 +27,7 @@ var fileSpecs = []Spec{
 		Rows: []Row{{From: cases.OpenStates, To: Stay, Roles: supervisor}},
 		Run:  on(nil, reassignCheck, reassignEffect),
 		Rank: 160,
+		Bulk: true,
 	},
 	{
 		Name: cases.EventAddNote, ZH: "添加备注", EN: "Add note",

@@ -49,6 +49,7 @@ var replySpecs = []Spec{
 		}},
 		SignedDates: []string{"delivered_on"},
 		Rank:        120,
+		Bulk:        true,
 	},
 }
 

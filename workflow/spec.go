@@ -10,8 +10,9 @@ package workflow
 //     Stay, and the roles), the labels zh/en, the payload struct (json tags are the API's field
 //     names, form tags the staff form's field kinds), Run: on(guard, check, effect), the letters it
 //     issues, Public (how the applicant's timeline shows it; nil: not at all), Notice and SMS (the
-//     e-mail and the text message to the applicant), SignedDates (the payload dates the sign-off check reads) and Rank (its place
-//     among the actions of the staff case page);
+//     e-mail and the text message to the applicant), SignedDates (the payload dates the sign-off
+//     check reads), Rank (its place among the actions of the staff case page) and Bulk (whether
+//     POST /cases/bulk may fire it);
 //  3. add it to specs (spec order is table order: it fixes the arrows of docs/state-machine.md);
 //  4. add its letter template (package forms) and e-mail text (applicant notices) if it has them,
 //     its request schema in web/openapi.yaml, and tests; then regenerate the diagram with
@@ -97,6 +98,8 @@ type Spec struct {
 	SignedDates []string
 	// Rank orders the actions of the staff case page: the usual next steps first.
 	Rank int
+	// Bulk: the event may be fired on many cases at once (POST /cases/bulk).
+	Bulk bool
 	// System marks an event foidesk records itself, outside the table (no Rows, no Run).
 	System bool
 }
@@ -253,6 +256,17 @@ func PublicEvent(name cases.EventName) *Public {
 		return s.Public
 	}
 	return nil
+}
+
+// BulkEvents lists the events POST /cases/bulk may fire, in spec order.
+func BulkEvents() []cases.EventName {
+	var out []cases.EventName
+	for _, s := range specs {
+		if s.Bulk {
+			out = append(out, s.Name)
+		}
+	}
+	return out
 }
 
 // ActionRank is the place of event among the actions of the staff case page (unknown: last).

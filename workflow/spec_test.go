@@ -188,6 +188,9 @@ func TestDerivedFromSpecs(t *testing.T) {
 	if !slices.Equal(sms, []cases.EventName{cases.EventRequestCorrection, cases.EventRequestFee, cases.EventExtend, cases.EventApprove}) {
 		t.Errorf("SMS events %v", sms)
 	}
+	if got := BulkEvents(); !slices.Equal(got, []cases.EventName{cases.EventRecordDelivery, cases.EventArchive, cases.EventReassign}) {
+		t.Errorf("bulk events %v", got)
+	}
 	if !slices.Equal(SignedDates(cases.EventRecordDelivery), []string{"delivered_on"}) || SignedDates(cases.EventAddNote) != nil {
 		t.Error("signed dates")
 	}
