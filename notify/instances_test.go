@@ -59,7 +59,7 @@ func TestTwoInstancesUnderLoad(t *testing.T) {
 			ctx := e.ctx
 			fire := func(db *store.DB, id int64, actor cases.Actor, event string, payload any) error {
 				b, _ := json.Marshal(payload)
-				_, err := db.TransitionCase(ctx, id, cases.EventRequest{Event: event, Payload: b}, actor, db.Now())
+				_, err := db.TransitionCase(ctx, id, cases.EventRequest{Event: cases.EventName(event), Payload: b}, actor, db.Now())
 				return err
 			}
 			var wg sync.WaitGroup
@@ -129,7 +129,7 @@ func TestTwoInstancesUnderLoad(t *testing.T) {
 				}
 				n := map[string]int{}
 				for _, ev := range got.Events {
-					n[ev.Event]++
+					n[string(ev.Event)]++
 				}
 				if n["accept"] != 1 || n["draft_reply"] != 1 || n["approve"] != 1 || got.State != cases.StateReplied {
 					t.Errorf("%s: state %s, events %v", got.TrackingNo, got.State, n)

@@ -25,7 +25,7 @@ func bulkSample(db *DB, n, from int) []BulkCase {
 		c.CreatedAt, c.UpdatedAt = at("2026-03-02"), at("2026-03-20")
 		var evs []cases.Event
 		for j, e := range []string{"register", "accept", "add_note", "draft_reply", "approve"} {
-			evs = append(evs, cases.Event{Event: e, Actor: "clerk1", At: at("2026-03-02").Add(time.Duration(j) * time.Hour),
+			evs = append(evs, cases.Event{Event: cases.EventName(e), Actor: "clerk1", At: at("2026-03-02").Add(time.Duration(j) * time.Hour),
 				Payload: workflowCanonical(map[string]any{"n": j, "text": "已电话联系申请人"})})
 		}
 		out[i] = BulkCase{Case: c, Events: evs}
