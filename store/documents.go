@@ -152,7 +152,7 @@ func (db *DB) PreviewReply(ctx context.Context, id int64, at time.Time) ([]byte,
 	}
 	actor := previewActor
 	actor.AgencyID, actor.Agencies = c.AgencyID, []int64{c.AgencyID}
-	res, a, err := db.apply(ctx, tx, c, workflow.Request{Event: "approve"}, actor, at)
+	res, a, err := db.apply(ctx, tx, c, workflow.Request{Event: cases.EventApprove}, actor, at)
 	if err != nil {
 		return nil, err
 	}

@@ -34,16 +34,16 @@ func clearInbox(ctx context.Context, tx *sqlx.Tx, old, n *cases.Case, ev cases.E
 	if old.State == cases.StateSubmitted && n.State != cases.StateSubmitted {
 		kinds = append(kinds, "alert.unregistered")
 	}
-	if ev.Event == "request_correction" || !cases.IsOpen(n.State) {
+	if ev.Event == cases.EventRequestCorrection || !cases.IsOpen(n.State) {
 		kinds = append(kinds, "alert.correction_window")
 	}
 	if old.State == cases.StatePendingApproval && n.State != cases.StatePendingApproval {
 		kinds = append(kinds, "staff.draft_reply")
 	}
-	if ev.Event == "draft_reply" {
+	if ev.Event == cases.EventDraftReply {
 		kinds = append(kinds, "staff.return")
 	}
-	staffAct := ev.Actor != cases.ActorApplicant && ev.Actor != cases.SystemActor.Name && ev.Event != "add_note"
+	staffAct := ev.Actor != cases.ActorApplicant && ev.Actor != cases.SystemActor.Name && ev.Event != cases.EventAddNote
 	if staffAct || !cases.IsOpen(n.State) {
 		kinds = append(kinds, "staff.submit_correction")
 	}
