@@ -249,7 +249,7 @@ func correctionLapsedEffect(x *exec, _ *Ignored) {
 
 // AssigneePayload names the handling clerk.
 type AssigneePayload struct {
-	Assignee string `json:"assignee" form:"opt"`
+	Assignee string `json:"assignee,omitempty" form:"opt"` // default: the clerk themself
 }
 
 func acceptCheck(x *exec, p *AssigneePayload) error {
