@@ -322,6 +322,10 @@ func (db *DB) apply(ctx context.Context, tx *sqlx.Tx, c *cases.Case, req workflo
 		if err != nil {
 			return nil, agency, err
 		}
+	case cases.EventDraftReply:
+		if env.Releasable, err = Releasable(ctx, tx, c.ID); err != nil {
+			return nil, agency, err
+		}
 	}
 	res, err := workflow.Apply(c, req, actor, env)
 	return res, agency, err

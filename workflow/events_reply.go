@@ -84,6 +84,15 @@ func draftReplyCheck(x *exec, p *DraftReplyPayload) error {
 	if utf8.RuneCountInString(p.Reasons) > 5000 {
 		return invalid("reasons", "答复理由不能超过5000字。", "The reasons may not exceed 5000 characters.")
 	}
+	// A reply attaches only information staff uploaded to this case for release: never the
+	// applicant's own identity proof, a working paper or another case's document.
+	seen := map[int64]bool{}
+	for _, id := range p.Documents {
+		if _, ok := x.env.Releasable[id]; !ok || seen[id] {
+			return invalid("documents", "只能附上本案件中作为拟公开信息上传的文件（每个文件一次）。", "Attach only documents uploaded to this case as information to release, each once.")
+		}
+		seen[id] = true
+	}
 	return nil
 }
 

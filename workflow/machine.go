@@ -33,6 +33,9 @@ type Env struct {
 	UserExists func(name string) bool
 	// FileComplete reports whether every document issued for the case is present.
 	FileComplete bool
+	// Releasable maps the ids of the case's documents that staff uploaded as information to
+	// release to their titles: the only documents a drafted reply may attach (its 附件).
+	Releasable map[int64]string
 }
 
 // Result is what an event does: the case after it, the event to append (seq and hashes are the
