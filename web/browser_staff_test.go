@@ -54,6 +54,9 @@ func TestBrowserStaffFlow(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`#act-` + event + ` > summary`)),
 		}
 		steps = append(steps, fill...)
+		if event == "approve" { // the confirmation step shows the letter to be issued first
+			steps = append(steps, chromedp.Click(chromedp.CSS(`#form-approve button[type=submit]`)), arrive(chromedp.ID("approve-letter")))
+		}
 		steps = append(steps,
 			chromedp.Click(chromedp.CSS(`#form-`+event+` button[type=submit]:not([name=preview])`)),
 			arrive(chromedp.ID("flash")))
@@ -79,7 +82,7 @@ func TestBrowserStaffFlow(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`input[name="applicant.kind"][value="person"]`)),
 		chromedp.SendKeys(chromedp.ID("r-applicant-name"), "陈小梅"),
 		chromedp.SetValue(chromedp.ID("r-applicant-id_type"), "resident_id"),
-		chromedp.SendKeys(chromedp.ID("r-applicant-id_number"), "11010519491231002X"),
+		chromedp.SendKeys(chromedp.ID("r-applicant-id_number"), "430122198503150028"),
 		chromedp.SendKeys(chromedp.ID("r-applicant-phone"), "13912345678"),
 		chromedp.SendKeys(chromedp.ID("r-applicant-address"), "望城区金星北路88号"),
 		chromedp.SendKeys(chromedp.ID("r-applicant-postcode"), "410200"),

@@ -119,7 +119,7 @@ var actionCases = []actionCase{
 	{"draft_reply", "clerk1", cases.StateInProgress, url.Values{"outcome": {"disclose"}, "reasons": {"经审查，予以公开。"}, "legal_basis": {"第二十七条"}}, cases.StatePendingApproval,
 		url.Values{"outcome": {"nonsense"}, "reasons": {"理由丙"}}, "理由丙", cases.StatePendingApproval},
 	{"return", "sup1", cases.StatePendingApproval, url.Values{"comment": {"请补充法律依据"}}, cases.StateInProgress, url.Values{"comment": {""}}, "", cases.StateInProgress},
-	{"approve", "sup1", cases.StatePendingApproval, url.Values{}, cases.StateReplied, nil, "", cases.StateInProgress},
+	{"approve", "sup1", cases.StatePendingApproval, url.Values{"confirm": {"1"}}, cases.StateReplied, nil, "", cases.StateInProgress},
 	{"record_delivery", "clerk1", cases.StateReplied, url.Values{"way": {"email"}, "delivered_on": {"2026-11-03"}, "proof": {"邮件发送记录"}}, cases.StateReplied,
 		url.Values{"way": {"pigeon"}, "delivered_on": {"2026-11-03"}, "proof": {"凭证丁"}}, "凭证丁", cases.StatePendingApproval},
 	{"archive", "clerk1", "delivered", url.Values{}, cases.StateArchived, nil, "", cases.StateInProgress},

@@ -54,6 +54,13 @@ type casePageData struct {
 	// (重复申请, Art. 36(六); docs/rules.md §8), shown at registration and when drafting.
 	Earlier []cases.EarlierRequest
 
+	// Unavailable are the actions the user's role allows whose guards fail today (an overdue case
+	// is not offered an extension): shown with the reason instead of a form (workflow.Unavailable).
+	Unavailable []unavailableView
+	// Review is the approval's confirmation step: the letter to be issued, embedded, and the
+	// final button (caseEvent without confirm).
+	Review bool
+
 	DefaultAssignee string // accept: the clerk themself
 	OutcomeLabel    string
 	CanUpload       bool
@@ -64,6 +71,8 @@ type casePageData struct {
 	RemedyKinds     cases.CodeList
 	RemedyResults   cases.CodeList
 }
+
+type unavailableView struct{ Event, Label, Reason string }
 
 type actionView struct {
 	Event string
@@ -252,9 +261,16 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		}
 	}
 	slices.Reverse(d.Timeline)
-	for _, e := range workflow.Allowed(cs, u.Actor()) {
+	allowed := workflow.Allowed(cs, u.Actor())
+	unav := workflow.Unavailable(cs, u.Actor(), allowed, workflow.Env{Now: s.now(), Today: today, Cal: cal, Settings: a.Settings})
+	for _, e := range allowed {
+		if err, ok := unav[e]; ok {
+			d.Unavailable = append(d.Unavailable, unavailableView{Event: string(e), Label: eventLabel(e, l), Reason: cases.ErrorMessage(err, l)})
+			continue
+		}
 		d.Actions = append(d.Actions, actionView{Event: string(e), Label: eventLabel(e, l)})
 	}
+	slices.SortStableFunc(d.Unavailable, func(a, b unavailableView) int { return actionRank(a.Event) - actionRank(b.Event) })
 	slices.SortStableFunc(d.Actions, func(a, b actionView) int { return actionRank(a.Event) - actionRank(b.Event) })
 	if d.Clerks, err = s.clerksOf(ctx, cs.AgencyID); err != nil {
 		return nil, err
@@ -477,6 +493,9 @@ func (s *Server) caseEvent(c *gin.Context) {
 		s.feePreview(c, cs, form)
 		return
 	}
+	if event == "approve" && form.Get("confirm") == "" && s.approveReview(c, cs, req, form) {
+		return
+	}
 	payload, err := formPayload(event, form, cs)
 	if err != nil {
 		s.caseRefused(c, cs, event, err)
@@ -524,6 +543,29 @@ func (s *Server) caseRefused(c *gin.Context, cs *cases.Case, event string, refus
 		d.Actions[i].Open = d.Actions[i].Event == event
 	}
 	s.render(c, statusOf[code], "staff/case", "case.title", d)
+}
+
+// approveReview is the approval's confirmation step: the case page with the approve form open,
+// the reply letter the approval would issue embedded (the draft preview, by the code that issues
+// it) and the final button, which posts confirm=1. Nothing is stored. It is shown only when the
+// approval could go through now; otherwise the form goes to the machine, which refuses it with
+// its own code and message.
+func (s *Server) approveReview(c *gin.Context, cs *cases.Case, req cases.EventRequest, form url.Values) bool {
+	u, _ := currentUser(c)
+	if !slices.Contains(workflow.Allowed(cs, u.Actor()), "approve") || req.ExpectedVersion != nil && *req.ExpectedVersion != cs.Version {
+		return false
+	}
+	d, err := s.caseData(c, cs)
+	if err != nil {
+		s.pageError(c, err)
+		return true
+	}
+	d.Failed, d.Input, d.Review = "approve", form, true
+	for i := range d.Actions {
+		d.Actions[i].Open = d.Actions[i].Event == "approve"
+	}
+	s.render(c, http.StatusOK, "staff/case", "case.title", d)
+	return true
 }
 
 // feePreview shows the fee the rules give before the clerk confirms the notice (docs/rules.md §5:

@@ -24,5 +24,8 @@ func (s *Server) replyPreview(c *gin.Context) {
 	name := cs.TrackingNo + "-reply-draft.pdf"
 	c.Header("Content-Disposition", "inline; filename=\""+name+"\"; filename*=UTF-8''"+url.PathEscape(name))
 	c.Header("Cache-Control", "private, no-store")
+	// Embedded in the approval's confirmation step (approveReview): framed by this site's own pages only.
+	c.Header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'")
+	c.Header("X-Frame-Options", "SAMEORIGIN")
 	c.Data(http.StatusOK, "application/pdf", pdf)
 }
