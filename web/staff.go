@@ -145,9 +145,9 @@ type queueTab struct {
 	Active bool
 }
 
-// queueCountMax: the tabs count up to this many cases and then show "9999+" (a count of every
+// queueCountMax: the tabs count up to this many cases and then show "999+" (a count of every
 // concluded case of a province is not worth a scan on every page view; docs/performance.md).
-const queueCountMax = 9999
+const queueCountMax = 999
 
 // queueRow is one case in a list, with its deadline as a date and in working days.
 type queueRow struct {
