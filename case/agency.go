@@ -55,6 +55,9 @@ type Settings struct {
 	ArchiveOrg     string            `json:"archive_org,omitempty"`
 	ArchiveOrgCode string            `json:"archive_org_code,omitempty"`
 	Retention      map[string]string `json:"retention,omitempty"`
+	// Phrases are the administrator's standard wording per outcome code (答复常用语), offered on
+	// the draft form for insertion into the reasons.
+	Phrases map[string][]string `json:"phrases,omitempty"`
 }
 
 // DefaultSettings are the settings of a new agency.

@@ -22,6 +22,21 @@ const (
 // error here: WithDefaults fills them first where defaults are meant.
 func (s Settings) Validate() error {
 	var fe FieldErrors
+	for code, ps := range s.Phrases {
+		if _, ok := FindOutcome(code); !ok {
+			fe.Add("phrases."+code, "未知的答复类型。", "Unknown outcome.")
+			continue
+		}
+		if len(ps) > MaxPhrases {
+			fe.Add("phrases."+code, fmt.Sprintf("每种答复类型最多%d条常用语。", MaxPhrases), fmt.Sprintf("At most %d phrases per outcome.", MaxPhrases))
+		}
+		for _, p := range ps {
+			if n := len([]rune(p)); n == 0 || n > MaxPhraseLen {
+				fe.Add("phrases."+code, fmt.Sprintf("每条常用语应为1至%d个字。", MaxPhraseLen), fmt.Sprintf("Each phrase is 1 to %d characters.", MaxPhraseLen))
+				break
+			}
+		}
+	}
 	if p := s.TrackingPrefix; p == "" || len(p) > MaxTrackingPrefix || strings.Trim(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != "" {
 		fe.Add("tracking_prefix", "申请编号前缀应为1至10位英文字母或数字。", "The tracking prefix is 1 to 10 letters or digits.")
 	}
@@ -103,3 +118,9 @@ func (s Settings) Validate() error {
 	}
 	return fe.Err()
 }
+
+// MaxPhrases and MaxPhraseLen bound the phrases kept per outcome (Settings.Phrases).
+const (
+	MaxPhrases   = 20
+	MaxPhraseLen = 500
+)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -150,6 +151,36 @@ func (db *DB) PreviewReply(ctx context.Context, id int64, at time.Time) ([]byte,
 	if c.Draft == nil || c.State != cases.StatePendingApproval {
 		return nil, cases.E(cases.ECONFLICT, "该案件没有待审批的答复草稿。", "this case has no drafted reply awaiting approval")
 	}
+	return db.previewApproval(ctx, tx, c, at)
+}
+
+// PreviewDraft renders the reply letter the draft in payload (draft_reply's payload, as the draft
+// form would send it) would issue if drafted by actor and then approved at, before it is sent for
+// approval: the draft applied and approved by the workflow on a copy, in a read transaction rolled
+// back, the letter rendered as a draft (watermarked, unnumbered) by the renderer of the issued one.
+// A draft the workflow refuses is refused with its error; nothing is stored.
+func (db *DB) PreviewDraft(ctx context.Context, id int64, payload json.RawMessage, actor cases.Actor, at time.Time) ([]byte, error) {
+	if db.Renderer == nil {
+		return nil, cases.E(cases.EINTERNAL, "系统内部错误。", "no renderer")
+	}
+	tx, err := db.R.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := db.caseByID(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	res, _, err := db.apply(ctx, tx, c, workflow.Request{Event: cases.EventDraftReply, Payload: payload}, actor, at)
+	if err != nil {
+		return nil, err
+	}
+	return db.previewApproval(ctx, tx, res.Case, at)
+}
+
+// previewApproval renders the reply letter the approval of c's draft at would issue, as a draft.
+func (db *DB) previewApproval(ctx context.Context, tx *sqlx.Tx, c *cases.Case, at time.Time) ([]byte, error) {
 	actor := previewActor
 	actor.AgencyID, actor.Agencies = c.AgencyID, []int64{c.AgencyID}
 	res, a, err := db.apply(ctx, tx, c, workflow.Request{Event: cases.EventApprove}, actor, at)

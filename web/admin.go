@@ -249,6 +249,20 @@ func (d agencyData) RetentionGroups() []retentionChoice {
 	return out
 }
 
+// PhraseChoices are the outcomes with the agency's phrases (one a line) for the settings form.
+func (d agencyData) PhraseChoices(l string) []phraseChoice {
+	var out []phraseChoice
+	for _, o := range cases.Outcomes {
+		if o.Code == cases.OutcomeCorrectionLapsed || o.Code == cases.OutcomeFeeLapsed {
+			continue
+		}
+		out = append(out, phraseChoice{Code: o.Code, Label: outcomeLabel(o, l), Value: strings.Join(d.Agency.Settings.Phrases[o.Code], "\n")})
+	}
+	return out
+}
+
+type phraseChoice struct{ Code, Label, Value string }
+
 type retentionChoice struct {
 	Code    cases.Code
 	Value   string // the setting; "" means the default
@@ -422,6 +436,19 @@ func settingsFromForm(f url.Values, old cases.Settings) (string, cases.Settings,
 	for _, g := range archive.RetentionGroups {
 		if v := text("retention." + g.Code); v != "" {
 			st.Retention[g.Code] = v
+		}
+	}
+	// 答复常用语: one phrase a line per outcome.
+	st.Phrases = map[string][]string{}
+	for _, o := range cases.Outcomes {
+		var ps []string
+		for _, line := range strings.Split(f.Get("phrases."+o.Code), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				ps = append(ps, line)
+			}
+		}
+		if len(ps) > 0 {
+			st.Phrases[o.Code] = ps
 		}
 	}
 	var mb int

@@ -58,7 +58,7 @@ func TestBrowserStaffFlow(t *testing.T) {
 			steps = append(steps, chromedp.Click(chromedp.CSS(`#form-approve button[type=submit]`)), arrive(chromedp.ID("approve-letter")))
 		}
 		steps = append(steps,
-			chromedp.Click(chromedp.CSS(`#form-`+event+` button[type=submit]:not([name=preview])`)),
+			chromedp.Click(chromedp.CSS(`#form-`+event+` button[type=submit]:not([name])`)),
 			arrive(chromedp.ID("flash")))
 		browse(t, ctx, event, steps...)
 		if msg := browserText(t, ctx, "#flash"); !strings.Contains(msg, eventLabel(cases.EventName(event), "zh")) {

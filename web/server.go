@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -38,6 +39,9 @@ type Backend interface {
 	// PreviewReply renders the reply letter a drafted reply would issue if approved at (a draft:
 	// watermarked, unnumbered), by the code that issues it.
 	PreviewReply(ctx context.Context, id int64, at time.Time) ([]byte, error)
+	// PreviewDraft renders the reply letter a draft (draft_reply's payload) would issue if actor
+	// drafted it and it were approved at, before it is sent for approval; nothing is stored.
+	PreviewDraft(ctx context.Context, id int64, payload json.RawMessage, actor cases.Actor, at time.Time) ([]byte, error)
 	// OpenCasesByAssignee counts the open cases of agencies by assignee (the overview's load).
 	OpenCasesByAssignee(ctx context.Context, agencyIDs []int64) (map[string]int, error)
 	// RecoverAccess issues a new access code when the identity number and contact match the case

@@ -60,6 +60,8 @@ type casePageData struct {
 	// Review is the approval's confirmation step: the letter to be issued, embedded, and the
 	// final button (caseEvent without confirm).
 	Review bool
+	// Phrases are the agency's phrases per outcome (Settings.Phrases), offered on the draft form.
+	Phrases []phraseGroup
 
 	DefaultAssignee string // accept: the clerk themself
 	OutcomeLabel    string
@@ -70,6 +72,11 @@ type casePageData struct {
 	DeliveryWays    cases.CodeList
 	RemedyKinds     cases.CodeList
 	RemedyResults   cases.CodeList
+}
+
+type phraseGroup struct {
+	Label   string
+	Phrases []string
 }
 
 type unavailableView struct{ Event, Label, Reason string }
@@ -276,6 +283,11 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		return nil, err
 	}
 	d.Outcomes = outcomeGroups(l, !cs.Clock.CorrectedOn.IsZero())
+	for _, o := range cases.Outcomes {
+		if ps := a.Settings.Phrases[o.Code]; len(ps) > 0 {
+			d.Phrases = append(d.Phrases, phraseGroup{Label: outcomeLabel(o, l), Phrases: ps})
+		}
+	}
 	if all, err := s.db.Agencies(ctx); err == nil {
 		for _, x := range all {
 			if x.ID != cs.AgencyID {
@@ -496,12 +508,20 @@ func (s *Server) caseEvent(c *gin.Context) {
 	if event == "approve" && form.Get("confirm") == "" && s.approveReview(c, cs, req, form) {
 		return
 	}
+	if event == string(cases.EventDraftReply) && form.Get("insert_phrase") != "" {
+		s.insertPhrase(c, cs, form)
+		return
+	}
 	payload, err := formPayload(event, form, cs)
 	if err != nil {
 		s.caseRefused(c, cs, event, err)
 		return
 	}
 	req.Payload = payload
+	if event == string(cases.EventDraftReply) && form.Get("preview") != "" {
+		s.draftPreview(c, cs, payload)
+		return
+	}
 	if _, err := s.db.TransitionCase(ctx, cs.ID, req, actorOf(c), s.now()); err != nil {
 		s.caseRefused(c, cs, event, err)
 		return
