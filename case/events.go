@@ -17,6 +17,7 @@ const (
 	EventAccept            EventName = "accept"
 	EventConsult           EventName = "consult"
 	EventConsultationDone  EventName = "consultation_done"
+	EventRecordAnswer      EventName = "record_answer"
 	EventRequestFee        EventName = "request_fee"
 	EventFeePaid           EventName = "fee_paid"
 	EventFeeLapsed         EventName = "fee_lapsed"

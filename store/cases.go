@@ -289,7 +289,15 @@ func (db *DB) transitionTx(ctx context.Context, tx *sqlx.Tx, id int64, req workf
 	if dryRun {
 		return res, nil
 	}
-	return res, db.commitResult(ctx, tx, c, res, agency, at)
+	if err := db.commitResult(ctx, tx, c, res, agency, at); err != nil {
+		return nil, err
+	}
+	// docs/rules.md §4: the answer of the last consulted party ends the consultation, recorded by
+	// foidesk itself in the same transaction.
+	if req.Event == cases.EventRecordAnswer && workflow.ConsultationAnswered(res.Case) {
+		return db.transitionTx(ctx, tx, id, workflow.Request{Event: cases.EventConsultationDone, Payload: []byte("{}")}, cases.SystemActor, at, false)
+	}
+	return res, nil
 }
 
 // apply builds the workflow environment of c and applies req.

@@ -22,6 +22,12 @@ var consultSpecs = []Spec{
 		Rank:   50,
 	},
 	{
+		Name: cases.EventRecordAnswer, ZH: "登记意见", EN: "Record an answer",
+		Rows: []Row{{From: []cases.State{cases.StateConsulting}, To: Stay, Roles: clerk}},
+		Run:  on(nil, recordAnswerCheck, recordAnswerEffect),
+		Rank: 55,
+	},
+	{
 		Name: cases.EventConsultationDone, ZH: "征求意见结束", EN: "Consultation done",
 		Rows:   []Row{{From: []cases.State{cases.StateConsulting}, To: cases.StateInProgress, Roles: []string{cases.RoleClerk, roleSystem}}},
 		Run:    on(nil, consultationDoneCheck, consultationDoneEffect),
@@ -111,6 +117,61 @@ func endPause(c *cases.Case, kind string, end cases.Date) {
 	}
 }
 
+// RecordAnswerPayload is the payload of record_answer: one consulted party's answer, recorded
+// when it arrives (docs/rules.md §4 "Several consulted parties").
+type RecordAnswerPayload struct {
+	Name   string `json:"name" form:"text"`
+	Answer string `json:"answer" form:"text"`
+	Text   string `json:"text,omitempty" form:"opt"`
+
+	index int // the party's place in the case's parties
+}
+
+func recordAnswerCheck(x *exec, p *RecordAnswerPayload) error {
+	p.Name = strings.TrimSpace(p.Name)
+	p.index = -1
+	for i, pt := range x.c.Parties {
+		if pt.Name == p.Name {
+			p.index = i
+		}
+	}
+	if p.index < 0 {
+		return invalid("name", "请填写征求意见时所列的被征求意见方名称。", "Give the name of a consulted party exactly as in the consultation.")
+	}
+	if x.c.Parties[p.index].Answer != "" {
+		return conflict("“%s”的意见已经登记，不能再次登记。", "the answer of %s is already recorded", p.Name)
+	}
+	if p.Answer != "agree" && p.Answer != "object" {
+		return invalid("answer", "意见应为同意（agree）或不同意（object）。", "The answer must be agree or object.")
+	}
+	return nil
+}
+
+// recordAnswerEffect records the answer; when it is the last party's, the store records
+// consultation_done as the system (ConsultationAnswered).
+func recordAnswerEffect(x *exec, p *RecordAnswerPayload) {
+	pt := &x.c.Parties[p.index]
+	pt.Answer, pt.Text = p.Answer, strings.TrimSpace(p.Text)
+	x.payload["name"], x.payload["answer"] = pt.Name, pt.Answer
+	if pt.Text != "" {
+		x.payload["text"] = pt.Text
+	}
+}
+
+// ConsultationAnswered reports whether every consulted party of a consulting case has answered:
+// the consultation then ends (the store records consultation_done as the system).
+func ConsultationAnswered(c *cases.Case) bool {
+	if c.State != cases.StateConsulting || len(c.Parties) == 0 {
+		return false
+	}
+	for _, pt := range c.Parties {
+		if pt.Answer == "" {
+			return false
+		}
+	}
+	return true
+}
+
 // ConsultationDonePayload is the payload of consultation_done: each party's answer.
 type ConsultationDonePayload struct {
 	Answers []cases.Party `json:"answers" form:"-"` // one row per consulted party: the page builds them
@@ -124,7 +185,9 @@ type ConsultationDonePayload struct {
 func consultationDoneCheck(x *exec, p *ConsultationDonePayload) error {
 	c := x.c
 	if x.actor.Kind == cases.ActorSystem {
-		if !x.env.Today.After(c.ConsultationDue) {
+		// The system ends a consultation when the last party has answered, or after its period,
+		// recording silence for the parties still silent — never over an answer recorded before.
+		if !ConsultationAnswered(c) && !x.env.Today.After(c.ConsultationDue) {
 			return conflict("征求意见期限尚未届满（%s）。", "the consultation period has not ended (%s)", c.ConsultationDue.String())
 		}
 		p.Answers = nil
@@ -135,9 +198,6 @@ func consultationDoneCheck(x *exec, p *ConsultationDonePayload) error {
 			p.Answers = append(p.Answers, pt)
 		}
 	}
-	if len(p.Answers) == 0 {
-		return invalid("answers", "请登记各方的意见。", "Record each party's answer.")
-	}
 	byName := map[string]cases.Party{}
 	for _, a := range p.Answers {
 		if !cases.ConsultAnswers.Has(a.Answer) {
@@ -147,6 +207,9 @@ func consultationDoneCheck(x *exec, p *ConsultationDonePayload) error {
 	}
 	p.parties = append([]cases.Party(nil), c.Parties...)
 	for i := range p.parties {
+		if p.parties[i].Answer != "" { // recorded before (record_answer): kept
+			continue
+		}
 		a, ok := byName[p.parties[i].Name]
 		if !ok {
 			if x.env.Today.After(c.ConsultationDue) {
