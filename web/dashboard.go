@@ -35,6 +35,7 @@ type dashMonth struct {
 	OnTime    int
 	Delivered int
 	Rate      string
+	Ledger    string // the ledger of the month: the cases behind its numbers
 }
 
 type dashData struct {
@@ -88,7 +89,8 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		cats, subcats = append(cats, cat), append(subcats, sub)
 		recv.Values, done.Values = append(recv.Values, m.Received), append(done.Values, m.Concluded)
 		r := dash.OnTime[i]
-		dm := dashMonth{Label: fmt.Sprintf("%d-%02d", m.Year, m.Month), Received: m.Received, Concluded: m.Concluded, OnTime: r.OnTime, Delivered: r.Delivered, Rate: "—"}
+		dm := dashMonth{Label: fmt.Sprintf("%d-%02d", m.Year, m.Month), Received: m.Received, Concluded: m.Concluded, OnTime: r.OnTime, Delivered: r.Delivered, Rate: "—",
+			Ledger: fmt.Sprintf("/staff/ledger?from=%d-%02d-01&to=%s", m.Year, m.Month, time.Date(m.Year, time.Month(m.Month)+1, 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02"))}
 		if r.Delivered > 0 {
 			p := float64(r.OnTime) * 100 / float64(r.Delivered)
 			rates = append(rates, &p)

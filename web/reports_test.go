@@ -151,7 +151,7 @@ func TestReportPages(t *testing.T) {
 		t.Errorf("clerk reports page: %d", w.Code)
 	}
 	w = clerk.get("/staff/ledger?from=2026-01-01&to=2026-01-31")
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "GK2026000001") || !strings.Contains(w.Body.String(), `id="digest"`) || strings.Contains(w.Body.String(), `name="full"`) {
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "GK2026000001") || strings.Contains(w.Body.String(), `id="digest"`) || strings.Contains(w.Body.String(), "11010519491231002X") || strings.Contains(w.Body.String(), `name="full"`) {
 		t.Errorf("ledger page: %d", w.Code)
 	}
 	if w := o.as("admin1").get("/staff/ledger"); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `name="full"`) {
@@ -165,6 +165,11 @@ func TestReportPages(t *testing.T) {
 	body := w.Body.String()
 	if w.Code != http.StatusOK || strings.Count(body, "<svg") != 5 || strings.Contains(body, "<script") || !strings.Contains(body, `role="img"`) || strings.Contains(body, "style=") {
 		t.Errorf("dashboard: %d, %d charts", w.Code, strings.Count(body, "<svg"))
+	}
+	// its numbers open the cases behind them: the overdue count the overdue queue, a month's
+	// receipts that month's ledger
+	if !strings.Contains(body, `href="/staff/queue?tab=overdue"`) || !strings.Contains(body, `href="/staff/ledger?from=2026-01-01&amp;to=2026-01-31"`) {
+		t.Errorf("dashboard numbers are not links")
 	}
 	// the audit and sign-off of January
 	w = sup.get("/staff/signoff?year=2026&month=1")
