@@ -35,6 +35,9 @@ func (o *office) inState(state cases.State) *cases.Case {
 	case cases.StateConsulting:
 		c = o.inState(cases.StateInProgress)
 		o.fire(c.ID, "clerk1", "consult", map[string]any{"parties": []map[string]string{{"kind": "third_party", "name": "某建设公司"}}})
+	case "consulting_two": // two parties, neither has answered
+		c = o.inState(cases.StateInProgress)
+		o.fire(c.ID, "clerk1", "consult", map[string]any{"parties": []map[string]string{{"kind": "third_party", "name": "某建设公司"}, {"kind": "agency", "name": "区财政局"}}})
 	case cases.StateAwaitingFee:
 		c = o.inState(cases.StateInProgress)
 		o.fire(c.ID, "clerk1", "request_fee", map[string]any{"basis": "per_page", "pages": 50})
@@ -110,6 +113,8 @@ var actionCases = []actionCase{
 	{"accept", "clerk1", cases.StateRegistered, url.Values{"assignee": {"clerk2"}}, cases.StateInProgress, url.Values{"assignee": {"nobody"}}, "", cases.StateInProgress},
 	{"consult", "clerk1", cases.StateInProgress, url.Values{"party_kind": {"third_party", "agency", "third_party"}, "party_name": {"某建设公司", "区财政局", ""}, "party_address": {"望城区某路1号", "", ""}}, cases.StateConsulting,
 		url.Values{"party_kind": {"third_party"}, "party_name": {""}}, "", cases.StateRegistered},
+	{"record_answer", "clerk1", "consulting_two", url.Values{"name": {"某建设公司"}, "answer": {"object"}, "text": {"涉及商业秘密"}}, cases.StateConsulting,
+		url.Values{"name": {"某建设公司"}, "answer": {"silence"}, "text": {"意见乙"}}, "意见乙", cases.StateInProgress},
 	{"consultation_done", "clerk1", cases.StateConsulting, url.Values{"answer_0": {"agree"}, "answer_text_0": {"同意公开"}}, cases.StateInProgress,
 		url.Values{"answer_0": {"silence"}, "answer_text_0": {"未答复甲"}}, "未答复甲", cases.StateInProgress},
 	{"request_fee", "clerk1", cases.StateInProgress, url.Values{"basis": {"per_page"}, "pages": {"50"}}, cases.StateAwaitingFee, url.Values{"basis": {"per_page"}, "pages": {"10"}}, "", cases.StateRegistered},
