@@ -41,6 +41,7 @@ type Settings struct {
 	Email               string            `json:"email"`
 	SealText            string            `json:"seal_text"`            // the seal line, e.g. the agency's name
 	CorrectionPeriod    int               `json:"correction_period"`    // working days to correct (Art. 30; default 15)
+	ReasonsPeriod       int               `json:"reasons_period,omitempty"` // working days to state the reasons asked for (Art. 35; default 15)
 	AlertThresholds     []int             `json:"alert_thresholds"`     // working days before the reply deadline (default 5, 3, 1)
 	UnregisteredAlert   int               `json:"unregistered_alert"`   // working days an online submission may wait (default 1)
 	UploadLimit         int64             `json:"upload_limit"`         // bytes (default 10 MB)
@@ -67,6 +68,7 @@ func DefaultSettings() Settings {
 		TrackingPrefix:    "GK",
 		LetterPrefixes:    map[string]string{},
 		CorrectionPeriod:  15,
+		ReasonsPeriod:     15,
 		AlertThresholds:   []int{5, 3, 1},
 		UnregisteredAlert: 1,
 		UploadLimit:       10 << 20,
@@ -89,6 +91,9 @@ func (s Settings) WithDefaults() Settings {
 	}
 	if s.CorrectionPeriod <= 0 {
 		s.CorrectionPeriod = d.CorrectionPeriod
+	}
+	if s.ReasonsPeriod <= 0 {
+		s.ReasonsPeriod = d.ReasonsPeriod
 	}
 	if len(s.AlertThresholds) == 0 {
 		s.AlertThresholds = d.AlertThresholds

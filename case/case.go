@@ -126,6 +126,10 @@ type Clock struct {
 	Corrections      int  `json:"corrections"`                 // correction notices in this handling (at most 1)
 	ConsultOn        Date `json:"consult_on,omitempty"`        // date of the latest consultation letter
 	FeeOn            Date `json:"fee_on,omitempty"`            // date of the fee notice
+	// Art. 35: the request for reasons (说明理由通知书) and the reasons received, in this handling.
+	ReasonsOn         Date `json:"reasons_on,omitempty"`          // date of the request for reasons
+	ReasonsDue        Date `json:"reasons_due,omitempty"`         // the reasons are due by
+	ReasonsReceivedOn Date `json:"reasons_received_on,omitempty"` // the applicant's reasons arrived
 }
 
 // Fee is the information-processing fee of a case (国办函〔2020〕109号).

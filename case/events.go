@@ -23,6 +23,8 @@ const (
 	EventFeeLapsed         EventName = "fee_lapsed"
 	EventExtend            EventName = "extend"
 	EventSetReplyPeriod    EventName = "set_reply_period"
+	EventAskReasons        EventName = "ask_reasons"
+	EventReasonsReceived   EventName = "reasons_received"
 	EventDraftReply        EventName = "draft_reply"
 	EventReturn            EventName = "return"
 	EventApprove           EventName = "approve"

@@ -35,6 +35,9 @@ func (o *office) inState(state cases.State) *cases.Case {
 	case cases.StateConsulting:
 		c = o.inState(cases.StateInProgress)
 		o.fire(c.ID, "clerk1", "consult", map[string]any{"parties": []map[string]string{{"kind": "third_party", "name": "某建设公司"}}})
+	case "reasons_asked":
+		c = o.inState(cases.StateInProgress)
+		o.fire(c.ID, "clerk1", "ask_reasons", map[string]any{"text": "本月已提交同类申请52件"})
 	case "consulting_two": // two parties, neither has answered
 		c = o.inState(cases.StateInProgress)
 		o.fire(c.ID, "clerk1", "consult", map[string]any{"parties": []map[string]string{{"kind": "third_party", "name": "某建设公司"}, {"kind": "agency", "name": "区财政局"}}})
@@ -121,6 +124,10 @@ var actionCases = []actionCase{
 	{"fee_paid", "clerk1", cases.StateAwaitingFee, url.Values{"paid_on": {"2026-11-03"}}, cases.StateInProgress, url.Values{"paid_on": {""}}, "", cases.StateInProgress},
 	{"extend", "sup1", cases.StateInProgress, url.Values{"days": {"10"}, "reason": {"需要调取档案"}}, cases.StateInProgress, url.Values{"days": {"30"}, "reason": {"理由甲"}}, "理由甲", cases.StateReplied},
 	{"set_reply_period", "sup1", cases.StateInProgress, url.Values{"due_on": {"2027-01-29"}, "reason": {"申请内容数量巨大"}}, cases.StateInProgress, url.Values{"due_on": {"2026-11-04"}, "reason": {"理由乙"}}, "理由乙", cases.StateRegistered},
+	{"ask_reasons", "clerk1", cases.StateInProgress, url.Values{"text": {"本月已提交同类申请52件"}, "period_days": {"15"}}, cases.StateInProgress,
+		url.Values{"text": {"情况甲"}, "period_days": {"90"}}, "情况甲", cases.StateReplied},
+	{"reasons_received", "clerk1", "reasons_asked", url.Values{"received_on": {"2026-11-03"}, "text": {"学术研究需要"}}, cases.StateInProgress,
+		url.Values{"received_on": {"2026/11/03"}, "text": {"理由戊"}}, "理由戊", cases.StateReplied},
 	{"draft_reply", "clerk1", cases.StateInProgress, url.Values{"outcome": {"disclose"}, "reasons": {"经审查，予以公开。"}, "legal_basis": {"第二十七条"}}, cases.StatePendingApproval,
 		url.Values{"outcome": {"nonsense"}, "reasons": {"理由丙"}}, "理由丙", cases.StatePendingApproval},
 	{"return", "sup1", cases.StatePendingApproval, url.Values{"comment": {"请补充法律依据"}}, cases.StateInProgress, url.Values{"comment": {""}}, "", cases.StateInProgress},

@@ -31,6 +31,82 @@ var periodSpecs = []Spec{
 		Notice: cases.NoticeReplyPeriod,
 		Rank:   150,
 	},
+	{
+		Name: cases.EventAskReasons, ZH: "要求说明理由", EN: "Ask for reasons",
+		Rows:    []Row{{From: []cases.State{cases.StateRegistered, cases.StateInProgress}, To: Stay, Roles: clerk}},
+		Run:     on(nil, askReasonsCheck, askReasonsEffect),
+		Letters: []string{cases.DocReasonsNotice},
+		Public: &Public{Label: Text{"要求说明申请理由", "Reasons asked for"}, Detail: func(e cases.Event, p Payload) Text {
+			return textf("请于%s前书面说明申请理由；答复期限照常计算", "please state your reasons in writing by %s; the reply period keeps running", p.Str("reasons_due"))
+		}},
+		Rank: 155,
+	},
+	{
+		Name: cases.EventReasonsReceived, ZH: "收到申请理由", EN: "Reasons received",
+		Rows:        []Row{{From: []cases.State{cases.StateRegistered, cases.StateInProgress}, To: Stay, Roles: clerk}},
+		Run:         on(reasonsReceivedGuard, reasonsReceivedCheck, reasonsReceivedEffect),
+		Public:      &Public{Label: Text{"收到申请理由", "Reasons received"}},
+		SignedDates: []string{"received_on"},
+		Rank:        156,
+	},
+}
+
+// AskReasonsPayload is the payload of ask_reasons (Art. 35): why the request seems beyond a
+// reasonable number or frequency, and optionally the period given (working days).
+type AskReasonsPayload struct {
+	Text       string `json:"text" form:"text"`
+	PeriodDays int    `json:"period_days,omitempty" form:"int"`
+}
+
+func askReasonsCheck(x *exec, p *AskReasonsPayload) error {
+	if err := required("text", p.Text, "请说明申请数量、频次明显超过合理范围的情况。", "Say why the request seems beyond a reasonable number or frequency."); err != nil {
+		return err
+	}
+	if p.PeriodDays == 0 {
+		p.PeriodDays = x.env.Settings.WithDefaults().ReasonsPeriod
+	}
+	if p.PeriodDays < 1 || p.PeriodDays > 60 {
+		return invalid("period_days", "说明理由的期限应为1至60个工作日。", "The period for the reasons is 1 to 60 working days.")
+	}
+	return nil
+}
+
+// askReasonsEffect: Art. 35 — the 说明理由通知书 with its period; the reply clock keeps running.
+func askReasonsEffect(x *exec, p *AskReasonsPayload) {
+	c := x.c
+	c.Clock.ReasonsOn = x.env.Today
+	c.Clock.ReasonsDue = x.env.Cal.AddWorkdays(x.env.Today, p.PeriodDays)
+	c.Clock.ReasonsReceivedOn = cases.Date{}
+	x.payload["text"], x.payload["period_days"], x.payload["reasons_due"] = p.Text, p.PeriodDays, c.Clock.ReasonsDue
+	x.letter(cases.LetterRequest{Kind: cases.DocReasonsNotice, Reason: p.Text, Due: c.Clock.ReasonsDue})
+}
+
+// ReasonsReceivedPayload is the payload of reasons_received: the applicant's reasons.
+type ReasonsReceivedPayload struct {
+	Text       string     `json:"text" form:"text"`
+	ReceivedOn cases.Date `json:"received_on" form:"date"`
+}
+
+func reasonsReceivedGuard(x *exec) error {
+	if x.c.Clock.ReasonsOn.IsZero() {
+		return conflict("尚未要求申请人说明理由（第三十五条）。", "no reasons were asked for (Art. 35)")
+	}
+	return nil
+}
+
+func reasonsReceivedCheck(x *exec, p *ReasonsReceivedPayload) error {
+	if err := required("text", p.Text, "请登记申请人说明的理由。", "Record the applicant's reasons."); err != nil {
+		return err
+	}
+	if p.ReceivedOn.IsZero() || p.ReceivedOn.After(x.env.Today) || p.ReceivedOn.Before(x.c.Clock.ReasonsOn) {
+		return invalid("received_on", "收到日期应在要求说明理由之日与今天之间。", "The date received must lie between the request for reasons and today.")
+	}
+	return nil
+}
+
+func reasonsReceivedEffect(x *exec, p *ReasonsReceivedPayload) {
+	x.c.Clock.ReasonsReceivedOn = p.ReceivedOn
+	x.payload["text"], x.payload["received_on"] = p.Text, p.ReceivedOn
 }
 
 // ExtendPayload is the payload of extend (Art. 33).

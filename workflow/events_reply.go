@@ -78,6 +78,10 @@ func draftReplyCheck(x *exec, p *DraftReplyPayload) error {
 	if p.Outcome == cases.OutcomeUnclear && x.c.Clock.CorrectedOn.IsZero() {
 		return conflict("只有在申请人补正后内容仍不明确时才能作出该答复（第三十条）。", "unavailable.unclear requires a received correction (Art. 30)")
 	}
+	// Art. 35: 不予处理 for excessive requests only after the applicant was asked for the reasons.
+	if p.Outcome == "rejected.excessive" && x.c.Clock.ReasonsOn.IsZero() {
+		return conflict("只有在要求申请人说明理由后才能作出该答复（第三十五条）。", "rejected.excessive requires that reasons were asked (Art. 35)")
+	}
 	if err := required("reasons", p.Reasons, "请填写答复理由。", "Give the reasons."); err != nil {
 		return err
 	}
