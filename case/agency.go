@@ -39,16 +39,16 @@ type Settings struct {
 	Postcode            string            `json:"postcode"`
 	Phone               string            `json:"phone"`
 	Email               string            `json:"email"`
-	SealText            string            `json:"seal_text"`            // the seal line, e.g. the agency's name
-	CorrectionPeriod    int               `json:"correction_period"`    // working days to correct (Art. 30; default 15)
+	SealText            string            `json:"seal_text"`                // the seal line, e.g. the agency's name
+	CorrectionPeriod    int               `json:"correction_period"`        // working days to correct (Art. 30; default 15)
 	ReasonsPeriod       int               `json:"reasons_period,omitempty"` // working days to state the reasons asked for (Art. 35; default 15)
-	AlertThresholds     []int             `json:"alert_thresholds"`     // working days before the reply deadline (default 5, 3, 1)
-	UnregisteredAlert   int               `json:"unregistered_alert"`   // working days an online submission may wait (default 1)
-	UploadLimit         int64             `json:"upload_limit"`         // bytes (default 10 MB)
-	SubmitRateLimit     int               `json:"submit_rate_limit"`    // submissions a minute per address (default 10)
-	SuperiorEmail       string            `json:"superior_email"`       // where the monthly statistics go
-	PaymentInstructions string            `json:"payment_instructions"` // how to pay a fee
-	SignoffGrace        int               `json:"signoff_grace"`        // working days after a month's last working day before it may be signed off (default 5)
+	AlertThresholds     []int             `json:"alert_thresholds"`         // working days before the reply deadline (default 5, 3, 1)
+	UnregisteredAlert   int               `json:"unregistered_alert"`       // working days an online submission may wait (default 1)
+	UploadLimit         int64             `json:"upload_limit"`             // bytes (default 10 MB)
+	SubmitRateLimit     int               `json:"submit_rate_limit"`        // submissions a minute per address (default 10)
+	SuperiorEmail       string            `json:"superior_email"`           // where the monthly statistics go
+	PaymentInstructions string            `json:"payment_instructions"`     // how to pay a fee
+	SignoffGrace        int               `json:"signoff_grace"`            // working days after a month's last working day before it may be signed off (default 5)
 	// Archival description (docs/operations.md "Archive", DA/T 22-2015): the 全宗号 the archive
 	// office gave the agency, the 机构（问题） and its code (default: the agency's name and code),
 	// and the 保管期限 per retention group (永久, 30年, 10年; unset groups take the defaults).
