@@ -117,12 +117,10 @@ func (r Report) Lines() []string {
 	return append(out, fmt.Sprintf("alerts: %d, lapses: %d", len(r.Alerts), len(r.Lapses)))
 }
 
-// lapseEvents maps the state a case waits in to the event the sweep fires when its period ends.
-var lapseEvents = map[cases.State]cases.EventName{
-	cases.StateConsulting:         cases.EventConsultationDone,
-	cases.StateAwaitingCorrection: cases.EventCorrectionLapsed,
-	cases.StateAwaitingFee:        cases.EventFeeLapsed,
-}
+// lapseEvents maps the state a case waits in to the event the sweep fires when its period ends:
+// the event whose spec lets the system fire it in that state (consultation_done, correction_lapsed,
+// fee_lapsed).
+var lapseEvents = workflow.SchedulerEvents()
 
 // Sweep runs the deadline sweep as of instant at over every agency: the lapses (any day), then
 // the alerts (working days). It holds the job lock "sweep"; when another run holds it, it returns

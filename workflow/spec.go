@@ -13,14 +13,18 @@ package workflow
 //     e-mail and the text message to the applicant), SignedDates (the payload dates the sign-off
 //     check reads), Rank (its place among the actions of the staff case page) and Bulk (whether
 //     POST /cases/bulk may fire it);
-//  3. add it to specs (spec order is table order: it fixes the arrows of docs/state-machine.md);
-//  4. add its letter template (package forms) and e-mail text (applicant notices) if it has them,
-//     its request schema in web/openapi.yaml, and tests; then regenerate the diagram with
-//     `go test ./workflow -run TestMermaidDoc -update`.
+//  3. put it in its group's slice (receiptSpecs, …; specs concatenates the groups, and spec order
+//     is table order: it fixes the arrows of docs/state-machine.md);
+//  4. add what is not data: its letter template (package forms) and e-mail text (store's
+//     applicantNotices) if it has them, its form markup on the staff case page
+//     (web/templates/staff/case.html), its request sketch in web/openapi.yaml's EventRequest, and
+//     tests; then regenerate the diagram with `go test ./workflow -run TestMermaidDoc -update`.
 //
 // Nothing else keys on the event's name: the machine (looplab/fsm), Allowed, the labels, the staff
-// form and the order of its actions, the public timeline, the applicant notices, the sign-off
-// check and the diagram are all derived from the specs.
+// form and the order of its actions, the public timeline, the applicant's e-mails and text
+// messages, the sign-off check, the scheduler's lapse events, the bulk events and the diagram are
+// all derived from the specs (and web's TestOpenAPIDocumentsEventPayloads checks openapi.yaml
+// against them).
 
 import (
 	"encoding/json"
@@ -256,6 +260,21 @@ func PublicEvent(name cases.EventName) *Public {
 		return s.Public
 	}
 	return nil
+}
+
+// SchedulerEvents maps each state to the table event the scheduler (the system actor) fires in it.
+func SchedulerEvents() map[cases.State]cases.EventName {
+	out := map[cases.State]cases.EventName{}
+	for _, s := range specs {
+		for _, r := range s.Rows {
+			if slices.Contains(r.Roles, roleSystem) {
+				for _, f := range r.From {
+					out[f] = s.Name
+				}
+			}
+		}
+	}
+	return out
 }
 
 // BulkEvents lists the events POST /cases/bulk may fire, in spec order.

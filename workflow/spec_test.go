@@ -188,6 +188,10 @@ func TestDerivedFromSpecs(t *testing.T) {
 	if !slices.Equal(sms, []cases.EventName{cases.EventRequestCorrection, cases.EventRequestFee, cases.EventExtend, cases.EventApprove}) {
 		t.Errorf("SMS events %v", sms)
 	}
+	if got := SchedulerEvents(); !reflect.DeepEqual(got, map[cases.State]cases.EventName{cases.StateConsulting: cases.EventConsultationDone,
+		cases.StateAwaitingCorrection: cases.EventCorrectionLapsed, cases.StateAwaitingFee: cases.EventFeeLapsed}) {
+		t.Errorf("scheduler events %v", got)
+	}
 	if got := BulkEvents(); !slices.Equal(got, []cases.EventName{cases.EventRecordDelivery, cases.EventArchive, cases.EventReassign}) {
 		t.Errorf("bulk events %v", got)
 	}
