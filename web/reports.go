@@ -401,7 +401,10 @@ func (s *Server) annualPage(c *gin.Context) {
 	if c.Query("year") == "" {
 		q := c.Request.URL.Query()
 		q.Set("year", strconv.Itoa(def))
-		c.Request.URL.RawQuery = q.Encode()
+		// Redirected, not rewritten in place: gin caches the query at its first read, so a
+		// rewritten RawQuery went unseen and the menu's link answered "缺少参数 year".
+		c.Redirect(http.StatusFound, c.Request.URL.Path+"?"+q.Encode())
+		return
 	}
 	rep, format, err := s.annualReport(c, "html", "csv", "pdf", "json")
 	if err != nil {
@@ -444,7 +447,8 @@ func (s *Server) monthlyPage(c *gin.Context) {
 	if c.Query("year") == "" || c.Query("month") == "" {
 		q.Set("year", strconv.Itoa(prev.Year()))
 		q.Set("month", strconv.Itoa(int(prev.Month())))
-		c.Request.URL.RawQuery = q.Encode()
+		c.Redirect(http.StatusFound, c.Request.URL.Path+"?"+q.Encode()) // gin caches the query: see annualPage
+		return
 	}
 	st, scope, format, err := s.monthlyStats(c, "html", "csv", "pdf", "json")
 	if err != nil {
