@@ -165,6 +165,7 @@ func demoSettings(s cases.Settings) cases.Settings {
 		cases.DocFeeNotice:          "清政公开费",
 		cases.DocObjectionOverride:  "清政公开告",
 		cases.DocReplyPeriodNotice:  "清政公开期",
+		cases.DocReasonsNotice:      "清政公开理",
 		cases.DocTerminationNotice:  "清政公开终",
 		cases.DocReply:              "清政公开",
 	}
@@ -962,6 +963,17 @@ func (g *demoGen) reply(dc *demoCase, outcome string, late, returned bool) []dem
 		do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
 			return g.fire(ctx, dc, dc.clerk, cases.EventDraftReply, draft(dc, day))
 		}}}
+	if outcome == "rejected.excessive" {
+		// Art. 35: 不予处理 only after the applicant was asked for the reasons (说明理由通知书)
+		// and gave none that convinced the office.
+		ask := demoStep{name: string(cases.EventAskReasons),
+			when: func(g *demoGen, dc *demoCase) (cases.Date, stepKind, bool) { return g.addWD(dc.last, 1), office, true },
+			do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
+				return g.fire(ctx, dc, dc.clerk, cases.EventAskReasons, map[string]any{
+					"text": "您本月向本机关提交的政府信息公开申请数量明显超过合理范围，请说明理由。"})
+			}}
+		steps = append([]demoStep{ask}, steps...)
+	}
 	if returned {
 		steps = append(steps,
 			g.supEvent(cases.EventReturn, between(1, 1), func(dc *demoCase, _ cases.Date) any {
