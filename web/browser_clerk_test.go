@@ -126,6 +126,18 @@ func TestBrowserClerkMorning(t *testing.T) {
 	}
 	clerkShot(t, ctx, "clerk-register-identity-warning")
 	browse(t, ctx, "register anyway", chromedp.Click(chromedp.CSS(`main form button[type=submit]`)), arrive(chromedp.ID("case-state")))
+
+	// The supervisor's approval shows the letter to be issued before it is confirmed.
+	pending := o.inState(cases.StatePendingApproval)
+	browse(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), arrive(chromedp.ID("username")))
+	staffLogin(t, ctx, u, "sup1")
+	browse(t, ctx, "approve review", chromedp.Navigate(u+"/staff/cases/"+strconv.FormatInt(pending.ID, 10)),
+		chromedp.WaitVisible(chromedp.CSS(`#act-approve > summary`)), chromedp.Click(chromedp.CSS(`#act-approve > summary`)),
+		chromedp.Click(chromedp.CSS(`#form-approve button[type=submit]`)), arrive(chromedp.ID("approve-letter")))
+	if got := o.load(pending.ID); got.State != cases.StatePendingApproval {
+		t.Fatalf("the review step approved: %s", got.State)
+	}
+	clerkShot(t, ctx, "sup-approve-confirmation")
 }
 
 // A supervisor's month end at 1280 px: the reports opened from the ledger's menu with their

@@ -28,8 +28,9 @@ func TestArt44_RepeatsOnCasePageClustersOnOverview(t *testing.T) {
 	}
 	w := o.as("clerk1").get("/staff/cases/" + itoa64(again.ID))
 	body := w.Body.String()
-	if w.Code != http.StatusOK || !strings.Contains(body, `id="earlier"`) || !strings.Contains(body, `data-earlier="`+first.TrackingNo+`"`) || !strings.Contains(body, first.LetterNo) {
-		t.Fatalf("case page %d: no earlier request %s (%s)\n%s", w.Code, first.TrackingNo, first.LetterNo, pageText(body))
+	if w.Code != http.StatusOK || !strings.Contains(body, `id="earlier"`) || !strings.Contains(body, `data-earlier="`+first.TrackingNo+`"`) || !strings.Contains(body, first.LetterNo) ||
+		!strings.Contains(body, "（一）予以公开") || strings.Contains(pageText(body), "办结，disclose") {
+		t.Fatalf("case page %d: no earlier request (or its outcome as a raw code) %s (%s)\n%s", w.Code, first.TrackingNo, first.LetterNo, pageText(body))
 	}
 	w = o.as("sup1").get("/staff/overview")
 	body = w.Body.String()

@@ -237,3 +237,13 @@ func (s *Server) static(c *gin.Context) {
 	}
 	c.Data(http.StatusOK, ct, b)
 }
+
+// The outcomes as a code list: label "outcome" names an outcome (the repeated-request hint of the
+// case page showed the raw code).
+func init() {
+	var l cases.CodeList
+	for _, o := range cases.Outcomes {
+		l = append(l, cases.Code{Code: o.Code, ZH: o.Label(), EN: o.EN})
+	}
+	codeLists["outcome"] = l
+}
