@@ -177,6 +177,9 @@ func (db *DB) recomputeOpen(ctx context.Context, tx *sqlx.Tx, cal *workflow.Cale
 		if _, err := tx.ExecContext(ctx, tx.Rebind(caseUpdate), append(caseValues(n), n.ID, c.Version, c.State)...); err != nil {
 			return nil, err
 		}
+		if err := clearInbox(ctx, tx, c, n, ev, now); err != nil { // deadline alerts of a deadline moved later (outbox_clear.go)
+			return nil, err
+		}
 		// A reply deadline moved by a calendar change is texted to the applicant.
 		if to, ok := cases.MobileNumber(n.Applicant.Phone); ok && reason["reason"] == "calendar_changed" && !n.ReplyDue.Equal(c.ReplyDue) && !n.ReplyDue.IsZero() {
 			m := cases.SMSMessage(fmt.Sprintf("event:%d:%d:sms", n.ID, ev.Seq), cases.SMSDeadlineMoved, n, to, n.ReplyDue, 0, "")

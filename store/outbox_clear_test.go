@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	cases "foidesk/case"
+	"foidesk/workflow"
 )
 
 // A message about a case is cleared (marked read) in the transaction of the event that does what
@@ -66,6 +67,13 @@ func TestInboxClearedWhenDone(t *testing.T) {
 			if u := unread(sup); len(u) != 0 {
 				t.Errorf("%s: approval messages left unread after approval: %v", sup, u)
 			}
+		}
+		// A calendar change that moves d's deadline later clears d's deadline alert (an event of the system).
+		if _, err := db.SetCalendarDay(ctx, workflow.Override{Day: cases.MustDate("2026-03-16"), Work: false, Note: "临时调整"}, "admin"); err != nil {
+			t.Fatal(err)
+		}
+		if u := unread("clerk1"); len(u) != 0 {
+			t.Fatalf("the deadline moved later: %v", u)
 		}
 		// A returned draft: the drafter's message is cleared when the draft is sent again.
 		g.ok(d.ID, g.clerk, "accept", nil)
