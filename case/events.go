@@ -27,6 +27,7 @@ const (
 	EventReasonsReceived   EventName = "reasons_received"
 	EventDraftReply        EventName = "draft_reply"
 	EventReturn            EventName = "return"
+	EventWithdrawDraft     EventName = "withdraw_draft"
 	EventApprove           EventName = "approve"
 	EventRecordDelivery    EventName = "record_delivery"
 	EventArchive           EventName = "archive"
@@ -34,6 +35,7 @@ const (
 	EventReassign          EventName = "reassign"
 	EventAddNote           EventName = "add_note"
 	EventRecordRemedy      EventName = "record_remedy"
+	EventSetCategory       EventName = "set_category"
 )
 
 // Events foidesk records itself, outside the state machine: creation of an online case, the

@@ -20,7 +20,7 @@ import (
 // counts"): the receipt, the restart after a correction (Art. 30), the end of a pause
 // (consultation_done, fee_paid; fee_lapsed and withdraw end a running pause too), the extension
 // (Art. 33), the Art. 35 period, a reopen, and a calendar change.
-var movers = []string{"register", "submit_correction", "consultation_done", "fee_paid", "fee_lapsed", "withdraw", "extend",
+var movers = []string{"register", "submit_correction", "consultation_done", "record_answer", "fee_paid", "fee_lapsed", "withdraw", "extend",
 	"set_reply_period", "reopen", "deadline_recomputed"}
 
 // pausers begin a pause or stop the clock: they must not move the deadline (a pause adds its days
@@ -85,6 +85,22 @@ func (p *prop) payload(event string, c *cases.Case) any {
 			}
 		}
 		return map[string]any{"answers": as}
+	case "record_answer":
+		name := "无关方"
+		if len(c.Parties) > 0 && r.IntN(6) > 0 {
+			name = c.Parties[r.IntN(len(c.Parties))].Name
+		}
+		return map[string]any{"name": name, "answer": p.pick("agree", "object", "silence", "object")}
+	case "ask_reasons":
+		m := map[string]any{"text": p.pick("本月已提交同类申请52件", "")}
+		if r.IntN(3) == 0 {
+			m["period_days"] = r.IntN(70)
+		}
+		return m
+	case "reasons_received":
+		return map[string]any{"text": p.pick("研究需要", ""), "received_on": p.day(today, -5, 1)}
+	case "set_category":
+		return map[string]any{"org_category": p.pick("legal_service", "research", "business", "law_firm"), "reason": p.pick("属法律服务机构", "")}
 	case "request_fee":
 		if r.IntN(3) == 0 {
 			return map[string]any{"basis": "per_request"}
@@ -275,6 +291,10 @@ func TestPropertyRandomHistories(t *testing.T) {
 			c, _, err = db.CreateApplication(ctx, sampleApplication())
 		} else {
 			app := sampleApplication()
+			if p.rng.IntN(4) == 0 { // an organisation: its table 三 category can be corrected
+				app.Applicant = cases.Applicant{Kind: cases.KindOrganization, Name: "某律师事务所", IDType: cases.IDCredit, IDNumber: "91350100M000100Y43",
+					OrgCategory: "business", ContactName: "王律师", Phone: "13800138000", Email: "law@example.cn"}
+			}
 			app.Channel = p.pick(cases.ChannelInPerson, cases.ChannelPostRegistered, cases.ChannelFax)
 			app.ReceivedOn = p.today().AddDays(-p.rng.IntN(4))
 			if app.Channel == cases.ChannelFax { // Art. 31: received the day it is registered
@@ -345,10 +365,21 @@ func TestPropertyRandomHistories(t *testing.T) {
 			p.stats[event] = st
 			n := p.load(c.ID)
 			p.check(n, what)
-			if n.Version != c.Version+1 || len(n.Events) != len(c.Events)+1 {
+			added := 1
+			if event == "record_answer" && n.State != c.State {
+				// the last party's answer: foidesk records consultation_done itself (docs/rules.md §4)
+				added = 2
+				if last := n.Events[len(n.Events)-1]; last.Event != cases.EventConsultationDone || last.Actor != "system" {
+					t.Fatalf("%s: the last answer was followed by %s by %s", what, last.Event, last.Actor)
+				}
+			}
+			if n.Version != c.Version+added || len(n.Events) != len(c.Events)+added {
 				t.Fatalf("%s: version %d → %d, events %d → %d", what, c.Version, n.Version, len(c.Events), len(n.Events))
 			}
-			ev := n.Events[len(n.Events)-1]
+			ev := n.Events[len(c.Events)]
+			if added == 2 {
+				ev.ReplyDueAfter = n.Events[len(n.Events)-1].ReplyDueAfter // the pair moves the deadline
+			}
 			if ev.Event != cases.EventName(event) || ev.FromState != c.State || ev.ReplyDueBefore != c.ReplyDue || ev.ReplyDueAfter != n.ReplyDue {
 				t.Fatalf("%s: event %s %s→%s due %s→%s; case due %s→%s", what, ev.Event, ev.FromState, ev.ToState,
 					ev.ReplyDueBefore, ev.ReplyDueAfter, c.ReplyDue, n.ReplyDue)

@@ -38,6 +38,15 @@ func (o *office) inState(state cases.State) *cases.Case {
 	case "reasons_asked":
 		c = o.inState(cases.StateInProgress)
 		o.fire(c.ID, "clerk1", "ask_reasons", map[string]any{"text": "本月已提交同类申请52件"})
+	case "organisation":
+		app := paperApp("2026-11-02")
+		app.Applicant = cases.Applicant{Kind: cases.KindOrganization, Name: "某律师事务所", IDType: cases.IDCredit, IDNumber: "91350100M000100Y43",
+			OrgCategory: "business", ContactName: "王律师", Phone: "13800138000", Email: "law@example.cn"}
+		reg, err := o.db.RegisterPaper(o.ctx, app, o.actor("clerk1"))
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		c = reg
 	case "consulting_two": // two parties, neither has answered
 		c = o.inState(cases.StateInProgress)
 		o.fire(c.ID, "clerk1", "consult", map[string]any{"parties": []map[string]string{{"kind": "third_party", "name": "某建设公司"}, {"kind": "agency", "name": "区财政局"}}})
@@ -130,6 +139,9 @@ var actionCases = []actionCase{
 		url.Values{"received_on": {"2026/11/03"}, "text": {"理由戊"}}, "理由戊", cases.StateReplied},
 	{"draft_reply", "clerk1", cases.StateInProgress, url.Values{"outcome": {"disclose"}, "reasons": {"经审查，予以公开。"}, "legal_basis": {"第二十七条"}}, cases.StatePendingApproval,
 		url.Values{"outcome": {"nonsense"}, "reasons": {"理由丙"}}, "理由丙", cases.StatePendingApproval},
+	{"withdraw_draft", "clerk1", cases.StatePendingApproval, url.Values{"reason": {"需补充附件"}}, cases.StateInProgress, nil, "", cases.StateInProgress},
+	{"set_category", "clerk1", "organisation", url.Values{"org_category": {"legal_service"}, "reason": {"律师事务所属法律服务机构"}}, cases.StateRegistered,
+		url.Values{"org_category": {"law_firm"}, "reason": {"理由己"}}, "理由己", cases.StateSubmitted},
 	{"return", "sup1", cases.StatePendingApproval, url.Values{"comment": {"请补充法律依据"}}, cases.StateInProgress, url.Values{"comment": {""}}, "", cases.StateInProgress},
 	{"approve", "sup1", cases.StatePendingApproval, url.Values{"confirm": {"1"}}, cases.StateReplied, nil, "", cases.StateInProgress},
 	{"record_delivery", "clerk1", cases.StateReplied, url.Values{"way": {"email"}, "delivered_on": {"2026-11-03"}, "proof": {"邮件发送记录"}}, cases.StateReplied,

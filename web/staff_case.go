@@ -71,6 +71,7 @@ type casePageData struct {
 	FeeBases        cases.CodeList
 	DeliveryWays    cases.CodeList
 	RemedyKinds     cases.CodeList
+	OrgCategories   cases.CodeList
 	RemedyResults   cases.CodeList
 }
 
@@ -218,7 +219,7 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 	d := &casePageData{Case: cs, Lang: l, Agency: a, Row: s.rowOf(cs, today), Today: today, Version: cs.Version, Me: u.Username,
 		Parties: cs.Parties, UploadLimit: fmt.Sprintf("%.0f", float64(a.Settings.UploadLimit)/(1<<20)),
 		PartyKinds: cases.ConsultPartyKinds, Answers: cases.ConsultAnswers, FeeBases: cases.FeeBases, DeliveryWays: cases.DeliveryWays,
-		RemedyKinds: cases.RemedyKinds, RemedyResults: cases.RemedyResults,
+		RemedyKinds: cases.RemedyKinds, RemedyResults: cases.RemedyResults, OrgCategories: cases.OrgCategories,
 		CanUpload: cs.State != cases.StateDiscarded && cs.State != cases.StateArchived}
 	if cs.State == cases.StateSubmitted || cases.IsOpen(cs.State) {
 		if d.Earlier, err = s.db.EarlierRequests(ctx, cs.AgencyID, cs.Applicant.IDType, cs.Applicant.IDNumber, cs.Description, cs.ID); err != nil {

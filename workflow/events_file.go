@@ -2,6 +2,7 @@ package workflow
 
 import (
 	cases "foidesk/case"
+	"slices"
 )
 
 // The case file: archiving (Art. 45), a new handling (docs/rules.md §8), reassignment, notes and
@@ -41,6 +42,45 @@ var fileSpecs = []Spec{
 		Run:  on(nil, recordRemedyCheck, recordRemedyEffect),
 		Rank: 210,
 	},
+	{
+		Name: cases.EventSetCategory, ZH: "更正机构类别", EN: "Correct the category",
+		// Received states but archived: an archived file is read-only but for a reopen, remedy
+		// records and notes (Art. 45; docs/rules.md §8).
+		Rows: []Row{{From: slices.DeleteFunc(slices.Clone(received), func(s cases.State) bool { return s == cases.StateArchived }), To: Stay, Roles: staffWork}},
+		Run:  on(setCategoryGuard, setCategoryCheck, setCategoryEffect),
+		Rank: 215,
+	},
+}
+
+// SetCategoryPayload is the payload of set_category: an organisation's table 三 category as staff
+// correct it (docs/rules.md §1), with the reason.
+type SetCategoryPayload struct {
+	OrgCategory string `json:"org_category" form:"text"`
+	Reason      string `json:"reason" form:"text"`
+}
+
+func setCategoryGuard(x *exec) error {
+	if x.c.Applicant.Kind != cases.KindOrganization {
+		return conflict("只有法人或其他组织的申请才有机构类别。", "only an organisation's application has a category")
+	}
+	return nil
+}
+
+func setCategoryCheck(x *exec, p *SetCategoryPayload) error {
+	if !cases.OrgCategories.Has(p.OrgCategory) {
+		return invalid("org_category", "请选择机构类别（商业企业、科研机构、社会公益组织、法律服务机构或其他）。", "Choose a category: business, research, public_interest, legal_service or other.")
+	}
+	if p.OrgCategory == x.c.Applicant.OrgCategory {
+		return invalid("org_category", "机构类别没有变化。", "The category is unchanged.")
+	}
+	return required("reason", p.Reason, "请填写更正的理由。", "Give the reason for the correction.")
+}
+
+// setCategoryEffect: the annual report counts the case under the corrected category; the event
+// keeps the category before and after, so that the report can be traced.
+func setCategoryEffect(x *exec, p *SetCategoryPayload) {
+	x.payload["before"], x.payload["after"], x.payload["reason"] = x.c.Applicant.OrgCategory, p.OrgCategory, p.Reason
+	x.c.Applicant.OrgCategory = p.OrgCategory
 }
 
 // archiveCheck: Art. 45 — only a complete file is archived, a reply only once delivered.

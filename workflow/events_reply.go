@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	cases "foidesk/case"
@@ -20,6 +21,13 @@ var replySpecs = []Spec{
 		Rows: []Row{{From: []cases.State{cases.StatePendingApproval}, To: cases.StateInProgress, Roles: supervisor}},
 		Run:  on(nil, returnCheck, returnEffect),
 		Rank: 110,
+	},
+	{
+		Name: cases.EventWithdrawDraft, ZH: "撤回拟稿", EN: "Withdraw the draft",
+		Rows:     []Row{{From: []cases.State{cases.StatePendingApproval}, To: cases.StateInProgress, Roles: clerk}},
+		Run:      on(nil, withdrawDraftCheck, withdrawDraftEffect),
+		Relation: theDrafter,
+		Rank:     105,
 	},
 	{
 		Name: cases.EventApprove, ZH: "审批通过", EN: "Approve",
@@ -137,17 +145,58 @@ func notTheDrafter(c *cases.Case, actor cases.Actor) error {
 	return nil
 }
 
-func approveCheck(x *exec, _ *Empty) error {
+// theDrafter: only the clerk who drafted a reply may take it back.
+func theDrafter(c *cases.Case, actor cases.Actor) error {
+	if c.Draft == nil || c.Draft.DraftedBy != actor.Name {
+		return cases.Errorf(cases.EFORBIDDEN, "只有拟稿人可以撤回本人起草的答复。", "only the clerk who drafted the reply may take it back")
+	}
+	return nil
+}
+
+// WithdrawDraftPayload is the payload of withdraw_draft: why the drafter takes the draft back.
+type WithdrawDraftPayload struct {
+	Reason string `json:"reason,omitempty" form:"opt"`
+}
+
+func withdrawDraftCheck(x *exec, p *WithdrawDraftPayload) error {
+	if utf8.RuneCountInString(p.Reason) > 2000 {
+		return invalid("reason", "撤回理由不能超过2000字。", "The reason may not exceed 2000 characters.")
+	}
+	return nil
+}
+
+// withdrawDraftEffect: the draft leaves approval (no supervisor has acted: the case is still
+// pending) and the clerk works on it again.
+func withdrawDraftEffect(x *exec, p *WithdrawDraftPayload) {
+	x.payload["outcome"] = x.c.Draft.Outcome
+	if p.Reason != "" {
+		x.payload["reason"] = p.Reason
+	}
+	x.c.Draft = nil
+}
+
+// ApprovePayload is the payload of approve: the supervisor's optional 审批意见, kept in the event.
+type ApprovePayload struct {
+	Opinion string `json:"opinion,omitempty" form:"opt"`
+}
+
+func approveCheck(x *exec, p *ApprovePayload) error {
 	if x.c.Draft == nil {
 		return conflict("没有待审批的答复。", "there is no drafted reply")
+	}
+	if utf8.RuneCountInString(p.Opinion) > 2000 {
+		return invalid("opinion", "审批意见不能超过2000字。", "The opinion may not exceed 2000 characters.")
 	}
 	return nil
 }
 
 // approveEffect: the supervisor's 保密审查 and legal check; the reply letter is numbered and frozen.
-func approveEffect(x *exec, _ *Empty) {
+func approveEffect(x *exec, p *ApprovePayload) {
 	x.conclude(x.c.Draft.Outcome)
 	x.payload["outcome"] = x.c.Draft.Outcome
+	if o := strings.TrimSpace(p.Opinion); o != "" {
+		x.payload["opinion"] = o
+	}
 	x.letter(cases.LetterRequest{Kind: cases.DocReply})
 	// Art. 32: a third party that objected is told, with the content and the reasons, that the
 	// agency discloses all the same (in the public interest).
