@@ -100,6 +100,14 @@ var (
 		{ChannelEmail, "电子邮件申请", "E-mail"},
 		{ChannelOral, "口头申请", "Oral"},
 	}
+	// ProofKinds are the kinds of proof of a delivery (record_delivery): an EMS number, a scanned
+	// 送达回证, an e-mail sending record, another.
+	ProofKinds = CodeList{
+		{"ems", "邮政特快专递（EMS）单号", "EMS tracking number"},
+		{"receipt_card", "送达回证", "Signed service receipt"},
+		{"email", "电子邮件发送记录", "E-mail sending record"},
+		{"other", "其他", "Other"},
+	}
 	// DeliveryWays the applicant may ask for (Art. 29).
 	DeliveryWays = CodeList{
 		{DeliveryPost, "邮寄", "By post"},

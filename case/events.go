@@ -36,6 +36,7 @@ const (
 	EventAddNote           EventName = "add_note"
 	EventRecordRemedy      EventName = "record_remedy"
 	EventSetCategory       EventName = "set_category"
+	EventAmend             EventName = "amend"
 )
 
 // Events foidesk records itself, outside the state machine: creation of an online case, the

@@ -56,6 +56,8 @@ const (
 	OutcomeNotHeld          = "unavailable.not_held"
 	OutcomeDisclose         = "disclose"
 	OutcomePartial          = "partial"
+	OutcomeDuplicate        = "rejected.duplicate"
+	OutcomeExcessive        = "rejected.excessive"
 )
 
 // FindOutcome returns the catalogue entry for code.

@@ -316,6 +316,18 @@ func (db *DB) apply(ctx context.Context, tx *sqlx.Tx, c *cases.Case, req workflo
 		_ = tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM users WHERE username = ? AND active AND (agency_id = ? OR id IN (SELECT user_id FROM user_agencies WHERE agency_id = ?))`), name, c.AgencyID, c.AgencyID)
 		return n > 0
 	}
+	env.CaseByTracking = func(no string) (*cases.Case, error) {
+		var r caseRow
+		if err := tx.GetContext(ctx, &r, tx.Rebind(caseSelect+` WHERE c.tracking_no = ?`), no); err != nil {
+			return nil, notFound(err, "案件不存在。", "no such case")
+		}
+		return r.toCase(), nil
+	}
+	env.HasDocument = func(id int64) bool {
+		var n int
+		_ = tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM documents WHERE id = ? AND case_id = ?`), id, c.ID)
+		return n > 0
+	}
 	switch req.Event {
 	case cases.EventRequestFee:
 		if env.FeeMonthCount, err = monthCount(ctx, tx, c); err != nil {

@@ -20,7 +20,7 @@ import (
 // counts"): the receipt, the restart after a correction (Art. 30), the end of a pause
 // (consultation_done, fee_paid; fee_lapsed and withdraw end a running pause too), the extension
 // (Art. 33), the Art. 35 period, a reopen, and a calendar change.
-var movers = []string{"register", "submit_correction", "consultation_done", "record_answer", "fee_paid", "fee_lapsed", "withdraw", "extend",
+var movers = []string{"amend", "register", "submit_correction", "consultation_done", "record_answer", "fee_paid", "fee_lapsed", "withdraw", "extend",
 	"set_reply_period", "reopen", "deadline_recomputed"}
 
 // pausers begin a pause or stop the clock: they must not move the deadline (a pause adds its days
@@ -136,6 +136,26 @@ func (p *prop) payload(event string, c *cases.Case) any {
 		return map[string]any{"assignee": p.pick("clerk1", "clerk2", "both1", "nobody")}
 	case "add_note":
 		return map[string]any{"text": p.pick("已电话联系", "")}
+	case "record_answer":
+		name := p.pick("甲公司", "区财政局", "nobody")
+		if len(c.Parties) > 0 && r.IntN(2) == 0 {
+			name = c.Parties[r.IntN(len(c.Parties))].Name
+		}
+		return map[string]any{"name": name, "answer": p.pick("agree", "object", "silence")}
+	case "ask_reasons":
+		return map[string]any{"text": p.pick("申请数量明显超过合理范围", "")}
+	case "reasons_received":
+		return map[string]any{"text": p.pick("研究需要", ""), "received_on": p.day(today, -3, 1)}
+	case "set_category":
+		return map[string]any{"org_category": p.pick("research", "business", "lab"), "reason": p.pick("核对证照", "")}
+	case "amend":
+		m := map[string]any{"reason": p.pick("录入错误", "")}
+		if r.IntN(2) == 0 {
+			m["received_on"] = p.day(c.ReceivedOn, -3, 1)
+		} else {
+			m["applicant"] = map[string]any{"name": p.pick("张伟", ""), "phone": p.pick("13800138001", "123")}
+		}
+		return m
 	case "record_remedy":
 		res := p.pick("pending", "upheld", "corrected", "other")
 		m := map[string]any{"kind": p.pick("reconsideration", "litigation_direct", "litigation_after_reconsideration"), "filed_on": p.day(today, -30, 1), "result": res}
@@ -287,8 +307,13 @@ func TestPropertyRandomHistories(t *testing.T) {
 		p.now = at(start.AddDays(p.rng.IntN(600)).String())
 		var c *cases.Case
 		var err error
+		sample := sampleApplication()
+		if p.rng.IntN(3) == 0 { // an organisation (set_category, docs/rules.md §1)
+			sample.Applicant = cases.Applicant{Kind: cases.KindOrganization, Name: "某某研究院", IDType: cases.IDCredit, IDNumber: "91350100M000100Y43",
+				OrgCategory: "business", Phone: "010-12345678", Email: "office@example.com"}
+		}
 		if p.rng.IntN(2) == 0 {
-			c, _, err = db.CreateApplication(ctx, sampleApplication())
+			c, _, err = db.CreateApplication(ctx, sample)
 		} else {
 			app := sampleApplication()
 			if p.rng.IntN(4) == 0 { // an organisation: its table 三 category can be corrected

@@ -181,7 +181,9 @@ type ConsultationDonePayload struct {
 }
 
 // consultationDoneCheck: the scheduler ends a consultation only after its period, recording
-// silence; every party's answer is recorded, silence only after the period (Art. 32, 34).
+// silence, or when every party has answered; the clerk records the answers of the parties not yet
+// answered, silence only after the period; answers recorded before are kept (Art. 32, 34;
+// docs/rules.md §4 "Several consulted parties").
 func consultationDoneCheck(x *exec, p *ConsultationDonePayload) error {
 	c := x.c
 	if x.actor.Kind == cases.ActorSystem {

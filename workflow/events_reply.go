@@ -70,10 +70,11 @@ type DraftReplyPayload struct {
 	WherePublic       string  `json:"where_public,omitempty" form:"opt"`
 	Documents         []int64 `json:"documents,omitempty" form:"ids"`
 	DraftedBy         string  `json:"drafted_by,omitempty" form:"-"` // accepted and ignored: the drafter is the actor
-	// rejected.duplicate (Art. 36(六)): the earlier case, its reply's number and date (API only).
-	DuplicateOf       string     `json:"duplicate_of,omitempty" form:"-"`
-	DuplicateLetterNo string     `json:"duplicate_letter_no,omitempty" form:"-"`
-	DuplicateOn       cases.Date `json:"duplicate_on,omitempty" form:"-"`
+	// DuplicateOf is the tracking number of the same applicant's earlier concluded case
+	// (rejected.duplicate, Art. 36(六)).
+	DuplicateOf string `json:"duplicate_of,omitempty" form:"opt"`
+
+	earlier *cases.Case
 }
 
 func draftReplyCheck(x *exec, p *DraftReplyPayload) error {
@@ -89,6 +90,11 @@ func draftReplyCheck(x *exec, p *DraftReplyPayload) error {
 	// Art. 35: 不予处理 for excessive requests only after the applicant was asked for the reasons.
 	if p.Outcome == "rejected.excessive" && x.c.Clock.ReasonsOn.IsZero() {
 		return conflict("只有在要求申请人说明理由后才能作出该答复（第三十五条）。", "rejected.excessive requires that reasons were asked (Art. 35)")
+	}
+	if p.Outcome == cases.OutcomeDuplicate {
+		if err := duplicateCheck(x, p); err != nil {
+			return err
+		}
 	}
 	if err := required("reasons", p.Reasons, "请填写答复理由。", "Give the reasons."); err != nil {
 		return err
@@ -108,10 +114,37 @@ func draftReplyCheck(x *exec, p *DraftReplyPayload) error {
 	return nil
 }
 
+// duplicateCheck: Art. 36(六) — rejected.duplicate names the same applicant's earlier concluded case.
+func duplicateCheck(x *exec, p *DraftReplyPayload) error {
+	p.DuplicateOf = strings.TrimSpace(p.DuplicateOf)
+	if p.DuplicateOf == "" {
+		return invalid("duplicate_of", "以重复申请不予处理的，请填写此前已答复的申请编号（第三十六条第（六）项）。", "Give the tracking number of the earlier case already answered (Art. 36(6)).")
+	}
+	var e *cases.Case
+	if x.env.CaseByTracking != nil {
+		e, _ = x.env.CaseByTracking(p.DuplicateOf)
+	}
+	switch {
+	case e == nil || e.AgencyID != x.c.AgencyID:
+		return invalid("duplicate_of", "本机关没有该申请编号的申请。", "This agency has no case with that tracking number.")
+	case e.ID == x.c.ID:
+		return invalid("duplicate_of", "不能以本申请作为此前的申请。", "The earlier case cannot be this one.")
+	case e.Applicant.IDType != x.c.Applicant.IDType || e.Applicant.IDNumber != x.c.Applicant.IDNumber:
+		return invalid("duplicate_of", "该申请不是同一申请人（同一证件）提出的。", "That case is not the same applicant's (same identity document).")
+	case e.ConcludedOn.IsZero() || e.Outcome == "" || e.LetterNo == "":
+		return invalid("duplicate_of", "该申请尚未作出答复。", "That case has not been answered.")
+	}
+	p.earlier = e
+	return nil
+}
+
 func draftReplyEffect(x *exec, p *DraftReplyPayload) {
 	x.c.Draft = &cases.Draft{Outcome: p.Outcome, Reasons: p.Reasons, LegalBasis: p.LegalBasis, ResponsibleAgency: p.ResponsibleAgency,
-		WherePublic: p.WherePublic, Documents: p.Documents, DraftedBy: x.actor.Name,
-		DuplicateOf: p.DuplicateOf, DuplicateLetterNo: p.DuplicateLetterNo, DuplicateOn: p.DuplicateOn}
+		WherePublic: p.WherePublic, Documents: p.Documents, DraftedBy: x.actor.Name}
+	if e := p.earlier; e != nil {
+		x.c.Draft.DuplicateOf, x.c.Draft.DuplicateLetterNo, x.c.Draft.DuplicateOn = e.TrackingNo, e.LetterNo, e.ConcludedOn
+		x.payload["duplicate_of"], x.payload["duplicate_letter_no"] = e.TrackingNo, e.LetterNo
+	}
 	if x.c.Assignee == "" {
 		x.c.Assignee = x.actor.Name
 	}
@@ -211,9 +244,17 @@ func approveEffect(x *exec, p *ApprovePayload) {
 
 // RecordDeliveryPayload is the payload of record_delivery.
 type RecordDeliveryPayload struct {
-	Way         string     `json:"way" form:"text"`
-	DeliveredOn cases.Date `json:"delivered_on" form:"date"`
-	Proof       string     `json:"proof,omitempty" form:"opt"`
+	Way         string         `json:"way" form:"text"`
+	DeliveredOn cases.Date     `json:"delivered_on" form:"date"`
+	Proof       *DeliveryProof `json:"proof,omitempty" form:"-"`
+}
+
+// DeliveryProof is the proof of a delivery: an EMS number, a scanned 送达回证 (a document of the
+// case), an e-mail, or another.
+type DeliveryProof struct {
+	Kind       string `json:"kind"`
+	Number     string `json:"number,omitempty"`
+	DocumentID int64  `json:"document_id,omitempty"`
 }
 
 func recordDeliveryCheck(x *exec, p *RecordDeliveryPayload) error {
@@ -223,6 +264,21 @@ func recordDeliveryCheck(x *exec, p *RecordDeliveryPayload) error {
 	if p.DeliveredOn.IsZero() || p.DeliveredOn.After(x.env.Today) || p.DeliveredOn.Before(x.c.ConcludedOn) {
 		return invalid("delivered_on", "送达日期应在答复日期与今天之间。", "The delivery date must lie between the reply date and today.")
 	}
+	if pr := p.Proof; pr != nil {
+		pr.Number = strings.TrimSpace(pr.Number)
+		switch {
+		case !cases.ProofKinds.Has(pr.Kind):
+			return invalid("proof.kind", "送达凭证的类型应为EMS单号、送达回证、电子邮件或其他。", "The kind of proof must be ems, receipt_card, email or other.")
+		case pr.Kind == "ems" && pr.Number == "":
+			return invalid("proof.number", "请填写EMS单号。", "Give the EMS tracking number.")
+		case utf8.RuneCountInString(pr.Number) > 100:
+			return invalid("proof.number", "凭证编号不能超过100个字符。", "The number may not exceed 100 characters.")
+		case pr.DocumentID != 0 && (x.env.HasDocument == nil || !x.env.HasDocument(pr.DocumentID)):
+			return invalid("proof.document_id", "该文件不是本案卷中的文件。", "That document is not in this case file.")
+		case pr.Kind == "receipt_card" && pr.DocumentID == 0:
+			return invalid("proof.document_id", "请选择扫描的送达回证。", "Choose the scanned service receipt.")
+		}
+	}
 	return nil
 }
 
@@ -230,7 +286,7 @@ func recordDeliveryCheck(x *exec, p *RecordDeliveryPayload) error {
 func recordDeliveryEffect(x *exec, p *RecordDeliveryPayload) {
 	x.c.DeliveredOn, x.c.DeliveryWay = p.DeliveredOn, p.Way
 	x.payload["way"], x.payload["delivered_on"], x.payload["on_time"] = p.Way, p.DeliveredOn, !p.DeliveredOn.After(x.c.ReplyDue)
-	if p.Proof != "" {
+	if p.Proof != nil {
 		x.payload["proof"] = p.Proof
 	}
 }

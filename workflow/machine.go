@@ -36,6 +36,11 @@ type Env struct {
 	// Releasable maps the ids of the case's documents that staff uploaded as information to
 	// release to their titles: the only documents a drafted reply may attach (its 附件).
 	Releasable map[int64]string
+	// CaseByTracking returns another case of the agency by its tracking number (ENOTFOUND):
+	// rejected.duplicate names an earlier concluded case of the same applicant.
+	CaseByTracking func(trackingNo string) (*cases.Case, error)
+	// HasDocument reports whether the document is one of this case's (a delivery proof).
+	HasDocument func(id int64) bool
 }
 
 // Result is what an event does: the case after it, the event to append (seq and hashes are the

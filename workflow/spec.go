@@ -180,7 +180,7 @@ type Ignored struct{}
 
 // specs are every event, those of the table in table order (the order of docs/state-machine.md),
 // then those foidesk records itself.
-var specs = slices.Concat(receiptSpecs, consultSpecs, feeSpecs, periodSpecs, replySpecs, fileSpecs, systemSpecs)
+var specs = slices.Concat(receiptSpecs, consultSpecs, feeSpecs, periodSpecs, replySpecs, lawSpecs, fileSpecs, systemSpecs)
 
 var byName = func() map[cases.EventName]*Spec {
 	m := map[cases.EventName]*Spec{}

@@ -157,7 +157,7 @@ func TestRecordRemedyPayloadCoversRemedy(t *testing.T) {
 // the applicant's own events, the notices and the sign-off dates.
 func TestDerivedFromSpecs(t *testing.T) {
 	f, ok := FormFields(cases.EventDraftReply)
-	want := []FormField{{"outcome", FormText}, {"reasons", FormText}, {"legal_basis", FormOpt}, {"responsible_agency", FormOpt}, {"where_public", FormOpt}, {"documents", FormIDs}}
+	want := []FormField{{"outcome", FormText}, {"reasons", FormText}, {"legal_basis", FormOpt}, {"responsible_agency", FormOpt}, {"where_public", FormOpt}, {"documents", FormIDs}, {"duplicate_of", FormOpt}}
 	if !ok || !slices.Equal(f, want) {
 		t.Errorf("draft_reply form: %v", f)
 	}
@@ -167,7 +167,7 @@ func TestDerivedFromSpecs(t *testing.T) {
 		}
 	}
 	acts := StaffActions()
-	if len(acts) != 26 || !slices.Contains(acts, cases.EventRecordAnswer) || !slices.Contains(acts, cases.EventAskReasons) || acts[0] != cases.EventRegister || !slices.Contains(acts, cases.EventRecordRemedy) || slices.Contains(acts, cases.EventFeeLapsed) {
+	if len(acts) != 27 || !slices.Contains(acts, cases.EventRecordAnswer) || !slices.Contains(acts, cases.EventAskReasons) || acts[0] != cases.EventRegister || !slices.Contains(acts, cases.EventRecordRemedy) || slices.Contains(acts, cases.EventFeeLapsed) {
 		t.Errorf("staff actions %v", acts)
 	}
 	if got := ApplicantEvents(); !slices.Equal(got, []cases.EventName{cases.EventWithdraw, cases.EventSubmitCorrection}) {
