@@ -632,6 +632,35 @@ func (q *demoQueue) Pop() any {
 }
 
 // fire applies an event to the case as actor.
+// beforeDraft does what the drafting guards ask before a draft (docs/design.md): the Art. 35
+// reasons asked (and given) before rejected.excessive; the earlier concluded case of the same
+// applicant named for rejected.duplicate — without one, the request is treated as a petition.
+func (g *demoGen) beforeDraft(ctx context.Context, dc *demoCase, p map[string]any) error {
+	switch p["outcome"] {
+	case "rejected.excessive":
+		if !dc.c.Clock.ReasonsOn.IsZero() {
+			return nil
+		}
+		if err := g.fire(ctx, dc, dc.clerk, cases.EventAskReasons, map[string]any{"text": "您近期提出的政府信息公开申请数量、频次明显超过合理范围"}); err != nil {
+			return err
+		}
+		return g.fire(ctx, dc, dc.clerk, cases.EventReasonsReceived, map[string]any{"text": "申请人称系个人研究需要，未说明具体理由"})
+	case "rejected.duplicate":
+		cs, _, err := g.db.FindCases(ctx, cases.CaseFilter{AgencyIDs: []int64{dc.c.AgencyID}, Q: dc.c.Applicant.IDNumber, Limit: 50})
+		if err != nil {
+			return err
+		}
+		for _, e := range cs {
+			if e.ID != dc.c.ID && e.LetterNo != "" && !e.ConcludedOn.IsZero() && e.Applicant.IDType == dc.c.Applicant.IDType && e.Applicant.IDNumber == dc.c.Applicant.IDNumber {
+				p["duplicate_of"] = e.TrackingNo
+				return nil
+			}
+		}
+		p["outcome"] = "rejected.petition"
+	}
+	return nil
+}
+
 func (g *demoGen) fire(ctx context.Context, dc *demoCase, actor cases.Actor, event cases.EventName, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
@@ -961,7 +990,11 @@ func (g *demoGen) reply(dc *demoCase, outcome string, late, returned bool) []dem
 			return d, office, true
 		},
 		do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-			return g.fire(ctx, dc, dc.clerk, cases.EventDraftReply, draft(dc, day))
+			p := draft(dc, day)
+			if err := g.beforeDraft(ctx, dc, p.(map[string]any)); err != nil {
+				return err
+			}
+			return g.fire(ctx, dc, dc.clerk, cases.EventDraftReply, p)
 		}}}
 	if outcome == "rejected.excessive" {
 		// Art. 35: 不予处理 only after the applicant was asked for the reasons (说明理由通知书)
@@ -982,7 +1015,11 @@ func (g *demoGen) reply(dc *demoCase, outcome string, late, returned bool) []dem
 			demoStep{name: "redraft",
 				when: func(g *demoGen, dc *demoCase) (cases.Date, stepKind, bool) { return g.addWD(dc.last, 1), office, true },
 				do: func(ctx context.Context, g *demoGen, dc *demoCase, day cases.Date) error {
-					return g.fire(ctx, dc, dc.clerk, cases.EventDraftReply, draft(dc, day))
+					p := draft(dc, day)
+					if err := g.beforeDraft(ctx, dc, p.(map[string]any)); err != nil {
+						return err
+					}
+					return g.fire(ctx, dc, dc.clerk, cases.EventDraftReply, p)
 				}})
 	}
 	steps = append(steps,
@@ -1009,7 +1046,7 @@ func (g *demoGen) reply(dc *demoCase, outcome string, late, returned bool) []dem
 				dc.deliveredOn = day
 				p := map[string]any{"way": dc.c.Delivery, "delivered_on": day}
 				if dc.c.Delivery == cases.DeliveryPost {
-					p["proof"] = fmt.Sprintf("EMS挂号信 %013d", dc.r.Int64N(1e13))
+					p["proof"] = map[string]any{"kind": "ems", "number": fmt.Sprintf("EA%09dCN", dc.r.Int64N(1e9))}
 				}
 				return g.fire(ctx, dc, dc.clerk, cases.EventRecordDelivery, p)
 			}})
