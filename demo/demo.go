@@ -644,7 +644,7 @@ func (g *demoGen) beforeDraft(ctx context.Context, dc *demoCase, p map[string]an
 		if err := g.fire(ctx, dc, dc.clerk, cases.EventAskReasons, map[string]any{"text": "您近期提出的政府信息公开申请数量、频次明显超过合理范围"}); err != nil {
 			return err
 		}
-		return g.fire(ctx, dc, dc.clerk, cases.EventReasonsReceived, map[string]any{"text": "申请人称系个人研究需要，未说明具体理由"})
+		return g.fire(ctx, dc, dc.clerk, cases.EventReasonsReceived, map[string]any{"text": "申请人称系个人研究需要，未说明具体理由", "received_on": dc.c.Clock.ReasonsOn})
 	case "rejected.duplicate":
 		cs, _, err := g.db.FindCases(ctx, cases.CaseFilter{AgencyIDs: []int64{dc.c.AgencyID}, Q: dc.c.Applicant.IDNumber, Limit: 50})
 		if err != nil {

@@ -99,7 +99,7 @@ func TestScenarioArt35_ReasonsNotGivenExcessive(t *testing.T) {
 	if len(docsOf(c, "reasons_notice")) != 1 {
 		t.Fatalf("no reasons_notice: %v", c["documents"])
 	}
-	s.restart("2027-03-23T09:00:00+08:00")         // 15 working days after 2027-03-01 end on 2027-03-22
+	s.restart("2027-03-23T09:00:00+08:00") // 15 working days after 2027-03-01 end on 2027-03-22
 	s.event(s.clerk, c, 200, "draft_reply", draft)
 	c = s.event(s.sup, c, 200, "approve", nil)
 	if c["state"] != "replied" || c["outcome"] != "rejected.excessive" || c["letter_no"] == "" {
