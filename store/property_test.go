@@ -136,18 +136,6 @@ func (p *prop) payload(event string, c *cases.Case) any {
 		return map[string]any{"assignee": p.pick("clerk1", "clerk2", "both1", "nobody")}
 	case "add_note":
 		return map[string]any{"text": p.pick("已电话联系", "")}
-	case "record_answer":
-		name := p.pick("甲公司", "区财政局", "nobody")
-		if len(c.Parties) > 0 && r.IntN(2) == 0 {
-			name = c.Parties[r.IntN(len(c.Parties))].Name
-		}
-		return map[string]any{"name": name, "answer": p.pick("agree", "object", "silence")}
-	case "ask_reasons":
-		return map[string]any{"text": p.pick("申请数量明显超过合理范围", "")}
-	case "reasons_received":
-		return map[string]any{"text": p.pick("研究需要", ""), "received_on": p.day(today, -3, 1)}
-	case "set_category":
-		return map[string]any{"org_category": p.pick("research", "business", "lab"), "reason": p.pick("核对证照", "")}
 	case "amend":
 		m := map[string]any{"reason": p.pick("录入错误", "")}
 		if r.IntN(2) == 0 {
