@@ -177,26 +177,10 @@ func Title(c *cases.Case) string {
 
 // OutcomeLabel is the label of an outcome without its group's number, e.g. 不予公开：属于国家秘密.
 func OutcomeLabel(code string) string {
-	o, ok := cases.FindOutcome(code)
-	if !ok {
-		return code
+	if o, ok := cases.FindOutcome(code); ok {
+		return o.Short()
 	}
-	strip := func(s string) string {
-		if i := strings.Index(s, "）"); strings.HasPrefix(s, "（") && i > 0 {
-			s = s[i+len("）"):]
-		}
-		if i := strings.Index(s, "."); i > 0 && i <= 2 {
-			s = s[i+1:]
-		}
-		if i := strings.Index(s, "（"); i > 0 {
-			s = s[:i]
-		}
-		return s
-	}
-	if o.Group == "" {
-		return strip(o.Row)
-	}
-	return strip(o.Group) + "：" + strip(o.Row)
+	return code
 }
 
 // Due is an archived case whose 保管期限 has passed: it awaits the office's 鉴定 (appraisal);

@@ -84,3 +84,31 @@ func (o Outcome) Label() string {
 	}
 	return o.Group + " " + o.Row
 }
+
+// Short is a compact label of the outcome for lists and titles: the row's label without the
+// group's and the row's numbering or notes, after the group's short name — 予以公开,
+// 不予公开：属于国家秘密, 其他处理：逾期未补正.
+func (o Outcome) Short() string {
+	switch o.Code {
+	case OutcomeCorrectionLapsed:
+		return "其他处理：逾期未补正"
+	case OutcomeFeeLapsed:
+		return "其他处理：逾期未缴费"
+	}
+	strip := func(s string) string {
+		if i := strings.Index(s, "）"); strings.HasPrefix(s, "（") && i > 0 {
+			s = s[i+len("）"):]
+		}
+		if i := strings.Index(s, "."); i > 0 && i <= 2 {
+			s = s[i+1:]
+		}
+		if i := strings.Index(s, "（"); i > 0 {
+			s = s[:i]
+		}
+		return s
+	}
+	if o.Group == "" {
+		return strip(o.Row)
+	}
+	return strip(o.Group) + "：" + strip(o.Row)
+}

@@ -29,32 +29,10 @@ var shortResults = map[string]string{"upheld": "维持", "corrected": "纠正", 
 
 // OutcomeShort is a compact outcome label: 予以公开, 不予公开：属于国家秘密, ….
 func OutcomeShort(code string) string {
-	o, ok := cases.FindOutcome(code)
-	if !ok {
-		return code
+	if o, ok := cases.FindOutcome(code); ok {
+		return o.Short()
 	}
-	switch code {
-	case cases.OutcomeCorrectionLapsed:
-		return "其他处理：逾期未补正"
-	case cases.OutcomeFeeLapsed:
-		return "其他处理：逾期未缴费"
-	}
-	strip := func(s string) string {
-		if i := strings.Index(s, "）"); strings.HasPrefix(s, "（") && i > 0 {
-			s = s[i+len("）"):]
-		}
-		if i := strings.Index(s, "."); i > 0 && i <= 2 {
-			s = s[i+1:]
-		}
-		if i := strings.Index(s, "（"); i > 0 {
-			s = s[:i]
-		}
-		return s
-	}
-	if o.Group == "" {
-		return strip(o.Row)
-	}
-	return strip(o.Group) + "：" + strip(o.Row)
+	return code
 }
 
 func ledgerDate(d cases.Date) string {
