@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	cases "foidesk/case"
+	"foidesk/notices"
 )
 
 // RecoverAccess issues a new access code for the case with tracking number trackingNo when the
@@ -75,7 +76,7 @@ func (db *DB) RecoverAccess(ctx context.Context, trackingNo, idNumber, contact s
 				name = c.Applicant.ContactName
 			}
 			body := name + "：\n\n" + fmt.Sprintf("您（或他人以您的申请信息）申请重新发放政府信息公开申请（申请编号%s）的查询码。新的查询码为：\n\n    %s\n\n原查询码已即时失效。请妥善保管新的查询码，凭申请编号和查询码在本机关网站查询办理进度、下载文书。"+
-				"如非本人操作，说明有人知道您的申请编号和联系方式，请与本机关联系。", c.TrackingNo, cases.GroupCode(code)) + emailFooter(a, Today(a, now))
+				"如非本人操作，说明有人知道您的申请编号和联系方式，请与本机关联系。", c.TrackingNo, cases.GroupCode(code)) + notices.Footer(a, Today(a, now))
 			m = cases.Message{DedupKey: fmt.Sprintf("event:%d:%d:email", c.ID, ev.Seq), Kind: "applicant." + cases.SMSAccessCode, Channel: cases.MessageEmail,
 				Recipient: to, CaseID: c.ID, Subject: fmt.Sprintf("%s：查询码重新发放（申请编号%s）", a.Name, c.TrackingNo), Body: body}
 		}

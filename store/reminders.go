@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	cases "foidesk/case"
+	"foidesk/notices"
 )
 
 // RemindApplicants writes the reminders of the periods that end in [from, to) — a correction (Art.
@@ -50,7 +51,7 @@ func (db *DB) RemindApplicants(ctx context.Context, agencyID int64, from, to cas
 					name = c.Applicant.ContactName
 				}
 				body := name + "：\n\n" + fmt.Sprintf("您的政府信息公开申请（申请编号%s）的%s期限截至%s。逾期未%s的，视为放弃申请，本机关不再处理该政府信息公开申请。详见本机关此前发送的告知书，或凭申请编号和查询码在本机关网站查询。",
-					c.TrackingNo, what, due.Chinese(), what) + emailFooter(a, Today(a, now))
+					c.TrackingNo, what, due.Chinese(), what) + notices.Footer(a, Today(a, now))
 				msgs = append(msgs, cases.Message{DedupKey: key + ":email", Kind: "applicant." + k, Channel: cases.MessageEmail, Recipient: e, CaseID: c.ID,
 					Subject: fmt.Sprintf("%s：%s期限提醒（申请编号%s）", a.Name, what, c.TrackingNo), Body: body})
 			}

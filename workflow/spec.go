@@ -16,7 +16,7 @@ package workflow
 //  3. put it in its group's slice (receiptSpecs, …; specs concatenates the groups, and spec order
 //     is table order: it fixes the arrows of docs/state-machine.md);
 //  4. add what is not data: its letter template (package forms) and e-mail text (store's
-//     applicantNotices) if it has them, its form markup on the staff case page
+//     notices.Applicant) if it has them, its form markup on the staff case page
 //     (web/templates/staff/case.html), its request sketch in web/openapi.yaml's EventRequest, and
 //     tests; then regenerate the diagram with `go test ./workflow -run TestMermaidDoc -update`.
 //
