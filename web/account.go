@@ -132,9 +132,14 @@ func (s *Server) accountTokenCreate(c *gin.Context) {
 
 func (s *Server) accountTokenRevoke(c *gin.Context) {
 	u, _ := currentUser(c)
+	s.revokeToken(c, u.ID, "/account")
+}
+
+// revokeToken revokes the route's :token_id of user userID and goes back to the page back.
+func (s *Server) revokeToken(c *gin.Context, userID int64, back string) {
 	tid, err := strconv.ParseInt(c.Param("token_id"), 10, 64)
 	if err == nil {
-		err = s.db.RevokeTokenID(c.Request.Context(), u.ID, tid)
+		err = s.db.RevokeTokenID(c.Request.Context(), userID, tid)
 	} else {
 		err = cases.E(cases.ENOTFOUND, "令牌不存在。", "no such token")
 	}
@@ -143,7 +148,7 @@ func (s *Server) accountTokenRevoke(c *gin.Context) {
 		return
 	}
 	s.setFlash(c, T(lang(c), "admin.token.revoked"))
-	c.Redirect(http.StatusSeeOther, "/account")
+	c.Redirect(http.StatusSeeOther, back)
 }
 
 // mustChangePassword keeps a user whose password an administrator set on the password page

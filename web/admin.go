@@ -785,18 +785,7 @@ func (s *Server) adminTokenRevoke(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	tid, err := strconv.ParseInt(c.Param("token_id"), 10, 64)
-	if err == nil {
-		err = s.db.RevokeTokenID(c.Request.Context(), u.ID, tid)
-	} else {
-		err = cases.E(cases.ENOTFOUND, "令牌不存在。", "no such token")
-	}
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	s.setFlash(c, T(lang(c), "admin.token.revoked"))
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/admin/users/%d", u.ID))
+	s.revokeToken(c, u.ID, fmt.Sprintf("/admin/users/%d", u.ID))
 }
 
 // adminUserUnlock lifts the lock of an account that reached the per-account ceiling of failed

@@ -19,19 +19,7 @@ import (
 // the renderer of the issued letter) before it is sent for approval, storing nothing; an
 // invalid draft is refused with the form.
 func TestDraftPhrasesAndPreview(t *testing.T) {
-	font, err := forms.LoadFont(forms.DefaultFontPath)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip("CJK font missing (install fonts-lxgw-wenkai):", err)
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext missing (poppler-utils)")
-		}
-		t.Skip("pdftotext missing (install poppler-utils)")
-	}
+	font := requirePreviewTools(t)
 	o := newOffice(t)
 	o.db.Renderer = forms.NewRenderer(font, nil)
 	c := o.inState(cases.StateInProgress)

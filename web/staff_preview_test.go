@@ -15,19 +15,7 @@ import (
 // docs/rules.md §7, docs/design.md "Documents": before approval the reply letter can be previewed with a
 // 草稿 watermark and no number; the preview stores nothing.
 func TestReplyPreviewIsAnUnnumberedDraft(t *testing.T) {
-	font, err := forms.LoadFont(forms.DefaultFontPath)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip("CJK font missing (install fonts-lxgw-wenkai):", err)
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext missing (poppler-utils)")
-		}
-		t.Skip("pdftotext missing (install poppler-utils)")
-	}
+	font := requirePreviewTools(t)
 	o := newOffice(t)
 	o.db.Renderer = forms.NewRenderer(font, nil) // the store renders the preview as it renders the issued letter
 	c := o.inState(cases.StateInProgress)
@@ -61,4 +49,24 @@ func TestReplyPreviewIsAnUnnumberedDraft(t *testing.T) {
 	if len(after.Documents) != len(before.Documents) || after.Version != before.Version || after.LetterNo != "" {
 		t.Fatalf("the preview changed the case: %d→%d documents, version %d→%d, letter %q", len(before.Documents), len(after.Documents), before.Version, after.Version, after.LetterNo)
 	}
+}
+
+// requirePreviewTools returns the CJK font the letters need and checks for pdftotext; without
+// them the test skips, unless CI is set, where it fails.
+func requirePreviewTools(t *testing.T) *forms.Font {
+	t.Helper()
+	font, err := forms.LoadFont(forms.DefaultFontPath)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skip("CJK font missing (install fonts-lxgw-wenkai):", err)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext missing (poppler-utils)")
+		}
+		t.Skip("pdftotext missing (install poppler-utils)")
+	}
+	return font
 }
