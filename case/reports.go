@@ -423,6 +423,35 @@ type SignOff struct {
 	DocumentID   int64     `json:"document_id"`
 	Findings     []Finding `json:"findings"`
 	Note         string    `json:"note"`
+	// Round counts the sign-offs of the month: 1, then 2 after a reopening, and so on.
+	Round int `json:"round"`
+	// Reopened is the supervisor's reopening of this sign-off, if any: the month is then no longer
+	// signed until its next sign-off (docs/rules.md §8: late post).
+	Reopened *SignOffReopening `json:"reopened,omitempty"`
+}
+
+// SignOffReopening is a supervisor's reopening of a month's sign-off, with the reason (e.g. late
+// post received in the month), recorded append-only: who, when, why. A month's status is its latest
+// record: a sign-off not reopened means signed; a reopened one means open again until the month is
+// signed off anew (a sign-off of the next round).
+type SignOffReopening struct {
+	ID         int64     `json:"id"`
+	SignOffID  int64     `json:"signoff_id"`
+	AgencyID   int64     `json:"-"`
+	Agency     string    `json:"agency"`
+	Year       int       `json:"year"`
+	Month      int       `json:"month"`
+	Round      int       `json:"round"` // the round of the sign-off reopened
+	ReopenedBy string    `json:"reopened_by"`
+	ReopenedAt time.Time `json:"reopened_at"`
+	Reason     string    `json:"reason"`
+}
+
+// ReopenRequest asks to reopen a signed month, with a reason (required).
+type ReopenRequest struct {
+	AgencyID    int64
+	Year, Month int
+	Reason      string
 }
 
 // SignOffRequest asks to sign a month off: the ledger PDF the supervisor reviewed, its chain
@@ -504,8 +533,15 @@ type ReportService interface {
 	SignOffLedger(ctx context.Context, agencyID int64, year, month int, actor Actor) (Ledger, error)
 	// SignOffMonth records a supervisor's sign-off (EFORBIDDEN, EINVALID, ECONFLICT).
 	SignOffMonth(ctx context.Context, req SignOffRequest, actor Actor) (SignOff, error)
-	// SignOffs lists the sign-offs of the agencies, newest first.
+	// SignOffs lists the sign-offs of the agencies, newest first (a month's latest round first),
+	// each with its reopening if it was reopened.
 	SignOffs(ctx context.Context, agencyIDs []int64) ([]SignOff, error)
+	// ReopenMonth records a supervisor's reopening of a signed month, with a reason, so that late
+	// post received in it can be registered (EFORBIDDEN, ECONFLICT when not signed, EINVALID).
+	ReopenMonth(ctx context.Context, req ReopenRequest, actor Actor) (SignOffReopening, error)
+	// AwaitingRegistration counts the online applications of an agency submitted on or before a
+	// month's last day and still awaiting registration, for the warning at signing.
+	AwaitingRegistration(ctx context.Context, agencyID int64, year, month int) (int, error)
 	// SignOffPDF returns the ledger PDF a sign-off signed (ENOTFOUND).
 	SignOffPDF(ctx context.Context, signOffID int64) (Document, error)
 	// Dashboard gathers the supervisor dashboard's figures on day today.

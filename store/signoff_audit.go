@@ -133,26 +133,38 @@ type signOffRow struct {
 	DocumentID   *int64    `db:"document_id"`
 	Findings     string    `db:"findings"`
 	Note         string    `db:"note"`
+	Round        int       `db:"round"`
+	// the reopening of this sign-off, if any (LEFT JOIN signoff_reopenings)
+	ReopeningID *int64     `db:"reopening_id"`
+	ReopenedBy  *string    `db:"reopened_by"`
+	ReopenedAt  *time.Time `db:"reopened_at"`
+	Reason      *string    `db:"reason"`
 }
 
 func (r signOffRow) signOff() cases.SignOff {
 	s := cases.SignOff{ID: r.ID, AgencyID: r.AgencyID, Agency: r.AgencyCode, Year: r.Year, Month: r.Month, SignedBy: r.SignedBy, SignedAt: r.SignedAt.UTC(),
-		LedgerSHA256: r.LedgerSHA256, LedgerDigest: r.LedgerDigest, Note: r.Note, Findings: []cases.Finding{}}
+		LedgerSHA256: r.LedgerSHA256, LedgerDigest: r.LedgerDigest, Note: r.Note, Findings: []cases.Finding{}, Round: r.Round}
 	if r.DocumentID != nil {
 		s.DocumentID = *r.DocumentID
+	}
+	if r.ReopeningID != nil && r.ReopenedBy != nil && r.ReopenedAt != nil && r.Reason != nil {
+		s.Reopened = &cases.SignOffReopening{ID: *r.ReopeningID, SignOffID: r.ID, AgencyID: r.AgencyID, Agency: r.AgencyCode, Year: r.Year, Month: r.Month,
+			Round: r.Round, ReopenedBy: *r.ReopenedBy, ReopenedAt: r.ReopenedAt.UTC(), Reason: *r.Reason}
 	}
 	_ = json.Unmarshal([]byte(r.Findings), &s.Findings)
 	return s
 }
 
-const signOffSelect = `SELECT s.id, s.agency_id, a.code AS agency_code, s.year, s.month, s.signed_by, s.signed_at, s.ledger_sha256, s.ledger_digest, s.document_id, s.findings, s.note
-	FROM signoffs s JOIN agencies a ON a.id = s.agency_id`
+const signOffSelect = `SELECT s.id, s.agency_id, a.code AS agency_code, s.year, s.month, s.signed_by, s.signed_at, s.ledger_sha256, s.ledger_digest, s.document_id, s.findings, s.note,
+	s.round, r.id AS reopening_id, r.reopened_by, r.reopened_at, r.reason
+	FROM signoffs s JOIN agencies a ON a.id = s.agency_id LEFT JOIN signoff_reopenings r ON r.signoff_id = s.id`
 
 // SignOffMonth records a supervisor's sign-off of a month that has ended: who, when, the findings
 // acknowledged (req.Acknowledged must equal the number of findings now, else ECONFLICT: they
 // changed since the supervisor looked), the ledger PDF signed (stored, with its SHA-256) and its
 // chain digest (must be the digest of the month's ledger now, else ECONFLICT). From then on no
-// event may be dated in that month (checkSigned).
+// event may be dated in that month (checkSigned). A month reopened (ReopenMonth) is signed off
+// again the same way: a sign-off of the next round.
 func (db *DB) SignOffMonth(ctx context.Context, req cases.SignOffRequest, actor cases.Actor) (cases.SignOff, error) {
 	var out cases.SignOff
 	if !actor.Has(cases.RoleSupervisor) {
@@ -191,12 +203,16 @@ func (db *DB) SignOffMonth(ctx context.Context, req cases.SignOffRequest, actor 
 	}
 	sum := sha256.Sum256(req.LedgerPDF)
 	err = db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		var n int
-		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM signoffs WHERE agency_id = ? AND year = ? AND month = ?`), agency.ID, req.Year, req.Month); err != nil {
+		latest, err := latestSignOff(ctx, tx, agency.ID, req.Year, req.Month)
+		if err != nil {
 			return err
 		}
-		if n > 0 {
-			return cases.Errorf(cases.ECONFLICT, "%d年%d月的台账已经签核。", "%d-%02d is already signed off", req.Year, req.Month)
+		round := 1
+		if latest != nil {
+			if latest.Reopened == nil {
+				return cases.Errorf(cases.ECONFLICT, "%d年%d月的台账已经签核。", "%d-%02d is already signed off", req.Year, req.Month)
+			}
+			round = latest.Round + 1
 		}
 		findings, err := db.auditMonth(ctx, tx, agency.ID, req.Year, req.Month)
 		if err != nil {
@@ -213,15 +229,16 @@ func (db *DB) SignOffMonth(ctx context.Context, req cases.SignOffRequest, actor 
 		}
 		fj, _ := json.Marshal(findings)
 		out = cases.SignOff{AgencyID: agency.ID, Agency: agency.Code, Year: req.Year, Month: req.Month, SignedBy: actor.Name, SignedAt: now.UTC().Truncate(time.Microsecond),
-			LedgerSHA256: hex.EncodeToString(sum[:]), LedgerDigest: ledger.Digest, DocumentID: docID, Findings: findings, Note: strings.TrimSpace(req.Note)}
-		return tx.GetContext(ctx, &out.ID, tx.Rebind(`INSERT INTO signoffs (agency_id, year, month, month_start, month_end, signed_by, signed_at, ledger_sha256, ledger_digest, document_id, findings, note)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			agency.ID, req.Year, req.Month, from, to, out.SignedBy, out.SignedAt, out.LedgerSHA256, out.LedgerDigest, docID, string(fj), out.Note)
+			LedgerSHA256: hex.EncodeToString(sum[:]), LedgerDigest: ledger.Digest, DocumentID: docID, Findings: findings, Note: strings.TrimSpace(req.Note), Round: round}
+		return tx.GetContext(ctx, &out.ID, tx.Rebind(`INSERT INTO signoffs (agency_id, year, month, month_start, month_end, signed_by, signed_at, ledger_sha256, ledger_digest, document_id, findings, note, round)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			agency.ID, req.Year, req.Month, from, to, out.SignedBy, out.SignedAt, out.LedgerSHA256, out.LedgerDigest, docID, string(fj), out.Note, round)
 	})
 	return out, err
 }
 
-// SignOffs lists the sign-offs of the agencies (all when none), newest month first.
+// SignOffs lists the sign-offs of the agencies (all when none), newest month first and, within a
+// month, its latest round first, each with its reopening if it was reopened.
 func (db *DB) SignOffs(ctx context.Context, agencyIDs []int64) ([]cases.SignOff, error) {
 	var q strings.Builder
 	var args []any
@@ -232,7 +249,7 @@ func (db *DB) SignOffs(ctx context.Context, agencyIDs []int64) ([]cases.SignOff,
 			args = append(args, id)
 		}
 	}
-	q.WriteString(" ORDER BY s.year DESC, s.month DESC, a.code")
+	q.WriteString(" ORDER BY s.year DESC, s.month DESC, a.code, s.round DESC")
 	var rows []signOffRow
 	if err := db.R.SelectContext(ctx, &rows, db.R.Rebind(q.String()), args...); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -324,6 +325,166 @@ func TestSignedMonthIsFrozen(t *testing.T) {
 		// the events of January are still append-only
 		if _, err := db.W.Exec(`UPDATE case_events SET actor = 'x' WHERE seq = 1`); err == nil {
 			t.Errorf("an event was changed")
+		}
+	})
+}
+
+// docs/rules.md §8, Art. 45 (登记、审核…归档 on record): late post received in a signed month is
+// registered after a supervisor of the agency reopens the month's sign-off with a reason — an
+// append-only record, listed with the sign-offs — and the month is then signed off again (round
+// 2). Clerks are refused with the way forward; the reopening is refused to clerks and other
+// agencies' supervisors (EFORBIDDEN), on a month not signed or already reopened (ECONFLICT), and
+// without a reason (EINVALID on fields.reason).
+func TestArt45_ReopenSignedMonthForLatePost(t *testing.T) {
+	forEachEngine(t, at("2026-11-27"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		sup := staff(t, db, "sup1", "supervisor")
+		agency, _ := db.AgencyByCode(ctx, "")
+		edu, err := db.CreateAgency(ctx, "edu", "区教育局", cases.DefaultSettings())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, _ := ParseRoles("supervisor")
+		u, err := db.CreateUser(ctx, "sup-edu", "correct horse battery", rs, edu.ID, "sup-edu")
+		if err != nil {
+			t.Fatal(err)
+		}
+		eduSup := u.Actor()
+
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelPostRegistered, cases.MustDate("2026-11-27")
+		if _, err := db.RegisterPaper(ctx, app, clerk); err != nil {
+			t.Fatal(err)
+		}
+		setNow(db, "2026-11-28")
+		if _, _, err := db.CreateApplication(ctx, sampleApplication()); err != nil { // online, awaiting registration
+			t.Fatal(err)
+		}
+		sign := func(digest string) (cases.SignOff, error) {
+			return db.SignOffMonth(ctx, cases.SignOffRequest{AgencyID: agency.ID, Year: 2026, Month: 11, LedgerPDF: []byte("%PDF-1.4 ledger"), LedgerDigest: digest, Note: "已核对"}, sup)
+		}
+		ledger := func() cases.Ledger {
+			t.Helper()
+			l, err := db.SignOffLedger(ctx, agency.ID, 2026, 11, sup)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l
+		}
+		reopen := func(actor cases.Actor, year, month int, reason string) (cases.SignOffReopening, error) {
+			return db.ReopenMonth(ctx, cases.ReopenRequest{AgencyID: agency.ID, Year: year, Month: month, Reason: reason}, actor)
+		}
+
+		setNow(db, "2026-12-08")
+		if n, err := db.AwaitingRegistration(ctx, agency.ID, 2026, 11); err != nil || n != 1 {
+			t.Errorf("awaiting registration in November: %d %v", n, err)
+		}
+		if n, _ := db.AwaitingRegistration(ctx, agency.ID, 2026, 10); n != 0 {
+			t.Errorf("awaiting registration in October: %d", n)
+		}
+		first, err := sign(ledger().Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Round != 1 || first.Reopened != nil {
+			t.Errorf("first sign-off %+v", first)
+		}
+
+		// 9 December: a registered letter received on 30 November is refused, saying what to do.
+		setNow(db, "2026-12-09")
+		late := sampleApplication()
+		late.Applicant.Name, late.Channel, late.ReceivedOn = "李四", cases.ChannelPostRegistered, cases.MustDate("2026-11-30")
+		_, err = db.RegisterPaper(ctx, late, clerk)
+		if msg := cases.ErrorMessage(err, "zh"); cases.ErrorCode(err) != cases.ECONFLICT || !strings.Contains(msg, "2026年11月的台账已签核") || !strings.Contains(msg, "重新开放该月的签核") {
+			t.Fatalf("late post in a signed month: %v", err)
+		}
+		if msg := cases.ErrorMessage(err, "en"); !strings.Contains(msg, "a supervisor reopens the month's sign-off") {
+			t.Errorf("English refusal: %s", msg)
+		}
+
+		if _, err := reopen(clerk, 2026, 11, "补登11月30日收到的挂号信"); cases.ErrorCode(err) != cases.EFORBIDDEN {
+			t.Errorf("clerk reopening: %v", err)
+		}
+		if _, err := reopen(eduSup, 2026, 11, "补登11月30日收到的挂号信"); cases.ErrorCode(err) != cases.EFORBIDDEN {
+			t.Errorf("another agency's supervisor reopening: %v", err)
+		}
+		if _, err := reopen(sup, 2026, 10, "补登10月收到的信件"); cases.ErrorCode(err) != cases.ECONFLICT || !strings.Contains(cases.ErrorMessage(err, "zh"), "尚未签核") {
+			t.Errorf("reopening a month not signed: %v", err)
+		}
+		var e *cases.Error
+		if _, err := reopen(sup, 2026, 11, "  "); !errors.As(err, &e) || e.Code != cases.EINVALID || e.Fields["reason"] == "" {
+			t.Errorf("reopening without a reason: %v", err)
+		}
+		if list, _ := db.SignOffs(ctx, nil); len(list) != 1 || list[0].Reopened != nil {
+			t.Fatalf("a refused reopening was recorded: %+v", list)
+		}
+		ro, err := reopen(sup, 2026, 11, " 补登11月30日收到的挂号信 ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ro.ID == 0 || ro.SignOffID != first.ID || ro.Round != 1 || ro.ReopenedBy != "sup1" || ro.Reason != "补登11月30日收到的挂号信" || ro.ReopenedAt.IsZero() {
+			t.Errorf("reopening %+v", ro)
+		}
+		if _, err := reopen(sup, 2026, 11, "再次开放"); cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Errorf("reopening twice: %v", err)
+		}
+
+		// While reopened, the late letter is registered with its receipt letter.
+		c, err := db.RegisterPaper(ctx, late, clerk)
+		if err != nil {
+			t.Fatalf("late post after the reopening: %v", err)
+		}
+		if !c.ReceivedOn.Equal(cases.MustDate("2026-11-30")) {
+			t.Errorf("received on %s", c.ReceivedOn)
+		}
+		var receipts int
+		if err := db.R.Get(&receipts, db.R.Rebind(`SELECT COUNT(*) FROM documents WHERE case_id = ? AND kind = ?`), c.ID, cases.DocReceipt); err != nil || receipts != 1 {
+			t.Errorf("receipt letters %d %v", receipts, err)
+		}
+
+		// Signed off again: the ledger now has the late letter, so the old digest is stale.
+		if _, err := sign(first.LedgerDigest); cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Errorf("signing the ledger of before the registration: %v", err)
+		}
+		l := ledger()
+		if len(l.Rows) != 2 {
+			t.Errorf("ledger rows %d", len(l.Rows))
+		}
+		second, err := sign(l.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second.Round != 2 || second.ID == first.ID {
+			t.Errorf("second sign-off %+v", second)
+		}
+		if _, err := sign(l.Digest); cases.ErrorCode(err) != cases.ECONFLICT || !strings.Contains(cases.ErrorMessage(err, "zh"), "已经签核") {
+			t.Errorf("signing twice after the reopening: %v", err)
+		}
+		late.Applicant.Name = "王五"
+		if _, err := db.RegisterPaper(ctx, late, clerk); cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Errorf("late post after the second sign-off: %v", err)
+		}
+
+		// The history: the month's latest sign-off first, the first one with its reopening.
+		list, err := db.SignOffs(ctx, []int64{agency.ID})
+		if err != nil || len(list) != 2 {
+			t.Fatalf("history %v %+v", err, list)
+		}
+		if list[0].ID != second.ID || list[0].Round != 2 || list[0].Reopened != nil {
+			t.Errorf("latest %+v", list[0])
+		}
+		if r := list[1].Reopened; list[1].ID != first.ID || r == nil || r.ID != ro.ID || r.Reason != ro.Reason || r.ReopenedBy != "sup1" || !r.ReopenedAt.Equal(ro.ReopenedAt) {
+			t.Errorf("first %+v reopened %+v", list[1], list[1].Reopened)
+		}
+		if pdf, err := db.SignOffPDF(ctx, first.ID); err != nil || pdf.SHA256 != first.LedgerSHA256 {
+			t.Errorf("the first sign-off's PDF: %v", err)
+		}
+		// append-only
+		for _, q := range []string{`UPDATE signoff_reopenings SET reason = 'x'`, `DELETE FROM signoff_reopenings`, `UPDATE signoffs SET round = 3`, `DELETE FROM signoffs`} {
+			if _, err := db.W.Exec(q); err == nil {
+				t.Errorf("%s: allowed", q)
+			}
 		}
 	})
 }

@@ -99,6 +99,7 @@ var authzTable = []route{
 	{"GET", "/staff/dashboard", supOrAdmin},
 	{"GET", "/staff/signoff", supOnly},
 	{"POST", "/staff/signoff", supOnly},
+	{"POST", "/staff/signoff/reopen", supOnly},
 	{"GET", "/staff/signoff/:id/pdf", supOrAdmin},
 
 	// The archive (web/archive.go).
@@ -138,6 +139,8 @@ var authzTable = []route{
 	{"GET", "/api/v1/calendar/due", anyStaff},
 	{"GET", "/api/v1/calendar/preview", supOrAdmin},
 	{"GET", "/api/v1/reports/annual", supOrAdmin},
+	{"GET", "/api/v1/signoffs", supOrAdmin},
+	{"POST", "/api/v1/signoffs/reopen", supOnly},
 	{"GET", "/api/v1/reports/monthly", supOrAdmin},
 	{"GET", "/api/v1/ledger", anyStaff},
 }

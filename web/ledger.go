@@ -229,11 +229,41 @@ type signOffPageData struct {
 	Ended    bool
 	Findings []cases.Finding
 	Ledger   cases.Ledger
-	Signed   *cases.SignOff
-	History  []cases.SignOff
+	Signed   *cases.SignOff          // the month's sign-off in force (its latest, not reopened)
+	Reopened *cases.SignOffReopening // the month's latest sign-off was reopened: open until signed again
+	History  []signOffHistoryRow
+	Awaiting int // online applications submitted by the month's end, still awaiting registration
 	Query    string
 	Error    string
-	Done     bool
+	Done     string // "signed" or "reopened": what the supervisor just did
+}
+
+// signOffHistoryRow is one record of the sign-off history: a sign-off or the reopening of one,
+// newest first (docs/rules.md §8).
+type signOffHistoryRow struct {
+	Year, Month int
+	Reopening   bool
+	Round       int
+	By          string
+	At          time.Time
+	ID          int64 // the sign-off (its PDF)
+	Findings    int
+	SHA256      string
+	Text        string // the sign-off's note or the reopening's reason
+}
+
+// signOffHistory flattens the sign-offs (newest first, each with its reopening) into records,
+// newest first: a reopening comes before the sign-off it reopened.
+func signOffHistory(list []cases.SignOff, loc *time.Location) []signOffHistoryRow {
+	var rows []signOffHistoryRow
+	for _, so := range list {
+		if r := so.Reopened; r != nil {
+			rows = append(rows, signOffHistoryRow{Year: so.Year, Month: so.Month, Reopening: true, Round: so.Round, By: r.ReopenedBy, At: r.ReopenedAt.In(loc), ID: so.ID, Text: r.Reason})
+		}
+		rows = append(rows, signOffHistoryRow{Year: so.Year, Month: so.Month, Round: so.Round, By: so.SignedBy, At: so.SignedAt.In(loc), ID: so.ID,
+			Findings: len(so.Findings), SHA256: so.LedgerSHA256, Text: so.Note})
+	}
+	return rows
 }
 
 // signOffMonth reads agency, year and month (default: the home agency and the previous month).
@@ -287,14 +317,30 @@ func (s *Server) signOffData(c *gin.Context, a cases.Agency, year, month int) (s
 	if d.Ledger, err = rs.SignOffLedger(ctx, a.ID, year, month, actorOf(c)); err != nil {
 		return d, err
 	}
-	if d.History, err = rs.SignOffs(ctx, []int64{a.ID}); err != nil {
+	list, err := rs.SignOffs(ctx, []int64{a.ID})
+	if err != nil {
 		return d, err
 	}
 	loc := a.Settings.Location()
-	for i := range d.History {
-		d.History[i].SignedAt = d.History[i].SignedAt.In(loc) // shown in the agency's time, as everything else
-		if d.History[i].Year == year && d.History[i].Month == month {
-			d.Signed = &d.History[i]
+	for i := range list {
+		so := &list[i]
+		so.SignedAt = so.SignedAt.In(loc) // shown in the agency's time, as everything else
+		if so.Reopened != nil {
+			so.Reopened.ReopenedAt = so.Reopened.ReopenedAt.In(loc)
+		}
+		// a month's status is its latest record: the first of its sign-offs listed (latest round)
+		if so.Year == year && so.Month == month && d.Signed == nil && d.Reopened == nil {
+			if so.Reopened != nil {
+				d.Reopened = so.Reopened
+			} else {
+				d.Signed = so
+			}
+		}
+	}
+	d.History = signOffHistory(list, loc)
+	if d.Ended && d.Signed == nil {
+		if d.Awaiting, err = rs.AwaitingRegistration(ctx, a.ID, year, month); err != nil {
+			return d, err
 		}
 	}
 	d.Query = fmt.Sprintf("agency=%s&from=%s&to=%s&by=received", a.Code, d.Ledger.From, d.Ledger.To)
@@ -313,7 +359,12 @@ func (s *Server) signOffPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	d.Done = c.Query("signed") != ""
+	switch {
+	case c.Query("signed") != "":
+		d.Done = "signed"
+	case c.Query("reopened") != "":
+		d.Done = "reopened"
+	}
 	s.render(c, http.StatusOK, "staff/signoff", "signoff.title", d)
 }
 
@@ -370,6 +421,129 @@ func (s *Server) signOffSubmit(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/signoff?agency=%s&year=%d&month=%d&signed=%d", a.Code, year, month, so.ID))
+}
+
+// signOffReopen reopens a signed month with the supervisor's reason (docs/rules.md §8: late post
+// received in a signed month is registered after a reopening, then the month is signed again).
+func (s *Server) signOffReopen(c *gin.Context) {
+	a, year, month, err := s.signOffMonth(c, c.PostForm)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	rs, err := s.reports()
+	if err == nil {
+		_, err = rs.ReopenMonth(c.Request.Context(), cases.ReopenRequest{AgencyID: a.ID, Year: year, Month: month, Reason: c.PostForm("reason")}, actorOf(c))
+	}
+	if err != nil {
+		if code := cases.ErrorCode(err); code == cases.EINTERNAL || code == cases.EFORBIDDEN {
+			s.pageError(c, err)
+			return
+		}
+		d, e2 := s.signOffData(c, a, year, month)
+		if e2 != nil {
+			s.pageError(c, e2)
+			return
+		}
+		d.Error = cases.ErrorMessage(err, lang(c))
+		s.render(c, statusOf[cases.ErrorCode(err)], "staff/signoff", "signoff.title", d)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/signoff?agency=%s&year=%d&month=%d&reopened=1", a.Code, year, month))
+}
+
+// reopenBody is the body of POST /api/v1/signoffs/reopen.
+type reopenBody struct {
+	Agency string `json:"agency"`
+	Year   int    `json:"year"`
+	Month  int    `json:"month"`
+	Reason string `json:"reason"`
+}
+
+// apiSignOffReopen answers POST /api/v1/signoffs/reopen {agency?, year, month, reason}: 201 with
+// the reopening; 403 for anyone but a supervisor of the agency, 409 when the month is not signed
+// (or reopened already), 422 with fields.reason without a reason (docs/api.md "Sign-offs").
+func (s *Server) apiSignOffReopen(c *gin.Context) {
+	var b reopenBody
+	if err := readBody(c, &b, 16<<10); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	var f cases.FieldErrors
+	if b.Year == 0 {
+		f.Add("year", "请填写年份。", "The year is required.")
+	}
+	if b.Month == 0 {
+		f.Add("month", "请填写月份。", "The month is required.")
+	}
+	if err := f.Err(); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	get := func(k string) string {
+		switch k {
+		case "agency":
+			return b.Agency
+		case "year":
+			return strconv.Itoa(b.Year)
+		case "month":
+			return strconv.Itoa(b.Month)
+		}
+		return ""
+	}
+	a, year, month, err := s.signOffMonth(c, get)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	rs, err := s.reports()
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	ro, err := rs.ReopenMonth(c.Request.Context(), cases.ReopenRequest{AgencyID: a.ID, Year: year, Month: month, Reason: b.Reason}, actorOf(c))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, ro)
+}
+
+// apiSignOffs answers GET /api/v1/signoffs[?agency=CODE][&year=Y&month=M]: the sign-offs of the
+// agencies the user may see, newest first, each with its reopening (the history of the months).
+func (s *Server) apiSignOffs(c *gin.Context) {
+	ids, _, err := s.reportScope(c, c.Query("agency"))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	year, err := intParam(c, "year", -1)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	month, err := intParam(c, "month", -1)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	rs, err := s.reports()
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	list, err := rs.SignOffs(c.Request.Context(), ids)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	items := []cases.SignOff{}
+	for _, so := range list {
+		if (year < 0 || so.Year == year) && (month < 0 || so.Month == month) {
+			items = append(items, so)
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
 }
 
 // signOffPDF downloads the ledger PDF a sign-off signed.

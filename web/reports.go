@@ -25,12 +25,15 @@ func (s *Server) reportRoutes(r *gin.Engine) {
 	r.GET("/staff/ledger/export", s.ledgerExport)
 	r.GET("/staff/signoff", s.signOffPage)
 	r.POST("/staff/signoff", s.signOffSubmit)
+	r.POST("/staff/signoff/reopen", s.signOffReopen)
 	r.GET("/staff/signoff/:id/pdf", s.signOffPDF)
 	r.GET("/staff/dashboard", s.dashboardPage)
 	api := r.Group("/api/v1")
 	api.GET("/reports/annual", s.apiAnnual)
 	api.GET("/reports/monthly", s.apiMonthly)
 	api.GET("/ledger", s.apiLedger)
+	api.GET("/signoffs", s.apiSignOffs)
+	api.POST("/signoffs/reopen", s.apiSignOffReopen)
 }
 
 // reports returns the store's report service.
