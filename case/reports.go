@@ -343,6 +343,9 @@ type LedgerRow struct {
 	Remedies      []Remedy      `json:"remedies"`
 	Imported      bool          `json:"imported"`
 	ChainHead     string        `json:"chain_head"`
+
+	// DeliveryProof is the proof of the delivery (record_delivery), when one was recorded.
+	DeliveryProof *DeliveryProof `json:"delivery_proof,omitempty"`
 }
 
 // Ledger is the filing ledger of a period with its chain digest: the SHA-256 (hex) over the

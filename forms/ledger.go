@@ -108,18 +108,30 @@ func deliveryText(r cases.LedgerRow, sep string) string {
 	if r.DeliveryWay == "" && r.DeliveredOn.IsZero() {
 		return ""
 	}
-	return cases.DeliveryWays.Label(r.DeliveryWay, "zh") + sep + ledgerDate(r.DeliveredOn)
+	t := cases.DeliveryWays.Label(r.DeliveryWay, "zh") + sep + ledgerDate(r.DeliveredOn)
+	if p := proofText(r); p != "" {
+		t += sep + p
+	}
+	return t
+}
+
+// proofText is the delivery's proof in a few words: "EMS 1234567890", "送达回证（扫描件）".
+func proofText(r cases.LedgerRow) string {
+	if r.DeliveryProof == nil {
+		return ""
+	}
+	return r.DeliveryProof.Short("zh")
 }
 
 // ledgerHeaders and ledgerRecord are the columns of the CSV and XLSX exports.
 var ledgerHeaders = []string{"序号", "机关", "申请编号", "收到日期", "申请渠道", "申请人类型", "申请人", "证件类型", "证件号码", "联系电话", "申请内容摘要",
-	"经办人", "状态", "答复期限", "是否延期", "中止情况", "办结日期", "办理结果", "答复文号", "送达方式", "送达日期", "是否按期", "归档日期", "救济情况", "事件链头"}
+	"经办人", "状态", "答复期限", "是否延期", "中止情况", "办结日期", "办理结果", "答复文号", "送达方式", "送达日期", "是否按期", "归档日期", "救济情况", "事件链头", "送达凭证"}
 
 func ledgerRecord(r cases.LedgerRow) []string {
 	return []string{strconv.Itoa(r.Serial), r.Agency, r.TrackingNo, ledgerDate(r.ReceivedOn), cases.Channels.Label(r.Channel, "zh"), applicantType(r), r.ApplicantName,
 		cases.IDTypes.Label(r.IDType, "zh"), r.IDNumber, r.Phone, r.Summary, r.Clerk, stateText(r), ledgerDate(r.ReplyDue), extendedText(r), pausesText(r, "；"),
 		ledgerDate(r.ConcludedOn), OutcomeShort(r.Outcome), r.LetterNo, cases.DeliveryWays.Label(r.DeliveryWay, "zh"), ledgerDate(r.DeliveredOn), onTimeText(r),
-		ledgerDate(r.ArchivedOn), remediesText(r, "；"), r.ChainHead}
+		ledgerDate(r.ArchivedOn), remediesText(r, "；"), r.ChainHead, proofText(r)}
 }
 
 func byLabel(by string) string {
@@ -160,7 +172,7 @@ func LedgerXLSX(w io.Writer, l cases.Ledger) error {
 	if err != nil {
 		return err
 	}
-	widths := []float64{6, 10, 16, 12, 12, 12, 20, 14, 22, 14, 40, 10, 12, 12, 10, 24, 12, 24, 22, 10, 12, 8, 12, 24, 20}
+	widths := []float64{6, 10, 16, 12, 12, 12, 20, 14, 22, 14, 40, 10, 12, 12, 10, 24, 12, 24, 22, 10, 12, 8, 12, 24, 20, 22}
 	for i, wd := range widths {
 		sw.SetColWidth(i+1, i+1, wd)
 	}

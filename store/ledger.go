@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -91,6 +92,19 @@ func (db *DB) Ledger(ctx context.Context, f cases.LedgerFilter, actor cases.Acto
 	for _, r := range rems {
 		byCase[r.CaseID] = append(byCase[r.CaseID], r)
 	}
+	// The proof of each delivery: the last record_delivery event's (a reopened case delivers anew).
+	var deliveries []struct {
+		CaseID  int64  `db:"case_id"`
+		Payload string `db:"payload"`
+	}
+	dargs := append(append([]any{}, args...), cases.EventRecordDelivery)
+	if err := db.R.SelectContext(ctx, &deliveries, db.R.Rebind(`SELECT e.case_id, e.payload FROM case_events e JOIN cases c ON c.id = e.case_id`+w.String()+` AND e.event = ? ORDER BY e.case_id, e.seq`), dargs...); err != nil {
+		return l, err
+	}
+	proofs := map[int64]*cases.DeliveryProof{}
+	for _, e := range deliveries {
+		proofs[e.CaseID] = cases.ProofOf(json.RawMessage(e.Payload))
+	}
 	now := db.Now()
 	cal := db.Calendar()
 	for i := range rows {
@@ -111,6 +125,9 @@ func (db *DB) Ledger(ctx context.Context, f cases.LedgerFilter, actor cases.Acto
 		}
 		if !f.Full {
 			r.IDNumber, r.Phone = cases.MaskIDNumber(r.IDType, r.IDNumber), cases.MaskPhone(r.Phone)
+		}
+		if !c.DeliveredOn.IsZero() {
+			r.DeliveryProof = proofs[c.ID]
 		}
 		if !c.DeliveredOn.IsZero() && !c.ReplyDue.IsZero() {
 			ok := !c.DeliveredOn.After(c.ReplyDue)

@@ -130,6 +130,8 @@ type ledgerViewRow struct {
 	cases.LedgerRow
 	OutcomeText string
 	OnTimeText  string // yes, no or ""
+	ProofText   string // the delivery's proof in a few words ("EMS 1234567890")
+	ProofURL    string // its scanned document
 }
 
 type ledgerPageData struct {
@@ -204,6 +206,12 @@ func (s *Server) ledgerPage(c *gin.Context) {
 		}
 		if r.OnTime != nil {
 			v.OnTimeText = map[bool]string{true: "yes", false: "no"}[*r.OnTime]
+		}
+		if p := r.DeliveryProof; p != nil {
+			v.ProofText = p.Short(lang(c))
+			if p.DocumentID != 0 && r.CaseID != 0 {
+				v.ProofURL = fmt.Sprintf("/staff/cases/%d/documents/%d", r.CaseID, p.DocumentID)
+			}
 		}
 		d.Rows = append(d.Rows, v)
 	}

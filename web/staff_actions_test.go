@@ -144,7 +144,7 @@ var actionCases = []actionCase{
 		url.Values{"org_category": {"law_firm"}, "reason": {"理由己"}}, "理由己", cases.StateSubmitted},
 	{"return", "sup1", cases.StatePendingApproval, url.Values{"comment": {"请补充法律依据"}}, cases.StateInProgress, url.Values{"comment": {""}}, "", cases.StateInProgress},
 	{"approve", "sup1", cases.StatePendingApproval, url.Values{"confirm": {"1"}}, cases.StateReplied, nil, "", cases.StateInProgress},
-	{"record_delivery", "clerk1", cases.StateReplied, url.Values{"way": {"email"}, "delivered_on": {"2026-11-03"}}, cases.StateReplied,
+	{"record_delivery", "clerk1", cases.StateReplied, url.Values{"way": {"post"}, "delivered_on": {"2026-11-03"}, "proof.kind": {"ems"}, "proof.number": {"1234567890"}}, cases.StateReplied,
 		url.Values{"way": {"pigeon"}, "delivered_on": {"2026-11-02"}}, "2026-11-02", cases.StatePendingApproval},
 	{"archive", "clerk1", "delivered", url.Values{}, cases.StateArchived, nil, "", cases.StateInProgress},
 	{"reopen", "sup1", cases.StateReplied, url.Values{"reason": {"复议决定责令重新答复"}}, cases.StateInProgress, url.Values{"reason": {""}, "due_on": {"2026-12-31"}}, "2026-12-31", cases.StateInProgress},

@@ -54,6 +54,11 @@ type casePageData struct {
 	// (重复申请, Art. 36(六); docs/rules.md §8), shown at registration and when drafting.
 	Earlier []cases.EarlierRequest
 
+	// ProofDocs are the files uploaded to the case, offered as the scanned proof of a delivery
+	// (record_delivery); DeliveryProof is the proof of the recorded delivery.
+	ProofDocs     []staffDocRow
+	DeliveryProof *proofView
+
 	// Unavailable are the actions the user's role allows whose guards fail today (an overdue case
 	// is not offered an extension): shown with the reason instead of a form (workflow.Unavailable).
 	Unavailable []unavailableView
@@ -70,6 +75,7 @@ type casePageData struct {
 	Answers         cases.CodeList
 	FeeBases        cases.CodeList
 	DeliveryWays    cases.CodeList
+	ProofKinds      cases.CodeList
 	RemedyKinds     cases.CodeList
 	OrgCategories   cases.CodeList
 	RemedyResults   cases.CodeList
@@ -100,6 +106,31 @@ type staffEventRow struct {
 	DueAfter  cases.Date
 	DueMoved  bool
 	Details   []staffKV
+	Proof     *proofView // record_delivery's proof
+}
+
+// proofView is a delivery proof as the case page shows it: the kind, the number, and a link to
+// the scanned document.
+type proofView struct {
+	Kind     string
+	Number   string
+	DocTitle string
+	DocURL   string
+}
+
+// newProofView labels a delivery proof; nil for none.
+func newProofView(p *cases.DeliveryProof, l string, caseID int64, docTitle map[int64]string) *proofView {
+	if p == nil {
+		return nil
+	}
+	v := &proofView{Kind: cases.ProofKinds.Label(p.Kind, l), Number: p.Number}
+	if p.DocumentID != 0 {
+		v.DocURL = fmt.Sprintf("/staff/cases/%d/documents/%d", caseID, p.DocumentID)
+		if v.DocTitle = docTitle[p.DocumentID]; v.DocTitle == "" {
+			v.DocTitle = "#" + strconv.FormatInt(p.DocumentID, 10)
+		}
+	}
+	return v
 }
 
 type staffKV struct{ K, V string }
@@ -218,7 +249,7 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 	cal := s.db.Calendar()
 	d := &casePageData{Case: cs, Lang: l, Agency: a, Row: s.rowOf(cs, today), Today: today, Version: cs.Version, Me: u.Username,
 		Parties: cs.Parties, UploadLimit: fmt.Sprintf("%.0f", float64(a.Settings.UploadLimit)/(1<<20)),
-		PartyKinds: cases.ConsultPartyKinds, Answers: cases.ConsultAnswers, FeeBases: cases.FeeBases, DeliveryWays: cases.DeliveryWays,
+		PartyKinds: cases.ConsultPartyKinds, Answers: cases.ConsultAnswers, FeeBases: cases.FeeBases, DeliveryWays: cases.DeliveryWays, ProofKinds: cases.ProofKinds,
 		RemedyKinds: cases.RemedyKinds, RemedyResults: cases.RemedyResults, OrgCategories: cases.OrgCategories,
 		CanUpload: cs.State != cases.StateDiscarded && cs.State != cases.StateArchived}
 	if cs.State == cases.StateSubmitted || cases.IsOpen(cs.State) {
@@ -253,12 +284,18 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		if doc.Kind == cases.DocUpload && doc.ForRelease {
 			d.Uploads = append(d.Uploads, r)
 		}
+		if doc.Kind == cases.DocUpload {
+			d.ProofDocs = append(d.ProofDocs, r)
+		}
 	}
 	for _, ev := range cs.Events {
 		row := staffEventRow{Seq: ev.Seq, At: ev.At.In(loc).Format("2006-01-02 15:04"), Actor: ev.Actor, Event: string(ev.Event), Label: eventLabel(ev.Event, l),
 			From: string(ev.FromState), To: string(ev.ToState), Changed: ev.FromState != ev.ToState,
 			DueBefore: ev.ReplyDueBefore, DueAfter: ev.ReplyDueAfter, DueMoved: !ev.ReplyDueBefore.Equal(ev.ReplyDueAfter)}
 		row.Details = payloadDetails(ev.Payload, l, docTitle)
+		if ev.Event == cases.EventRecordDelivery {
+			row.Proof = newProofView(cases.ProofOf(ev.Payload), l, cs.ID, docTitle)
+		}
 		d.Timeline = append(d.Timeline, row)
 		if ev.Event == cases.EventAddNote {
 			var p struct {
@@ -269,6 +306,9 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		}
 	}
 	slices.Reverse(d.Timeline)
+	if !cs.DeliveredOn.IsZero() {
+		d.DeliveryProof = newProofView(cases.DeliveryProofOf(cs.Events), l, cs.ID, docTitle)
+	}
 	allowed := workflow.Allowed(cs, u.Actor())
 	unav := workflow.Unavailable(cs, u.Actor(), allowed, workflow.Env{Now: s.now(), Today: today, Cal: cal, Settings: a.Settings})
 	for _, e := range allowed {
@@ -374,7 +414,8 @@ func staffFileSize(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// payloadKeys labels the payload keys shown in the timeline.
+// payloadKeys labels the payload keys shown in the timeline (record_delivery's proof is
+// staffEventRow.Proof, with its link).
 var payloadKeys = map[string][2]string{
 	"reason": {"理由", "Reason"}, "comment": {"意见", "Comment"}, "text": {"内容", "Text"}, "items": {"补正事项", "Items to correct"},
 	"period_days": {"补正期限（工作日）", "Correction period (working days)"}, "correction_due": {"补正期限届满", "Correction due"},
@@ -385,7 +426,7 @@ var payloadKeys = map[string][2]string{
 	"paid_on": {"缴费日期", "Paid on"}, "days": {"延长（工作日）", "Extension (working days)"}, "due_on": {"答复期限", "Due on"},
 	"outcome": {"答复结果", "Outcome"}, "reasons": {"答复理由", "Reasons"}, "legal_basis": {"法律依据", "Legal basis"},
 	"responsible_agency": {"负责机关", "Responsible agency"}, "where_public": {"公开途径", "Where public"}, "documents": {"提供的文件", "Documents released"},
-	"way": {"送达方式", "Delivery way"}, "delivered_on": {"送达日期", "Delivered on"}, "on_time": {"按期", "On time"}, "proof": {"送达凭证", "Proof"},
+	"way": {"送达方式", "Delivery way"}, "delivered_on": {"送达日期", "Delivered on"}, "on_time": {"按期", "On time"},
 	"kind": {"类型", "Kind"}, "filed_on": {"申请（起诉）日期", "Filed on"}, "result": {"结果", "Result"}, "decided_on": {"审结日期", "Decided on"},
 	"channel": {"申请方式", "Channel"}, "title": {"标题", "Title"}, "document_id": {"文件编号", "Document id"},
 	"files": {"附件", "Files"}, "day": {"日期", "Day"}, "work": {"工作日", "Working day"}, "note": {"说明", "Note"},

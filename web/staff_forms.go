@@ -111,6 +111,11 @@ func formPayload(event string, form url.Values, c *cases.Case) (json.RawMessage,
 		if name == cases.EventRequestFee && p["basis"] != cases.FeePerPage {
 			delete(p, "pages")
 		}
+		if name == cases.EventRecordDelivery {
+			if pr := proofFromForm(form, &fe); pr != nil {
+				p["proof"] = pr
+			}
+		}
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -124,4 +129,27 @@ func formAt(l []string, i int) string {
 		return strings.TrimSpace(l[i])
 	}
 	return ""
+}
+
+// proofFromForm reads record_delivery's proof (fields proof.kind, proof.number,
+// proof.document_id, named as the payload's field errors): nil when all three are empty. What the
+// proof must hold (a kind, an EMS number, a document of this case) is the workflow's to judge.
+func proofFromForm(form url.Values, fe *cases.FieldErrors) map[string]any {
+	kind, number, doc := strings.TrimSpace(form.Get("proof.kind")), strings.TrimSpace(form.Get("proof.number")), strings.TrimSpace(form.Get("proof.document_id"))
+	if kind == "" && number == "" && doc == "" {
+		return nil
+	}
+	pr := map[string]any{"kind": kind}
+	if number != "" {
+		pr["number"] = number
+	}
+	if doc != "" {
+		id, err := strconv.ParseInt(doc, 10, 64)
+		if err != nil || id <= 0 {
+			fe.Add("proof.document_id", "所选文件不正确。", "The chosen document is not valid.")
+			return nil
+		}
+		pr["document_id"] = id
+	}
+	return pr
 }

@@ -250,12 +250,8 @@ type RecordDeliveryPayload struct {
 }
 
 // DeliveryProof is the proof of a delivery: an EMS number, a scanned 送达回证 (a document of the
-// case), an e-mail, or another.
-type DeliveryProof struct {
-	Kind       string `json:"kind"`
-	Number     string `json:"number,omitempty"`
-	DocumentID int64  `json:"document_id,omitempty"`
-}
+// case), an e-mail, or another (the domain's type, shown on the case page and in the ledger).
+type DeliveryProof = cases.DeliveryProof
 
 func recordDeliveryCheck(x *exec, p *RecordDeliveryPayload) error {
 	if !cases.DeliveryWays.Has(p.Way) {
