@@ -247,7 +247,7 @@ var ledgerColumns = []Column{
 	{Header: "办结日期", Width: 14},
 	{Header: "办理结果", Width: 17},
 	{Header: "答复文号", Width: 17},
-	{Header: "送达", Width: 14},
+	{Header: "送达", Width: 21},
 	{Header: "按期", Width: 8.5, Align: AlignCenter},
 	{Header: "归档日期", Width: 14},
 	{Header: "救济", Width: 15},
