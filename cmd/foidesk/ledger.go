@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	cases "foidesk/case"
 	"foidesk/forms"
@@ -17,6 +18,8 @@ const ledgerUsage = `Usage:
         [--agency CODE] [--state S[,S]] [--outcome CODE] [--clerk NAME] [--overdue] [--full --user ADMIN]
   foidesk ledger audit --year Y --month M [--agency CODE]
   foidesk ledger signoff --year Y --month M --user SUPERVISOR --acknowledge N [--agency CODE] [--note T] [--out F]
+  foidesk ledger reopen --year Y --month M --user SUPERVISOR --reason T [--agency CODE]
+  foidesk ledger signoffs [--agency CODE] [--year Y [--month M]]
 
 export: the filing ledger (台账) of the applications received (or concluded) between two dates:
 PDF (A4 landscape, header row on every page, page numbers, period, time generated, chain digest),
@@ -29,14 +32,27 @@ line each: "FINDING <date> <tracking_no> seq=<n> <rule>: <message>", then "findi
 
 signoff: a supervisor signs a month off: the month's ledger PDF is generated and stored with its
 SHA-256, the findings (their number given with --acknowledge) are recorded, and from then on no
-event or fact may be dated in that month. Prints "signed: <agency> <YYYY-MM> sha256=<hex>".`
+event or fact may be dated in that month. Prints "signed: <agency> <YYYY-MM> sha256=<hex>". A month
+reopened is signed off again the same way (a sign-off of the next round).
+
+reopen: a supervisor of the agency reopens a signed month with a reason (e.g. 补登11月30日收到的挂号信),
+so that late post received in it can be registered; recorded append-only with who, when and why.
+The month is not signed until the next "ledger signoff". Prints
+"reopened: <agency> <YYYY-MM> round=<n> by <user>: <reason>".
+
+signoffs: the sign-off history, newest first (a month's latest record first), one line per record:
+"SIGNED <agency> <YYYY-MM> round=<n> <time> <user> sha256=<hex>" or
+"REOPENED <agency> <YYYY-MM> round=<n> <time> <user>: <reason>" (times RFC 3339 in the agency's
+time zone), then "signoffs: N, reopenings: R".`
 
 // runLedger runs the subcommand of "foidesk ledger" named by args[0].
 func runLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return dispatch(ctx, args, stdout, stderr, ledgerUsage,
 		subcommand{Name: "export", Summary: "export the ledger of a period", Run: runLedgerExport},
 		subcommand{Name: "audit", Summary: "list a month's audit findings", Run: runLedgerAudit},
-		subcommand{Name: "signoff", Summary: "sign a month off", Run: runLedgerSignOff})
+		subcommand{Name: "signoff", Summary: "sign a month off", Run: runLedgerSignOff},
+		subcommand{Name: "reopen", Summary: "reopen a signed month for late post, with a reason", Run: runLedgerReopen},
+		subcommand{Name: "signoffs", Summary: "list the sign-offs and their reopenings", Run: runLedgerSignOffs})
 }
 
 // actorOf returns the staff account named (or the system account for "").
@@ -232,5 +248,97 @@ func runLedgerSignOff(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 	}
 	fmt.Fprintf(stdout, "signed: %s %04d-%02d sha256=%s\n", so.Agency, so.Year, so.Month, so.LedgerSHA256)
+	return nil
+}
+
+func runLedgerReopen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags(ctx, "ledger reopen")
+	dsn := f.DB()
+	year := f.Int("year", 0, "the year")
+	month := f.Int("month", 0, "the month")
+	agency := f.String("agency", "", "agency code")
+	user := f.String("user", "", "the supervisor reopening")
+	reason := f.String("reason", "", "why the month is reopened (e.g. late post)")
+	if err := f.parseNone(args, ledgerUsage, stdout); err != nil {
+		return err
+	}
+	if *year == 0 || *month == 0 || *user == "" || *reason == "" {
+		return usagef("--year, --month, --user and --reason are required")
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := monthAgency(ctx, db, *agency)
+	if err != nil {
+		return err
+	}
+	actor, err := actorOf(ctx, db, *user)
+	if err != nil {
+		return err
+	}
+	ro, err := db.ReopenMonth(ctx, cases.ReopenRequest{AgencyID: a.ID, Year: *year, Month: *month, Reason: *reason}, actor)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "reopened: %s %04d-%02d round=%d by %s: %s\n", ro.Agency, ro.Year, ro.Month, ro.Round, ro.ReopenedBy, ro.Reason)
+	return nil
+}
+
+func runLedgerSignOffs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags(ctx, "ledger signoffs")
+	dsn := f.DB()
+	year := f.Int("year", 0, "only this year")
+	month := f.Int("month", 0, "only this month (with --year)")
+	agency := f.String("agency", "", "agency code (default: every agency)")
+	if err := f.parseNone(args, ledgerUsage, stdout); err != nil {
+		return err
+	}
+	if *month != 0 && *year == 0 {
+		return usagef("--month needs --year")
+	}
+	db, err := openExistingDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var ids []int64
+	if *agency != "" {
+		a, err := db.AgencyByCode(ctx, *agency)
+		if err != nil {
+			return err
+		}
+		ids = []int64{a.ID}
+	}
+	all, err := db.Agencies(ctx)
+	if err != nil {
+		return err
+	}
+	loc := map[string]*time.Location{}
+	for _, a := range all {
+		loc[a.Code] = a.Settings.Location()
+	}
+	list, err := db.SignOffs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	signed, reopened := 0, 0
+	for _, so := range list {
+		if (*year != 0 && so.Year != *year) || (*month != 0 && so.Month != *month) {
+			continue
+		}
+		l := loc[so.Agency]
+		if l == nil {
+			l = time.UTC
+		}
+		if r := so.Reopened; r != nil {
+			fmt.Fprintf(stdout, "REOPENED %s %04d-%02d round=%d %s %s: %s\n", so.Agency, so.Year, so.Month, so.Round, r.ReopenedAt.In(l).Format(time.RFC3339), r.ReopenedBy, r.Reason)
+			reopened++
+		}
+		fmt.Fprintf(stdout, "SIGNED %s %04d-%02d round=%d %s %s sha256=%s\n", so.Agency, so.Year, so.Month, so.Round, so.SignedAt.In(l).Format(time.RFC3339), so.SignedBy, so.LedgerSHA256)
+		signed++
+	}
+	fmt.Fprintf(stdout, "signoffs: %d, reopenings: %d\n", signed, reopened)
 	return nil
 }
