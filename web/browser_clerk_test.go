@@ -185,6 +185,72 @@ func TestBrowserSupervisorMonthEnd(t *testing.T) {
 	day("2026-02-09")
 	signoff("signed")
 	clerkShot(t, ctx, "sup-signoff-done")
+
+	// Late post (docs/rules.md §8): a registered letter received on 30 January turns up after the
+	// sign-off. The clerk's registration is refused, saying that a supervisor can reopen January;
+	// the supervisor reopens it with a reason, the clerk registers the letter, the supervisor signs
+	// January off again, and the history shows both sign-offs and the reopening.
+	switchTo := func(name string) {
+		browse(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), arrive(chromedp.ID("username")))
+		staffLogin(t, ctx, u, name)
+	}
+	register := func(then string) {
+		browse(t, ctx, "register late post",
+			chromedp.Navigate(u+"/staff/register"),
+			chromedp.WaitVisible(chromedp.ID("r-channel")),
+			chromedp.SetValue(chromedp.ID("r-channel"), "post_registered"),
+			chromedp.SetValue(chromedp.ID("r-received_on"), "2026-01-30"),
+			chromedp.Click(chromedp.CSS(`input[name="applicant.kind"][value="person"]`)),
+			chromedp.SendKeys(chromedp.ID("r-applicant-name"), "陈晓梅"),
+			chromedp.SetValue(chromedp.ID("r-applicant-id_type"), "resident_id"),
+			chromedp.SendKeys(chromedp.ID("r-applicant-id_number"), "430122198503150028"),
+			chromedp.SendKeys(chromedp.ID("r-applicant-phone"), "13912345678"),
+			chromedp.SendKeys(chromedp.ID("r-description"), "请提供本小区2025年物业维修资金使用情况。"),
+			chromedp.SetValue(chromedp.ID("r-delivery"), "post"),
+			chromedp.SendKeys(chromedp.ID("r-applicant-address"), "望城区金星北路88号"),
+			chromedp.SendKeys(chromedp.ID("r-applicant-postcode"), "410200"),
+			chromedp.Click(chromedp.CSS(`input[name="carrier"][value="paper"]`)),
+			chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+			arrive(chromedp.ID(then)))
+	}
+	switchTo("clerk1")
+	register("form-error")
+	if txt := browserText(t, ctx, "#form-error"); !strings.Contains(txt, "2026年1月的台账已签核") || !strings.Contains(txt, "重新开放该月的签核") {
+		t.Fatalf("late post refused without the way forward: %s", txt)
+	}
+	clerkShot(t, ctx, "clerk-late-post-refused")
+
+	switchTo("sup1")
+	browse(t, ctx, "reopen", chromedp.Navigate(u+"/staff/signoff?year=2026&month=1"), chromedp.WaitVisible(chromedp.CSS(`#reopen > summary`)),
+		chromedp.Click(chromedp.CSS(`#reopen > summary`)), chromedp.WaitVisible(chromedp.ID("reason")),
+		chromedp.SendKeys(chromedp.ID("reason"), "补登1月30日收到的挂号信"),
+		chromedp.Click(chromedp.CSS(`#reopen-form button[type=submit]`)), arrive(chromedp.ID("reopened-ok")))
+	if txt := browserText(t, ctx, "#reopened"); !strings.Contains(txt, "补登1月30日收到的挂号信") || !strings.Contains(txt, "sup1") {
+		t.Fatalf("reopened month: %s", txt)
+	}
+	if txt := browserText(t, ctx, "#signoff-warning"); !strings.Contains(txt, "重新开放该月的签核") {
+		t.Errorf("warning at signing: %s", txt)
+	}
+	clerkShot(t, ctx, "sup-signoff-reopened")
+
+	switchTo("clerk1")
+	register("case-state")
+	if got := browseGet(t, ctx, "case state", chromedp.AttributeValue(chromedp.ID("case-state"), "data-state")); got.Value != string(cases.StateRegistered) {
+		t.Fatalf("late post: state %q", got.Value)
+	}
+
+	switchTo("sup1")
+	signoff("signed")
+	txt := browserText(t, ctx, "#history")
+	for _, want := range []string{"再次签核（第2次）", "重新开放", "补登1月30日收到的挂号信"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("history without %q: %s", want, txt)
+		}
+	}
+	if n := strings.Count(browseGet(t, ctx, "history html", chromedp.OuterHTML(chromedp.ID("history"))), "<tr"); n != 4 { // the header and three records
+		t.Errorf("history rows %d", n)
+	}
+	clerkShot(t, ctx, "sup-signoff-history")
 }
 
 // newHTTPServer serves the office's handler for a browser; closed at the end of the test.
