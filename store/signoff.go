@@ -165,6 +165,9 @@ func (db *DB) ReopenMonth(ctx context.Context, req cases.ReopenRequest, actor ca
 		return tx.GetContext(ctx, &out.ID, tx.Rebind(`INSERT INTO signoff_reopenings (signoff_id, agency_id, year, month, round, reopened_by, reopened_at, reason)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), out.SignOffID, agency.ID, req.Year, req.Month, out.Round, out.ReopenedBy, out.ReopenedAt, out.Reason)
 	})
+	if lostReopeningRace(err) { // a concurrent reopening won (PostgreSQL)
+		err = cases.Errorf(cases.ECONFLICT, "%d年%d月的签核刚刚已被重新开放。", "the sign-off of %d-%02d was just reopened", req.Year, req.Month)
+	}
 	if err != nil {
 		return cases.SignOffReopening{}, err
 	}
@@ -186,4 +189,11 @@ func (db *DB) AwaitingRegistration(ctx context.Context, agencyID int64, year, mo
 	var n int
 	err = db.R.GetContext(ctx, &n, db.R.Rebind(`SELECT COUNT(*) FROM cases WHERE agency_id = ? AND state = ? AND created_at < ?`), agencyID, cases.StateSubmitted, end.UTC())
 	return n, err
+}
+
+// lostReopeningRace reports whether err violates a constraint that allows one reopening per
+// sign-off (migration 0012): a concurrent reopening committed first.
+func lostReopeningRace(err error) bool {
+	return isUniqueViolation(err, "signoff_reopenings_signoff_id_key", "signoff_reopenings.signoff_id") ||
+		isUniqueViolation(err, "signoff_reopenings_agency_id_year_month_round_key", "signoff_reopenings.agency_id")
 }

@@ -234,6 +234,9 @@ func (db *DB) SignOffMonth(ctx context.Context, req cases.SignOffRequest, actor 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			agency.ID, req.Year, req.Month, from, to, out.SignedBy, out.SignedAt, out.LedgerSHA256, out.LedgerDigest, docID, string(fj), out.Note, round)
 	})
+	if isUniqueViolation(err, "signoffs_agency_id_year_month_round_key", "signoffs.agency_id") { // a concurrent sign-off won (PostgreSQL)
+		err = cases.Errorf(cases.ECONFLICT, "%d年%d月的台账已经签核。", "%d-%02d is already signed off", req.Year, req.Month)
+	}
 	return out, err
 }
 

@@ -488,3 +488,62 @@ func TestArt45_ReopenSignedMonthForLatePost(t *testing.T) {
 		}
 	})
 }
+
+// Concurrent reopenings of one sign-off, and concurrent sign-offs of the reopened month: exactly
+// one of each wins, the others are refused with ECONFLICT (never a database error).
+func TestConcurrentReopenAndSignOff(t *testing.T) {
+	forEachEngine(t, at("2026-12-08"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		sup := staff(t, db, "sup1", "supervisor")
+		agency, _ := db.AgencyByCode(ctx, "")
+		sign := func() (cases.SignOff, error) {
+			l, err := db.SignOffLedger(ctx, agency.ID, 2026, 11, sup)
+			if err != nil {
+				return cases.SignOff{}, err
+			}
+			return db.SignOffMonth(ctx, cases.SignOffRequest{AgencyID: agency.ID, Year: 2026, Month: 11, LedgerPDF: []byte("%PDF-1.4 ledger"), LedgerDigest: l.Digest}, sup)
+		}
+		if _, err := sign(); err != nil {
+			t.Fatal(err)
+		}
+		race := func(what string, fn func() error) {
+			t.Helper()
+			const n = 6
+			errs := make(chan error, n)
+			for range n {
+				go func() { errs <- fn() }()
+			}
+			won := 0
+			for range n {
+				switch err := <-errs; {
+				case err == nil:
+					won++
+				case cases.ErrorCode(err) != cases.ECONFLICT:
+					t.Errorf("%s: %v", what, err)
+				}
+			}
+			if won != 1 {
+				t.Errorf("%s: %d won", what, won)
+			}
+		}
+		race("reopen", func() error {
+			_, err := db.ReopenMonth(ctx, cases.ReopenRequest{AgencyID: agency.ID, Year: 2026, Month: 11, Reason: "补登迟到的挂号信"}, sup)
+			return err
+		})
+		race("sign again", func() error { _, err := sign(); return err })
+		if list, _ := db.SignOffs(ctx, nil); len(list) != 2 || list[0].Round != 2 || list[1].Reopened == nil {
+			t.Errorf("history %+v", list)
+		}
+		// the constraints a lost race violates are the ones the store turns into ECONFLICT
+		_, err := db.W.Exec(`INSERT INTO signoff_reopenings (signoff_id, agency_id, year, month, round, reopened_by, reopened_at, reason)
+			SELECT signoff_id, agency_id, year, month, round, reopened_by, reopened_at, reason FROM signoff_reopenings`)
+		if !lostReopeningRace(err) {
+			t.Errorf("a second reopening of a sign-off: %v", err)
+		}
+		_, err = db.W.Exec(`INSERT INTO signoffs (agency_id, year, month, month_start, month_end, signed_by, signed_at, ledger_sha256, round)
+			SELECT agency_id, year, month, month_start, month_end, signed_by, signed_at, ledger_sha256, round FROM signoffs WHERE round = 2`)
+		if !isUniqueViolation(err, "signoffs_agency_id_year_month_round_key", "signoffs.agency_id") {
+			t.Errorf("a second sign-off of a round: %v", err)
+		}
+	})
+}

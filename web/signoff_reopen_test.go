@@ -98,6 +98,13 @@ func TestArt45_SignOffReopenAPIAndPage(t *testing.T) {
 	if !strings.Contains(body, `id="reopened"`) || !strings.Contains(body, `id="signoff-form"`) || !strings.Contains(body, `id="signoff-warning"`) || !strings.Contains(txt, "补登1月30日收到的挂号信") || !strings.Contains(txt, "再次签核") {
 		t.Errorf("reopened month's page: %s", txt)
 	}
+	page = o.as("sup1").get("/staff/signoff?year=2026&month=1&lang=en")
+	txt = pageText(page.Body.String())
+	for _, want := range []string{"The month's sign-off was reopened on 2026-02-09 09:00 by sup1. Reason: 补登1月30日收到的挂号信.", "Sign off again", "Reopened"} {
+		if !strings.Contains(strings.ReplaceAll(txt, "&#39;", "'"), want) {
+			t.Errorf("English page without %q: %s", want, txt)
+		}
+	}
 	second := sign()
 	if second.Round != 2 {
 		t.Errorf("second sign-off round %d", second.Round)
