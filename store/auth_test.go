@@ -68,6 +68,77 @@ func TestSessionStore(t *testing.T) {
 	})
 }
 
+// A page read does not write the session each time: the same data with an expiry moved by less
+// than Refresh is not stored again (the stored expiry stays); a change of data, an expiry moved by
+// Refresh or more, and a session deleted and committed again are stored.
+func TestSessionStoreSkipsUnchangedCommits(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		real := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+		s := db.SessionStore()
+		s.Now = func() time.Time { return real }
+		stored := func() time.Time {
+			t.Helper()
+			var exp time.Time
+			if db.Dialect == SQLite {
+				var f float64
+				if err := db.R.Get(&f, `SELECT expiry FROM sessions WHERE token = ?`, HashSecret("tok")); err != nil {
+					t.Fatal(err)
+				}
+				exp = time.Unix(0, int64(f*1e9)).UTC().Round(time.Millisecond)
+			} else if err := db.R.Get(&exp, `SELECT expiry FROM sessions WHERE token = $1`, HashSecret("tok")); err != nil {
+				t.Fatal(err)
+			}
+			return exp.UTC()
+		}
+		e0 := real.Add(30 * time.Minute)
+		if err := s.Commit("tok", []byte("alpha"), e0); err != nil {
+			t.Fatal(err)
+		}
+		// 30 seconds later: same data, expiry 30 s later → not written.
+		if err := s.Commit("tok", []byte("alpha"), e0.Add(30*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := stored(); !got.Equal(e0) {
+			t.Fatalf("unchanged session written again: expiry %v, want %v", got, e0)
+		}
+		// A minute later → written.
+		e1 := e0.Add(time.Minute)
+		if err := s.Commit("tok", []byte("alpha"), e1); err != nil {
+			t.Fatal(err)
+		}
+		if got := stored(); !got.Equal(e1) {
+			t.Fatalf("expiry moved by a minute not written: %v, want %v", got, e1)
+		}
+		// New data → written at once.
+		if err := s.Commit("tok", []byte("beta"), e1.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if b, _, _ := s.Find("tok"); string(b) != "beta" {
+			t.Fatalf("changed data not written: %q", b)
+		}
+		// Deleted, then committed again by this process → stored.
+		if err := s.Delete("tok"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commit("tok", []byte("beta"), e1.Add(2*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if _, found, _ := s.Find("tok"); !found {
+			t.Fatal("session committed after a delete not stored")
+		}
+		// Deleted by another instance (directly in the table): a skipped commit does not bring it back.
+		if _, err := db.W.Exec(db.W.Rebind(`DELETE FROM sessions WHERE token = ?`), HashSecret("tok")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commit("tok", []byte("beta"), e1.Add(3*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if _, found, _ := s.Find("tok"); found {
+			t.Fatal("a session deleted elsewhere came back")
+		}
+	})
+}
+
 func TestAccountsTokensThrottle(t *testing.T) {
 	now := at("2026-11-03")
 	forEachEngine(t, now, func(t *testing.T, db *DB) {
