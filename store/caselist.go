@@ -569,9 +569,18 @@ func (p *listPlan) whereAgencyState(q *strings.Builder, args *[]any) {
 }
 
 // CountCases counts what FindCases would list (all pages); with f.CountMax it stops at
-// CountMax+1.
+// CountMax+1. The count is kept until the next commit (readcache.go): the queue shows nine of them
+// on every page view.
 func (db *DB) CountCases(ctx context.Context, f cases.CaseFilter) (int, error) {
-	f.Sort = ""
+	f.Sort, f.Limit, f.Cursor = "", 0, ""
+	key, err := json.Marshal(f)
+	if err != nil {
+		return db.countCases(ctx, f)
+	}
+	return cached(ctx, db, "count\x00"+string(key), func() (int, error) { return db.countCases(ctx, f) })
+}
+
+func (db *DB) countCases(ctx context.Context, f cases.CaseFilter) (int, error) {
 	p, err := db.plan(ctx, f)
 	if err != nil || p.empty {
 		return 0, err

@@ -52,6 +52,8 @@ type DB struct {
 	calMu sync.RWMutex
 	cal   *workflow.Calendar
 	calAt time.Time // when cal was loaded (see Calendar)
+
+	rc *readCache // SQLite: answers kept while the database has not changed (readcache.go)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -103,6 +105,13 @@ func Open(dsn string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	db.W, db.R, db.Dialect = w, r, SQLite
+	// The read cache's version: a connection of its own (readcache.go).
+	if ver, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=10000"); err == nil {
+		ver.SetMaxOpenConns(1)
+		ver.SetMaxIdleConns(1)
+		ver.SetConnMaxLifetime(0)
+		db.rc = &readCache{ver: ver}
+	}
 	return db, nil
 }
 
@@ -120,6 +129,9 @@ func OpenExisting(dsn string) (*DB, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	err := db.W.Close()
+	if db.rc != nil && db.rc.ver != nil {
+		db.rc.ver.Close()
+	}
 	if db.R != db.W {
 		if e := db.R.Close(); err == nil {
 			err = e

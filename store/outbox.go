@@ -187,9 +187,11 @@ func (db *DB) Inbox(ctx context.Context, username string, f cases.InboxFilter) (
 
 // UnreadCount is the number of unread inbox messages of a user (the count in the page header).
 func (db *DB) UnreadCount(ctx context.Context, username string) (int, error) {
-	var n int
-	err := db.R.GetContext(ctx, &n, db.R.Rebind(`SELECT COUNT(*) FROM outbox WHERE channel = ? AND recipient = ? AND read_at IS NULL`), cases.MessageInbox, username)
-	return n, err
+	return cached(ctx, db, "unread\x00"+username, func() (int, error) { // every staff page shows it (readcache.go)
+		var n int
+		err := db.R.GetContext(ctx, &n, db.R.Rebind(`SELECT COUNT(*) FROM outbox WHERE channel = ? AND recipient = ? AND read_at IS NULL`), cases.MessageInbox, username)
+		return n, err
+	})
 }
 
 // MarkRead marks inbox messages of a user read: those listed, or all when ids is empty. It

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// The read cache (docs/performance.md): on SQLite, answers that every staff page asks again —
+// the queue's tab counts, the signed-in user, the agencies, the clerks, the unread count — are
+// kept while the database file has not changed, and read again after any commit. "Not changed"
+// is SQLite's data_version (PRAGMA data_version), read on a connection of its own: it changes
+// when any other connection, of this process or another (a CLI command, an import), commits. So a
+// cached answer is never older than the last commit; there is no time-to-live. The version is
+// read before the answer, so an answer read across a commit is at worst stored under the older
+// version and read again at the next request. PostgreSQL has no such cheap version: there
+// nothing is cached.
+
+// readCacheMax bounds the entries kept for one version of the database.
+const readCacheMax = 4096
+
+type readCache struct {
+	ver *sql.DB // one read-only connection asking PRAGMA data_version; nil: no cache
+
+	mu      sync.Mutex
+	version int64
+	entries map[string]any
+}
+
+// dataVersion is the database's current data_version; ok is false without a cache (PostgreSQL, or
+// the version cannot be read).
+func (db *DB) dataVersion(ctx context.Context) (int64, bool) {
+	if db.rc == nil || db.rc.ver == nil {
+		return 0, false
+	}
+	var v int64
+	if err := db.rc.ver.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+		return 0, false
+	}
+	return v, true
+}
+
+// cached returns the answer of load for key, from the cache while the database has not changed
+// since it was read. The value returned is shared: callers copy what they change (see clone).
+func cached[T any](ctx context.Context, db *DB, key string, load func() (T, error)) (T, error) {
+	v, ok := db.dataVersion(ctx)
+	if !ok {
+		return load()
+	}
+	rc := db.rc
+	rc.mu.Lock()
+	if v > rc.version || rc.entries == nil {
+		rc.version, rc.entries = v, make(map[string]any)
+	}
+	if v == rc.version {
+		if x, hit := rc.entries[key]; hit {
+			rc.mu.Unlock()
+			return x.(T), nil
+		}
+	}
+	rc.mu.Unlock()
+	x, err := load()
+	if err != nil {
+		return x, err
+	}
+	rc.mu.Lock()
+	if v == rc.version && len(rc.entries) < readCacheMax {
+		rc.entries[key] = x
+	}
+	rc.mu.Unlock()
+	return x, nil
+}

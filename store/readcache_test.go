@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"testing"
+
+	cases "foidesk/case"
+)
+
+// The counts of the queue (and the unread count) are cached until the next commit: a transition
+// moves a case from one tab's count to another's at once, and so does a change committed by
+// another connection to the same file (another process: a CLI command, an import), and a message
+// read.
+func TestCachedCountsFollowCommits(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		agency, _ := db.AgencyByCode(ctx, "")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-11-03")
+		var ids []int64
+		for range 3 {
+			c, err := db.RegisterPaper(ctx, app, clerk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		count := func(st cases.State) int {
+			t.Helper()
+			n, err := db.CountCases(ctx, cases.CaseFilter{AgencyIDs: []int64{agency.ID}, States: []cases.State{st}, CountMax: 999})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		want := func(reg, prog int) {
+			t.Helper()
+			for range 2 { // the second from the cache, if any
+				if r, p := count(cases.StateRegistered), count(cases.StateInProgress); r != reg || p != prog {
+					t.Fatalf("registered %d, in progress %d; want %d, %d", r, p, reg, prog)
+				}
+			}
+		}
+		want(3, 0)
+		mustFire(t, db, ids[0], clerk, "accept", nil) // registered → in_progress
+		want(2, 1)
+		// Another connection to the same database changes a state behind this one's back.
+		other, err := Open(db.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		if _, err := other.W.Exec(other.W.Rebind(`UPDATE cases SET state = ? WHERE id = ?`), cases.StateInProgress, ids[1]); err != nil {
+			t.Fatal(err)
+		}
+		want(1, 2)
+		// The unread count of the page header follows a message read.
+		if _, err := db.W.Exec(db.W.Rebind(`INSERT INTO outbox (kind, channel, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+			"alert", cases.MessageInbox, "clerk1", "提醒", "正文", db.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.UnreadCount(ctx, "clerk1"); n != 1 {
+			t.Fatalf("unread %d, want 1", n)
+		}
+		if n, _ := db.UnreadCount(ctx, "clerk1"); n != 1 {
+			t.Fatalf("unread (again) %d, want 1", n)
+		}
+		if _, err := db.MarkRead(ctx, "clerk1"); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.UnreadCount(ctx, "clerk1"); n != 0 {
+			t.Fatalf("unread after reading %d, want 0", n)
+		}
+		if db.Dialect == SQLite {
+			if _, ok := db.dataVersion(ctx); !ok {
+				t.Fatal("no read cache on SQLite")
+			}
+		}
+	})
+}
