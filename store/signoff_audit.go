@@ -222,8 +222,13 @@ func (db *DB) SignOffMonth(ctx context.Context, req cases.SignOffRequest, actor 
 			return cases.Errorf(cases.ECONFLICT, "本月共有%d项审计发现（您确认了%d项），请重新查看后再签核。", "the month has %d findings (%d acknowledged); review them again", len(findings), req.Acknowledged)
 		}
 		title := fmt.Sprintf("%d年%d月政府信息公开申请办理台账（签核）", req.Year, req.Month)
+		filename := fmt.Sprintf("ledger-%s-%04d-%02d.pdf", agency.Code, req.Year, req.Month)
+		if round > 1 { // signed again after a reopening: its own title and file name
+			title = fmt.Sprintf("%d年%d月政府信息公开申请办理台账（第%d次签核）", req.Year, req.Month, round)
+			filename = fmt.Sprintf("ledger-%s-%04d-%02d-%d.pdf", agency.Code, req.Year, req.Month, round)
+		}
 		docID, err := insertDocument(ctx, tx, cases.Document{Kind: DocLedgerSignOff, Title: title, ContentType: "application/pdf",
-			Filename: fmt.Sprintf("ledger-%s-%04d-%02d.pdf", agency.Code, req.Year, req.Month), Body: req.LedgerPDF}, now)
+			Filename: filename, Body: req.LedgerPDF}, now)
 		if err != nil {
 			return err
 		}

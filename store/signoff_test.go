@@ -477,8 +477,11 @@ func TestArt45_ReopenSignedMonthForLatePost(t *testing.T) {
 		if r := list[1].Reopened; list[1].ID != first.ID || r == nil || r.ID != ro.ID || r.Reason != ro.Reason || r.ReopenedBy != "sup1" || !r.ReopenedAt.Equal(ro.ReopenedAt) {
 			t.Errorf("first %+v reopened %+v", list[1], list[1].Reopened)
 		}
-		if pdf, err := db.SignOffPDF(ctx, first.ID); err != nil || pdf.SHA256 != first.LedgerSHA256 {
-			t.Errorf("the first sign-off's PDF: %v", err)
+		if pdf, err := db.SignOffPDF(ctx, first.ID); err != nil || pdf.SHA256 != first.LedgerSHA256 || pdf.Filename != "ledger-default-2026-11.pdf" {
+			t.Errorf("the first sign-off's PDF: %v %s", err, pdf.Filename)
+		}
+		if pdf, err := db.SignOffPDF(ctx, second.ID); err != nil || pdf.Filename != "ledger-default-2026-11-2.pdf" || pdf.Title != "2026年11月政府信息公开申请办理台账（第2次签核）" {
+			t.Errorf("the second sign-off's PDF: %v %s %s", err, pdf.Filename, pdf.Title)
 		}
 		// append-only
 		for _, q := range []string{`UPDATE signoff_reopenings SET reason = 'x'`, `DELETE FROM signoff_reopenings`, `UPDATE signoffs SET round = 3`, `DELETE FROM signoffs`} {
