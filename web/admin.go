@@ -816,6 +816,7 @@ type calendarData struct {
 	Preview   *workflow.Override // the change shown for confirmation (Note "" with Delete)
 	Delete    bool               // the preview is of removing the override of Preview.Day
 	Today     cases.Date
+	Cal       calYear // the year view (web/admin_calendar.go)
 }
 
 func (s *Server) adminCalendar(c *gin.Context) {
@@ -827,8 +828,28 @@ func (s *Server) calendarPage(c *gin.Context, status int, d calendarData) {
 	if a, err := s.homeAgency(c.Request.Context(), u); err == nil {
 		d.Today = s.staffToday(a)
 	}
-	d.Overrides = s.db.Calendar().Overrides()
+	cal := s.db.Calendar()
+	d.Overrides = cal.Overrides()
 	slices.Reverse(d.Overrides)
+	if d.Today.IsZero() {
+		d.Today = s.todayOf(c)
+	}
+	// The year asked for, else that of the day just changed, else this year.
+	def := d.Today.Year()
+	for _, o := range []*workflow.Override{d.Applied, d.Preview} {
+		if o != nil {
+			def = o.Day.Year()
+		}
+	}
+	if !d.Deleted.IsZero() {
+		def = d.Deleted.Year()
+	}
+	year, err := calendarYearParam(c, def)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	d.Cal = calendarYear(cal, year, d.Today, lang(c))
 	s.render(c, status, "admin/calendar", "admin.calendar", d)
 }
 

@@ -365,6 +365,10 @@ func parenEN(s string) string {
 	return " (" + s + ")"
 }
 
+// HolidayNameEN is the English name of a holiday of the built-in calendar (lunar-go's names);
+// other names are returned as they are.
+func HolidayNameEN(zh string) string { return holidayNameEN(zh) }
+
 // holidayNameEN translates lunar-go's holiday names.
 func holidayNameEN(zh string) string {
 	switch zh {
