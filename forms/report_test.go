@@ -122,6 +122,7 @@ func fixtureLedger(n int) cases.Ledger {
 		case 0:
 			r.Outcome, r.ConcludedOn, r.LetterNo = "disclose", cases.MustDate("2026-01-20"), fmt.Sprintf("望政公开〔2026〕%d号", i+1)
 			r.DeliveryWay, r.DeliveredOn, r.OnTime = "post", cases.MustDate("2026-01-21"), &yes
+			r.DeliveryProof = &cases.DeliveryProof{Kind: "ems", Number: "EA564634076CN"}
 			r.ArchivedOn = cases.MustDate("2026-01-28")
 		case 1:
 			r.ApplicantKind, r.OrgCategory, r.ApplicantName, r.IDType, r.IDNumber = cases.KindOrganization, "legal_service", "湖南望城律师事务所", cases.IDCredit, "31430000MD0123456G"
@@ -168,6 +169,10 @@ func TestLedgerExports(t *testing.T) {
 	rows, _ := x.GetRows("台账")
 	if len(rows) != 61 || rows[0][2] != "申请编号" || rows[1][2] != "GK2026000001" {
 		t.Errorf("xlsx rows %d %v", len(rows), rows[0])
+	}
+	// The delivery proof is the last column, after the columns docs/api.md "Ledger exports" fixes.
+	if len(rows[0]) != 26 || rows[0][24] != "事件链头" || rows[0][25] != "送达凭证" || len(rows[1]) != 26 || rows[1][25] != "EMS EA564634076CN" {
+		t.Errorf("xlsx proof column: %v / %v", rows[0], rows[1])
 	}
 	if v, _ := x.GetCellValue("说明", "B6"); v != l.Digest {
 		t.Errorf("xlsx digest %q", v)

@@ -124,3 +124,43 @@ func TestLedger(t *testing.T) {
 		}
 	})
 }
+
+// The ledger carries the proof of the case's delivery: that of the last record_delivery, none
+// once the case is reopened (its delivery undone), none when the new delivery gives none.
+func TestLedgerDeliveryProof(t *testing.T) {
+	forEachEngine(t, at("2026-02-10"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		sup := staff(t, db, "sup1", "supervisor")
+		c, _, err := db.CreateApplication(ctx, sampleApplication())
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustFire(t, db, c.ID, clerk, "register", nil)
+		mustFire(t, db, c.ID, clerk, "accept", nil)
+		mustFire(t, db, c.ID, clerk, "draft_reply", map[string]any{"outcome": "disclose", "reasons": "经审查，予以公开。"})
+		mustFire(t, db, c.ID, sup, "approve", nil)
+		mustFire(t, db, c.ID, clerk, "record_delivery", map[string]any{"way": "post", "delivered_on": "2026-02-10", "proof": map[string]any{"kind": "ems", "number": " EA564634076CN "}})
+		proof := func() *cases.DeliveryProof {
+			t.Helper()
+			l, err := db.Ledger(ctx, cases.LedgerFilter{From: cases.MustDate("2026-02-01"), To: cases.MustDate("2026-02-28")}, sup)
+			if err != nil || len(l.Rows) != 1 {
+				t.Fatalf("ledger: %v %d rows", err, len(l.Rows))
+			}
+			return l.Rows[0].DeliveryProof
+		}
+		if p := proof(); p == nil || *p != (cases.DeliveryProof{Kind: "ems", Number: "EA564634076CN"}) {
+			t.Fatalf("proof after the delivery: %+v", p)
+		}
+		mustFire(t, db, c.ID, sup, "reopen", map[string]any{"reason": "复议决定责令重新答复"})
+		if p := proof(); p != nil {
+			t.Errorf("proof of a reopened case: %+v", p)
+		}
+		mustFire(t, db, c.ID, clerk, "draft_reply", map[string]any{"outcome": "disclose", "reasons": "重新答复，予以公开。"})
+		mustFire(t, db, c.ID, sup, "approve", nil)
+		mustFire(t, db, c.ID, clerk, "record_delivery", map[string]any{"way": "email", "delivered_on": "2026-02-10"})
+		if p := proof(); p != nil {
+			t.Errorf("proof of a delivery without one: %+v", p)
+		}
+	})
+}
