@@ -30,8 +30,8 @@ func (o *office) scan(caseID int64, title string) cases.Document {
 	return d
 }
 
-// record_delivery's typed proof through the case page's form: the kinds and the case's uploaded
-// files offered; a proof the workflow refuses (an EMS kind without its number, another case's
+// record_delivery's typed proof through the case page's form: the kinds and the files staff
+// uploaded to the case offered (not the applicant's own); a proof the workflow refuses (an EMS kind without its number, another case's
 // document) is refused with the field's error in Chinese, the typed values kept and nothing
 // changed; a good one lands in the event's payload and is shown with the delivery and in the
 // timeline, with a link to the scan.
@@ -41,6 +41,9 @@ func TestDeliveryProofForm(t *testing.T) {
 	doc := o.scan(c.ID, "送达回证扫描件")
 	other := o.inState(cases.StateReplied)
 	foreign := o.scan(other.ID, "他案文件")
+	if _, err := o.db.AddUpload(o.ctx, c.ID, cases.Document{Title: "申请人身份证", Filename: "id.pdf", ContentType: "application/pdf", Body: []byte("%PDF-1.4 id")}, applicantActor); err != nil {
+		t.Fatal(err)
+	}
 	b := o.as("clerk1")
 	page := b.get(fmt.Sprintf("/staff/cases/%d", c.ID)).Body.String()
 	for _, want := range []string{`name="proof.kind"`, `<option value="ems">邮政特快专递（EMS）单号</option>`, `<option value="receipt_card">送达回证</option>`,
@@ -51,6 +54,9 @@ func TestDeliveryProofForm(t *testing.T) {
 	}
 	if strings.Contains(page, "他案文件") {
 		t.Error("another case's document is offered")
+	}
+	if i := strings.Index(page, `name="proof.document_id"`); strings.Contains(page[i:i+strings.Index(page[i:], "</select>")], "申请人身份证") {
+		t.Error("the applicant's own file is offered as the proof")
 	}
 
 	for _, bad := range []struct {

@@ -270,6 +270,10 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		d.Explain = ex.Lines()
 	}
 	docTitle := map[int64]string{}
+	uploader := map[int]string{} // event seq → actor
+	for _, ev := range cs.Events {
+		uploader[ev.Seq] = ev.Actor
+	}
 	for _, doc := range cs.Documents {
 		r := staffDocRow{ID: doc.ID, Kind: cases.DocKinds.Label(doc.Kind, l), Number: doc.Number, Title: doc.Title, Filename: doc.Filename,
 			Created: doc.CreatedAt.In(loc).Format("2006-01-02 15:04"), Size: staffFileSize(doc.Size), ToApplicant: doc.Applicant,
@@ -284,8 +288,8 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		if doc.Kind == cases.DocUpload && doc.ForRelease {
 			d.Uploads = append(d.Uploads, r)
 		}
-		if doc.Kind == cases.DocUpload {
-			d.ProofDocs = append(d.ProofDocs, r)
+		if doc.Kind == cases.DocUpload && uploader[doc.EventSeq] != applicantActor.Name {
+			d.ProofDocs = append(d.ProofDocs, r) // staff's scans, not the applicant's own files
 		}
 	}
 	for _, ev := range cs.Events {
