@@ -63,6 +63,10 @@ type CaseFilter struct {
 	Cursor string // the next of the previous page: valid only with the same sort and filters
 	// CountMax makes CountCases stop counting after CountMax+1 cases (0: count all).
 	CountMax int
+	// Brief makes FindCases fill only what a row of a list shows: ID, AgencyID, TrackingNo, State,
+	// Applicant.Name, Description, Assignee, ReceivedOn, ReplyDue, Provisional and ConcludedOn
+	// (the queue pages; the API returns whole cases).
+	Brief bool
 }
 
 // SortKeys are the sort keys of a case list (docs/api.md "Staff": GET /cases).

@@ -402,8 +402,57 @@ func (db *DB) FindCases(ctx context.Context, f cases.CaseFilter) ([]*cases.Case,
 		}
 		next = c.encode()
 	}
+	if f.Brief {
+		out, err := db.briefCasesByIDs(ctx, keys)
+		return out, next, err
+	}
 	out, err := db.casesByIDs(ctx, keys)
 	return out, next, err
+}
+
+// briefRow is what a row of a list shows of a case (cases.CaseFilter.Brief).
+type briefRow struct {
+	ID          int64       `db:"id"`
+	AgencyID    int64       `db:"agency_id"`
+	TrackingNo  string      `db:"tracking_no"`
+	State       cases.State `db:"state"`
+	Name        string      `db:"applicant_name"`
+	Description string      `db:"description"`
+	Assignee    string      `db:"assignee"`
+	ReceivedOn  cases.Date  `db:"received_on"`
+	ReplyDue    cases.Date  `db:"reply_due"`
+	Provisional bool        `db:"provisional"`
+	ConcludedOn cases.Date  `db:"concluded_on"`
+}
+
+// briefCasesByIDs loads the cases of a page in its order with only the fields of a list row: a
+// page of the queue read whole (50 columns, the clock and details decoded) was a fifth of its CPU.
+func (db *DB) briefCasesByIDs(ctx context.Context, keys []keyRow) ([]*cases.Case, error) {
+	out := make([]*cases.Case, 0, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	var rows []briefRow
+	if err := db.R.SelectContext(ctx, &rows, `SELECT c.id, c.agency_id, c.tracking_no, c.state, c.applicant_name, c.description, c.assignee,
+		c.received_on, c.reply_due, c.provisional, c.concluded_on FROM cases c WHERE `+idList(ids)); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*briefRow, len(rows))
+	for i := range rows {
+		byID[rows[i].ID] = &rows[i]
+	}
+	for _, id := range ids {
+		if r := byID[id]; r != nil {
+			out = append(out, &cases.Case{ID: r.ID, AgencyID: r.AgencyID, TrackingNo: r.TrackingNo, State: r.State,
+				Applicant: cases.Applicant{Name: r.Name}, Description: r.Description, Assignee: r.Assignee,
+				ReceivedOn: r.ReceivedOn, ReplyDue: r.ReplyDue, Provisional: r.Provisional, ConcludedOn: r.ConcludedOn})
+		}
+	}
+	return out, nil
 }
 
 // casesByIDs loads the cases of a page in its order.
@@ -572,7 +621,7 @@ func (p *listPlan) whereAgencyState(q *strings.Builder, args *[]any) {
 // CountMax+1. The count is kept until the next commit (readcache.go): the queue shows nine of them
 // on every page view.
 func (db *DB) CountCases(ctx context.Context, f cases.CaseFilter) (int, error) {
-	f.Sort, f.Limit, f.Cursor = "", 0, ""
+	f.Sort, f.Limit, f.Cursor, f.Brief = "", 0, "", false
 	key, err := json.Marshal(f)
 	if err != nil {
 		return db.countCases(ctx, f)

@@ -206,6 +206,38 @@ func TestFindCasesSortFiltersAndPages(t *testing.T) {
 	})
 }
 
+// A brief page (the queue's rows) lists the same cases in the same order, with the fields a row
+// shows equal to those of the whole case.
+func TestFindCasesBrief(t *testing.T) {
+	forEachEngine(t, at("2026-03-05"), func(t *testing.T, db *DB) {
+		listFixture(t, db, 60)
+		ctx := context.Background()
+		for _, s := range []string{"", "-received", "state"} {
+			f := cases.CaseFilter{States: cases.OpenStates, Sort: s, Limit: 9}
+			whole, next, err := db.FindCases(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Brief = true
+			brief, bnext, err := db.FindCases(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(brief) != len(whole) || len(whole) == 0 || bnext != next {
+				t.Fatalf("sort %q: %d brief, %d whole (next %q, %q)", s, len(brief), len(whole), bnext, next)
+			}
+			for i, w := range whole {
+				b := brief[i]
+				want := cases.Case{ID: w.ID, AgencyID: w.AgencyID, TrackingNo: w.TrackingNo, State: w.State, Applicant: cases.Applicant{Name: w.Applicant.Name},
+					Description: w.Description, Assignee: w.Assignee, ReceivedOn: w.ReceivedOn, ReplyDue: w.ReplyDue, Provisional: w.Provisional, ConcludedOn: w.ConcludedOn}
+				if fmt.Sprint(*b) != fmt.Sprint(want) {
+					t.Errorf("sort %q, row %d:\n got %+v\nwant %+v", s, i, *b, want)
+				}
+			}
+		}
+	})
+}
+
 func TestFindCasesExactIdentifiers(t *testing.T) {
 	forEachEngine(t, at("2026-03-05"), func(t *testing.T, db *DB) {
 		all := listFixture(t, db, 30)

@@ -360,7 +360,7 @@ func (s *Server) queue(c *gin.Context) {
 	f, _ := queueFilter(tab, u, today, soon)
 	view.apply(&f)
 	f.Q, f.Cursor = q, c.Query("cursor")
-	f.Limit = 25
+	f.Limit, f.Brief = 25, true // a row shows only part of a case
 	if l, err := strconv.Atoi(c.Query("limit")); err == nil && l > 0 && l <= 200 {
 		f.Limit = l
 	}

@@ -37,7 +37,7 @@ func (s *Server) overview(c *gin.Context) {
 	d := overviewData{dueWindow: w}
 	list := func(tab string) ([]queueRow, error) {
 		f, _ := queueFilter(tab, u, today, soon)
-		f.Limit = overviewLimit
+		f.Limit, f.Brief = overviewLimit, true
 		cs, next, err := s.db.FindCases(ctx, f)
 		if err != nil {
 			return nil, err
