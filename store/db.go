@@ -46,8 +46,10 @@ type DB struct {
 	Now      func() time.Time // the clock; fixed by tests
 	Renderer cases.Renderer   // renders letters inside transitions; nil issues no letters
 
-	pendMu sync.Mutex
-	pend   map[*sqlx.Tx][]pendingLetter // letters to render after each open transaction commits (pending.go)
+	pendMu    sync.Mutex
+	pend      map[*sqlx.Tx][]pendingLetter // letters to render after each open transaction commits (pending.go)
+	wake      chan struct{}                // set while the background renderer runs: commits hand letters to it (pending.go)
+	rendering map[int64]chan struct{}      // pending letters being rendered by this process, closed when done (pending.go)
 
 	calMu sync.RWMutex
 	cal   *workflow.Calendar

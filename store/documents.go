@@ -281,7 +281,7 @@ func (db *DB) Document(ctx context.Context, caseID, docID int64) (cases.Document
 	q := db.R.Rebind(`SELECT ` + documentColumns + `, body FROM documents WHERE case_id = ? AND id = ?`)
 	err := db.R.GetContext(ctx, &d, q, caseID, docID)
 	if err == nil && d.SHA256 == "" && d.Size == 0 && db.Renderer != nil { // a letter still pending: rendered now (pending.go)
-		if _, err := db.completeLetter(ctx, docID); err != nil {
+		if _, err := db.renderPending(ctx, docID); err != nil {
 			return d, err
 		}
 		err = db.R.GetContext(ctx, &d, q, caseID, docID)

@@ -94,7 +94,10 @@ func (db *DB) EnqueueMessages(ctx context.Context, msgs []cases.Message) (int, e
 func (db *DB) ClaimMessages(ctx context.Context, channel string, limit int, lease time.Duration) ([]cases.Message, error) {
 	var out []cases.Message
 	err := db.tx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		q := `SELECT id FROM outbox WHERE channel = ? AND sent_at IS NULL AND next_try_at IS NOT NULL AND next_try_at <= ? ORDER BY next_try_at, id LIMIT ?`
+		// An e-mail waits for the letter it attaches while that letter is still being rendered
+		// (pending.go): it never goes out with an empty attachment, and the wait costs no attempt.
+		q := `SELECT id FROM outbox WHERE channel = ? AND sent_at IS NULL AND next_try_at IS NOT NULL AND next_try_at <= ?
+			AND NOT EXISTS (SELECT 1 FROM pending_letters p WHERE p.document_id = outbox.document_id) ORDER BY next_try_at, id LIMIT ?`
 		if db.Dialect == Postgres {
 			q += ` FOR UPDATE SKIP LOCKED`
 		}
@@ -241,9 +244,23 @@ func (db *DB) RetryMessage(ctx context.Context, id int64) error {
 // case's letter or a report stored without a case); ENOTFOUND when none.
 func (db *DB) OutboxDocument(ctx context.Context, id int64) (cases.Document, error) {
 	var d cases.Document
-	err := db.R.GetContext(ctx, &d, db.R.Rebind(`SELECT `+documentColumns+`, body FROM documents WHERE id = ?`), id)
+	q := db.R.Rebind(`SELECT ` + documentColumns + `, body FROM documents WHERE id = ?`)
+	err := db.R.GetContext(ctx, &d, q, id)
 	if err == sql.ErrNoRows {
 		return d, cases.Errorf(cases.ENOTFOUND, "文件不存在。", "no such document")
+	}
+	if err == nil && d.SHA256 == "" && d.CaseID != 0 { // a letter maybe still pending (pending.go): rendered first
+		var pending int
+		if err := db.R.GetContext(ctx, &pending, db.R.Rebind(`SELECT COUNT(*) FROM pending_letters WHERE document_id = ?`), id); err != nil || pending == 0 {
+			return d, err
+		}
+		if db.Renderer == nil {
+			return d, cases.Errorf(cases.EINTERNAL, "文书尚未生成。", "letter %d is not rendered yet", id)
+		}
+		if _, err := db.renderPending(ctx, id); err != nil {
+			return d, err
+		}
+		err = db.R.GetContext(ctx, &d, q, id)
 	}
 	return d, err
 }

@@ -15,14 +15,33 @@ import (
 	cases "foidesk/case"
 )
 
-// Letters rendered outside the write lock (docs/performance.md). A transition that issues letters
-// reserves their numbers and stores their rows inside its transaction, without bodies, with a
-// pending_letters row holding what rendering needs (the case as it was at the event, the date,
-// the number, the addressee...). After the commit the same call renders them and stores the
-// bodies in a second short transaction: the only write lock of the office is no longer held while
-// fonts are subset and PDFs compressed, so the other writes do not queue behind it. A letter left
-// pending (a crash between the two, a renderer error) is rendered again by
-// CompletePendingLetters — at start-up — or when it is first asked for (Document).
+// Letters rendered outside the write lock and off the request (docs/performance.md). A
+// transition that issues letters reserves their numbers and stores their rows inside its
+// transaction, without bodies, with a pending_letters row holding what rendering needs (the case as
+// it was at the event, the date, the number, the addressee...). After the commit:
+//
+//   - in `serve` (StartLetterRenderer) the transition returns at once and wakes the background
+//     renderer: one goroutine per instance that claims the pending letters in the order they were
+//     issued, renders them and stores their bodies, each in a short transaction;
+//   - elsewhere (the command-line tools, tests) the same call renders them and stores the bodies.
+//
+// A letter is rendered on demand when it is opened (Document) or attached to an e-mail
+// (OutboxDocument) before the background renderer got to it, and an e-mail attaching a letter is
+// not claimed for sending while the letter is pending (ClaimMessages). A body is stored once:
+// storeLetterBody writes it only while the pending row exists and removes that row, so a second
+// rendering (another instance, a request) changes nothing. Claims are leases (claimed_until) so
+// that two instances on one PostgreSQL database do not render the same letters, and a letter whose
+// instance died or whose rendering failed is taken up again when its lease runs out.
+
+// letterLease is how long a claimed letter is left to the instance that claimed it.
+const letterLease = 2 * time.Minute
+
+// letterBatch is how many pending letters the background renderer claims at a time.
+const letterBatch = 16
+
+// letterPoll is how often the background renderer looks for letters nobody woke it for (issued by
+// another instance, or whose lease ran out).
+const letterPoll = 15 * time.Second
 
 // pendingLetter is a letter of the current transaction to render after its commit.
 type pendingLetter struct {
@@ -60,13 +79,28 @@ func (db *DB) takePending(tx *sqlx.Tx) []pendingLetter {
 	return p
 }
 
-// commit commits tx and then renders and stores the letters it issued.
+// commit commits tx and then hands the letters it issued to the background renderer when it runs,
+// or renders and stores them.
 func (db *DB) commit(ctx context.Context, tx *sqlx.Tx) error {
 	if err := tx.Commit(); err != nil {
 		db.takePending(tx)
 		return err
 	}
-	return db.renderLetters(context.WithoutCancel(ctx), db.takePending(tx))
+	ps := db.takePending(tx)
+	if len(ps) == 0 {
+		return nil
+	}
+	db.pendMu.Lock()
+	wake := db.wake
+	db.pendMu.Unlock()
+	if wake != nil {
+		select {
+		case wake <- struct{}{}:
+		default: // already woken
+		}
+		return nil
+	}
+	return db.renderLetters(context.WithoutCancel(ctx), ps)
 }
 
 // renderLetters renders the letters and stores their bodies in one short write transaction.
@@ -139,27 +173,139 @@ func storeLetterBody(ctx context.Context, tx *sqlx.Tx, id int64, pdf []byte, war
 	return err
 }
 
-// CompletePendingLetters renders the letters left pending (by a crash between a transition's
-// commit and the storing of its letters) and returns how many it stored. Run at start-up.
-func (db *DB) CompletePendingLetters(ctx context.Context) (int, error) {
+// StartLetterRenderer makes the transitions of db return after their commit, leaving the letters
+// they issue to a background renderer, and starts it: one goroutine that renders the pending
+// letters (those left by an earlier run first), woken by each commit that issued letters and every
+// letterPoll. report, when set, is told of the errors (the letter stays pending and is taken up
+// again when its lease runs out). stop ends it after the letter being rendered; transitions then
+// render their letters themselves again.
+func (db *DB) StartLetterRenderer(ctx context.Context, report func(error)) (stop func()) {
+	wake := make(chan struct{}, 1)
+	db.pendMu.Lock()
+	db.wake = wake
+	db.pendMu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(letterPoll)
+		defer tick.Stop()
+		for {
+			if _, err := db.RenderPendingLetters(ctx); err != nil && ctx.Err() == nil && report != nil {
+				report(err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-wake:
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() {
+		db.pendMu.Lock()
+		if db.wake == wake {
+			db.wake = nil
+		}
+		db.pendMu.Unlock()
+		cancel()
+		<-done
+	}
+}
+
+// RenderPendingLetters renders the pending letters no other renderer has claimed, in the order
+// they were issued, and returns how many it stored. A letter that fails stays pending (and claimed
+// until its lease runs out); the others are still rendered, and the first error is returned.
+func (db *DB) RenderPendingLetters(ctx context.Context) (int, error) {
 	if db.Renderer == nil {
 		return 0, nil
 	}
-	var ids []int64
-	if err := db.R.SelectContext(ctx, &ids, `SELECT document_id FROM pending_letters ORDER BY document_id`); err != nil {
-		return 0, err
-	}
 	n := 0
-	for _, id := range ids {
-		ok, err := db.completeLetter(ctx, id)
+	var firstErr error
+	for ctx.Err() == nil {
+		ids, err := db.claimLetters(ctx, letterBatch)
 		if err != nil {
 			return n, err
 		}
-		if ok {
-			n++
+		if len(ids) == 0 {
+			break
+		}
+		for _, id := range ids {
+			ok, err := db.renderPending(ctx, id)
+			if err != nil {
+				if firstErr == nil {
+					firstErr = fmt.Errorf("pending letter %d: %w", id, err)
+				}
+				continue
+			}
+			if ok {
+				n++
+			}
 		}
 	}
-	return n, nil
+	return n, firstErr
+}
+
+// CompletePendingLetters renders the letters left pending (by a crash between a transition's
+// commit and the storing of its letters) and returns how many it stored.
+func (db *DB) CompletePendingLetters(ctx context.Context) (int, error) {
+	return db.RenderPendingLetters(ctx)
+}
+
+// claimLetters claims up to limit pending letters that nobody holds (no lease, or a lease run
+// out), oldest first, for letterLease. Leases are taken on the wall clock, not db.Now: they are
+// about this process being alive, not about the office's dates.
+func (db *DB) claimLetters(ctx context.Context, limit int) ([]int64, error) {
+	var ids []int64
+	now := time.Now().UTC().Truncate(time.Second)
+	err := db.tx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+		ids = ids[:0]
+		q := `SELECT document_id FROM pending_letters WHERE claimed_until IS NULL OR claimed_until < ? ORDER BY document_id LIMIT ?`
+		if db.Dialect == Postgres {
+			q += ` FOR UPDATE SKIP LOCKED` // another instance's claim in progress
+		}
+		if err := tx.SelectContext(ctx, &ids, tx.Rebind(q), now, limit); err != nil || len(ids) == 0 {
+			return err
+		}
+		args := []any{now.Add(letterLease)}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE pending_letters SET claimed_until = ? WHERE document_id IN `+inList(len(ids))), args...)
+		return err
+	})
+	return ids, err
+}
+
+// renderPending renders one pending letter and stores it (false: it was not pending any more).
+// Within this process a letter is rendered by one caller at a time: a request opening a letter the
+// background renderer is rendering waits for it instead of rendering it again.
+func (db *DB) renderPending(ctx context.Context, docID int64) (bool, error) {
+	for {
+		db.pendMu.Lock()
+		busy, ok := db.rendering[docID]
+		if !ok {
+			if db.rendering == nil {
+				db.rendering = map[int64]chan struct{}{}
+			}
+			mine := make(chan struct{})
+			db.rendering[docID] = mine
+			db.pendMu.Unlock()
+			defer func() {
+				db.pendMu.Lock()
+				delete(db.rendering, docID)
+				db.pendMu.Unlock()
+				close(mine)
+			}()
+			return db.completeLetter(ctx, docID)
+		}
+		db.pendMu.Unlock()
+		select {
+		case <-busy: // rendered (then completeLetter finds nothing to do) or failed (then try here)
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	}
 }
 
 // completeLetter renders one pending letter from its stored request; false when it was not

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -130,6 +131,213 @@ func TestWritesDoNotWaitForRendering(t *testing.T) {
 		close(r.release)
 		if err := <-done; err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// countingRenderer counts the letters it renders, each taking pause (so that two renderers working
+// at once overlap).
+type countingRenderer struct {
+	n     atomic.Int64
+	pause time.Duration
+}
+
+func (r *countingRenderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
+	r.n.Add(1)
+	time.Sleep(r.pause)
+	return fakeRenderer{}.Render(req)
+}
+
+// deferLetters makes db's transitions leave their letters to a background renderer without
+// starting one: the letters stay pending until rendered by hand.
+func deferLetters(db *DB) {
+	db.pendMu.Lock()
+	db.wake = make(chan struct{}, 1)
+	db.pendMu.Unlock()
+}
+
+// waitNoPending waits (up to a minute, then fails) until no letter is pending.
+func waitNoPending(t *testing.T, db *DB) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var n int
+		if err := db.R.Get(&n, `SELECT COUNT(*) FROM pending_letters`); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d letters still pending after a minute", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRegistrationAnswersBeforeItsLetters: with the background renderer running (serve), a
+// registration returns after its commit while its letters are still being rendered — the renderer
+// is held until the registration has returned, so a registration that rendered them itself would
+// never return (the test would fail at its deadline; no timing is measured). Its documents are
+// listed, numbered, without bodies; the e-mail attaching the receipt is not sent meanwhile; then
+// the background renderer stores both letters and the e-mail goes out with the receipt.
+func TestRegistrationAnswersBeforeItsLetters(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		r := &switchRenderer{started: make(chan struct{}), release: make(chan struct{})}
+		r.hold.Store(true)
+		db.Renderer = r
+		errs := make(chan error, 16)
+		stop := db.StartLetterRenderer(ctx, func(err error) { errs <- err })
+		defer stop()
+		release := sync.OnceFunc(func() { close(r.release) })
+		defer release() // before stop, should the test fail while the renderer is held
+		clerk := staff(t, db, "clerk1", "clerk")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-03-02")
+		registered := make(chan *cases.Case, 1)
+		go func() {
+			c, err := db.RegisterPaper(ctx, app, clerk)
+			if err != nil {
+				errs <- err
+			}
+			registered <- c
+		}()
+		var c *cases.Case
+		select {
+		case c = <-registered:
+		case err := <-errs:
+			t.Fatal(err)
+		case <-time.After(time.Minute):
+			t.Fatal("the registration waited for its letters to be rendered")
+		}
+		if c == nil {
+			t.Fatal(<-errs)
+		}
+		<-r.started // the background renderer has the first letter
+		full, err := db.Case(ctx, c.ID)
+		if err != nil || len(full.Documents) != 2 {
+			t.Fatalf("documents of the registered case: %+v %v", full, err)
+		}
+		var receipt cases.Document
+		for _, d := range full.Documents {
+			if d.SHA256 != "" || d.Size != 0 {
+				t.Errorf("%s rendered while the renderer is held: %+v", d.Kind, d)
+			}
+			if d.Kind == cases.DocReceipt {
+				receipt = d
+			}
+		}
+		if receipt.Number == "" || receipt.URL == "" {
+			t.Fatalf("receipt listed without its number or URL: %+v", receipt)
+		}
+		if msgs, err := db.ClaimMessages(ctx, cases.MessageEmail, 10, time.Minute); err != nil || len(msgs) != 0 {
+			t.Fatalf("an e-mail claimed before the letter it attaches exists: %+v %v", msgs, err)
+		}
+		release()
+		waitNoPending(t, db)
+		full, _ = db.Case(ctx, c.ID)
+		for _, d := range full.Documents {
+			if d.SHA256 == "" || d.Size == 0 {
+				t.Errorf("%s not rendered by the background renderer: %+v", d.Kind, d)
+			}
+		}
+		msgs, err := db.ClaimMessages(ctx, cases.MessageEmail, 10, time.Minute)
+		if err != nil || len(msgs) != 1 || msgs[0].DocumentID != receipt.ID {
+			t.Fatalf("the registration's e-mail with its receipt: %+v %v", msgs, err)
+		}
+		att, err := db.OutboxDocument(ctx, msgs[0].DocumentID)
+		if want, _, _ := (fakeRenderer{}).Render(cases.LetterRequest{Kind: cases.DocReceipt, Number: receipt.Number, Case: full}); err != nil || string(att.Body) != string(want) {
+			t.Errorf("attachment %q, want %q (%v)", att.Body, want, err)
+		}
+		select {
+		case err := <-errs:
+			t.Errorf("background renderer: %v", err)
+		default:
+		}
+	})
+}
+
+// TestPendingAttachmentRenderedWhenSent: an e-mail's letter still pending when the e-mail is sent
+// (claimed before the hand-off, say) is rendered by OutboxDocument, never sent empty.
+func TestPendingAttachmentRenderedWhenSent(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		deferLetters(db)
+		clerk := staff(t, db, "clerk1", "clerk")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-03-02")
+		c, err := db.RegisterPaper(ctx, app, clerk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var receiptID int64
+		if err := db.R.Get(&receiptID, db.R.Rebind(`SELECT id FROM documents WHERE case_id = ? AND kind = ?`), c.ID, cases.DocReceipt); err != nil {
+			t.Fatal(err)
+		}
+		d, err := db.OutboxDocument(ctx, receiptID)
+		if err != nil || d.SHA256 == "" || len(d.Body) == 0 {
+			t.Fatalf("pending attachment: %+v %v", d, err)
+		}
+		db.Renderer = nil // a tool without the font: the other letter is refused, not sent empty
+		var formID int64
+		db.R.Get(&formID, db.R.Rebind(`SELECT id FROM documents WHERE case_id = ? AND kind = ?`), c.ID, cases.DocApplicationForm)
+		if d, err := db.OutboxDocument(ctx, formID); err == nil {
+			t.Errorf("a pending letter returned without rendering: %+v", d)
+		}
+	})
+}
+
+// TestTwoInstancesRenderEachLetterOnce: two instances on one database drain the same pending
+// letters at the same time; each letter is claimed, rendered and stored by exactly one of them.
+func TestTwoInstancesRenderEachLetterOnce(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		deferLetters(db)
+		clerk := staff(t, db, "clerk1", "clerk")
+		const regs = 6
+		for range regs {
+			app := sampleApplication()
+			app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-03-02")
+			if _, err := db.RegisterPaper(ctx, app, clerk); err != nil {
+				t.Fatal(err)
+			}
+		}
+		other, err := Open(db.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		other.Now = db.Now
+		ra, rb := &countingRenderer{pause: 5 * time.Millisecond}, &countingRenderer{pause: 5 * time.Millisecond}
+		db.Renderer, other.Renderer = ra, rb
+		type res struct {
+			n   int
+			err error
+		}
+		out := make(chan res, 2)
+		for _, inst := range []*DB{db, other} {
+			go func() {
+				n, err := inst.RenderPendingLetters(ctx)
+				out <- res{n, err}
+			}()
+		}
+		stored := 0
+		for range 2 {
+			r := <-out
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			stored += r.n
+		}
+		if rendered := ra.n.Load() + rb.n.Load(); rendered != 2*regs || stored != 2*regs {
+			t.Errorf("rendered %d (%d + %d), stored %d; want each of the %d letters once", rendered, ra.n.Load(), rb.n.Load(), stored, 2*regs)
+		}
+		waitNoPending(t, db)
+		var empty int
+		db.R.Get(&empty, `SELECT COUNT(*) FROM documents WHERE sha256 = '' OR size = 0`)
+		if empty != 0 {
+			t.Errorf("%d letters without their PDF", empty)
 		}
 	})
 }

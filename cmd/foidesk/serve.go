@@ -88,6 +88,8 @@ type server struct {
 	scheduler *notify.Scheduler // nil with --no-scheduler
 	ln        net.Listener
 	http      *http.Server
+
+	stopLetters func() // stops the background renderer of letters (nil before it started)
 }
 
 // Open loads the font, opens and migrates the database, fills it with demo data if asked, builds
@@ -101,12 +103,6 @@ func (s *server) Open(ctx context.Context) error {
 		return err
 	}
 	s.db.Renderer = renderer
-	// Letters a crash left without their PDF (numbered, committed, rendered after the commit).
-	if n, err := s.db.CompletePendingLetters(ctx); err != nil {
-		s.Log.Error("pending letters", "err", err)
-	} else if n > 0 {
-		s.Log.Info("pending letters rendered", "letters", n)
-	}
 
 	var logins []demo.Login
 	var sample string
@@ -115,6 +111,9 @@ func (s *server) Open(ctx context.Context) error {
 			return err
 		}
 	}
+	// From here on a transition answers after its commit and its letters are rendered in the
+	// background, one at a time, starting with those a crash left without their PDF (store/pending.go).
+	s.stopLetters = s.db.StartLetterRenderer(context.WithoutCancel(ctx), func(err error) { s.Log.Error("pending letters", "err", err) })
 	if s.web, err = web.New(web.Config{Backend: s.db, Renderer: renderer, Logger: s.Log, Now: func() time.Time { return s.db.Now() },
 		TrustedProxies: s.TrustedProxies, SessionIdle: s.SessionIdle, SessionLifetime: s.SessionLifetime, AllowCombinedRoles: allowCombinedRoles(),
 		Reports: s.db, ReportRenderer: renderer, Inbox: s.db, Archive: s.db, ArchiveRenderer: renderer, Sessions: s.db.SessionStore()}); err != nil {
@@ -207,6 +206,10 @@ func (s *server) Close() error {
 	}
 	if s.web != nil {
 		s.web.FlushAccessLog() // the access log's queued views
+	}
+	if s.stopLetters != nil { // after the letter being rendered; the others stay pending for the next start
+		s.stopLetters()
+		s.stopLetters = nil
 	}
 	if s.db != nil {
 		err := s.db.Close()
