@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,6 +189,10 @@ type listPlan struct {
 	ids      []int64 // candidate mode: only these cases
 	stream   bool    // streams (else one sorted query over the candidates)
 	empty    bool    // nothing can match
+	// filtered: a condition the index of a stream cannot answer (a word of the text) makes a
+	// stream read many rows per row it keeps: the streams are then read one after another
+	// (streamsInTurn).
+	filtered bool
 }
 
 // plan builds the list plan of f.
@@ -303,12 +308,19 @@ func (db *DB) planSearch(ctx context.Context, p *listPlan, q string) error {
 		like = "ILIKE"
 	}
 	rarest, rarestN := int64(0), -1
+	termN := map[int64]int{}
 	for _, w := range words {
 		for _, t := range caseTerms(w) {
-			var n int
-			if err := db.R.GetContext(ctx, &n, db.R.Rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term = ? LIMIT ?) x`), t, searchCandidates+1); err != nil {
+			// how common the bigram is (up to searchCandidates+1), kept until the next commit
+			n, err := cached(ctx, db, fmt.Sprintf("term\x00%d\x00%d", t, searchCandidates), func() (int, error) {
+				var n int
+				err := db.R.GetContext(ctx, &n, db.R.Rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM case_terms WHERE term = ? LIMIT ?) x`), t, searchCandidates+1)
+				return n, err
+			})
+			if err != nil {
 				return err
 			}
+			termN[t] = n
 			if rarestN < 0 || n < rarestN {
 				rarest, rarestN = t, n
 			}
@@ -335,8 +347,19 @@ func (db *DB) planSearch(ctx context.Context, p *listPlan, q string) error {
 		p.args = append(p.args, textArgs...)
 		return nil
 	}
-	p.conds = append(p.conds, "("+idList(exact)+" OR ("+strings.Join(text, " AND ")+"))")
-	p.args = append(p.args, textArgs...)
+	// On the streams a case is first checked against the bigram index (an index probe, no read of
+	// the case's row), then against the text.
+	var terms []string
+	var termArgs []any
+	byRarity := slices.Collect(maps.Keys(termN))
+	slices.SortFunc(byRarity, func(a, b int64) int { return cmp.Or(cmp.Compare(termN[a], termN[b]), cmp.Compare(a, b)) })
+	for _, t := range byRarity {
+		terms = append(terms, "EXISTS (SELECT 1 FROM case_terms t WHERE t.term = ? AND t.case_id = c.id)")
+		termArgs = append(termArgs, t)
+	}
+	p.conds = append(p.conds, "("+idList(exact)+" OR ("+strings.Join(terms, " AND ")+" AND "+strings.Join(text, " AND ")+"))")
+	p.args = append(append(p.args, termArgs...), textArgs...)
+	p.filtered = true
 	return nil
 }
 
@@ -481,26 +504,27 @@ func (db *DB) casesByIDs(ctx context.Context, keys []keyRow) ([]*cases.Case, err
 	return out, nil
 }
 
-// streams reads up to limit key rows after cur from each stream (agency × state × segment) in one
-// statement and merges them.
-func (db *DB) streams(ctx context.Context, p *listPlan, cur *listCursor, limit int) ([]keyRow, error) {
-	var parts []string
-	var args []any
+// stream is one ordered stream of a list: the cases of an agency in a state, with the sort key
+// (or, null, without it), after the cursor.
+type stream struct {
+	agency int64
+	state  string
+	null   bool   // the segment without the key, read by id
+	rank   string // sort by state: the key of every row of the stream
+	cond   string // after the cursor
+	args   []any
+}
+
+// streamsOf lists the streams of the plan after cur.
+func (p *listPlan) streamsOf(cur *listCursor) []stream {
+	var out []stream
 	o := p.o
-	extra := ""
-	if len(p.conds) > 0 {
-		extra = " AND " + strings.Join(p.conds, " AND ")
-	}
 	for _, a := range p.agencies {
 		for _, st := range p.states {
-			base := "SELECT c.id, %s AS k FROM cases c WHERE c.agency_id = ? AND c.state = ?" + extra
-			baseArgs := append([]any{a, st}, p.args...)
 			if o.name == "state" {
-				rank := stateRank(st)
-				cond := ""
-				var cargs []any
+				s := stream{agency: a, state: st, rank: stateRank(st)}
 				if cur != nil {
-					c := strings.Compare(rank, cur.Key)
+					c := strings.Compare(s.rank, cur.Key)
 					if o.desc {
 						c = -c
 					}
@@ -508,65 +532,214 @@ func (db *DB) streams(ctx context.Context, p *listPlan, cur *listCursor, limit i
 						continue
 					}
 					if c == 0 {
-						cond, cargs = " AND c.id > ?", []any{cur.ID}
+						s.cond, s.args = " AND c.id > ?", []any{cur.ID}
 					}
 				}
-				parts = append(parts, fmt.Sprintf("SELECT * FROM ("+base+cond+" ORDER BY c.id LIMIT %d) s", "'"+rank+"'", limit))
-				args = append(append(args, baseArgs...), cargs...)
+				out = append(out, s)
 				continue
-			}
-			dir := ""
-			if o.desc {
-				dir = " DESC"
 			}
 			// the segment with keys
 			if cur == nil || !cur.Null {
-				cond, cargs := " AND "+o.col+" IS NOT NULL", []any(nil)
+				s := stream{agency: a, state: st, cond: " AND " + o.col + " IS NOT NULL"}
 				if cur != nil {
 					var k string
-					k, cargs = o.keysetCond(cur.Key, cur.ID)
-					cond = " AND " + k
+					k, s.args = o.keysetCond(cur.Key, cur.ID)
+					s.cond = " AND " + k
 				}
-				parts = append(parts, fmt.Sprintf("SELECT * FROM ("+base+cond+" ORDER BY %s%s, c.id LIMIT %d) s", o.col, o.col, dir, limit))
-				args = append(append(args, baseArgs...), cargs...)
+				out = append(out, s)
 			}
 			// the segment without (no key can match a date filter on the key itself)
 			if o.nullable() && !(o.name == "due" && (p.f.Overdue || !p.f.DueBefore.IsZero())) &&
 				!(o.name == "received" && (!p.f.ReceivedFrom.IsZero() || !p.f.ReceivedTo.IsZero())) {
-				cond, cargs := " AND "+o.col+" IS NULL", []any(nil)
+				s := stream{agency: a, state: st, null: true, cond: " AND " + o.col + " IS NULL"}
 				if cur != nil && cur.Null {
-					cond, cargs = cond+" AND c.id > ?", []any{cur.ID}
+					s.cond, s.args = s.cond+" AND c.id > ?", []any{cur.ID}
 				}
-				parts = append(parts, fmt.Sprintf("SELECT * FROM ("+base+cond+" ORDER BY c.id LIMIT %d) s", o.col, limit))
-				args = append(append(args, baseArgs...), cargs...)
+				out = append(out, s)
 			}
 		}
 	}
-	if len(parts) == 0 {
-		return nil, nil
+	return out
+}
+
+// sql is the statement reading up to limit rows of the stream (bound: an extra condition).
+func (p *listPlan) streamSQL(s stream, bound string, boundArgs []any, limit int) (string, []any) {
+	o := p.o
+	extra := ""
+	if len(p.conds) > 0 {
+		extra = " AND " + strings.Join(p.conds, " AND ")
 	}
-	var rows []keyRow
-	// SQLite caps the terms of a compound SELECT (500): run the streams in groups.
+	args := append(append(append([]any{s.agency, s.state}, p.args...), s.args...), boundArgs...)
+	base := "SELECT c.id, %s AS k FROM cases c WHERE c.agency_id = ? AND c.state = ?" + extra + s.cond + bound
+	switch {
+	case o.name == "state":
+		return fmt.Sprintf("SELECT * FROM ("+base+" ORDER BY c.id LIMIT %d) s", "'"+s.rank+"'", limit), args
+	case s.null:
+		return fmt.Sprintf("SELECT * FROM ("+base+" ORDER BY c.id LIMIT %d) s", o.col, limit), args
+	}
+	dir := ""
+	if o.desc {
+		dir = " DESC"
+	}
+	return fmt.Sprintf("SELECT * FROM ("+base+" ORDER BY %s%s, c.id LIMIT %d) s", o.col, o.col, dir, limit), args
+}
+
+// unionAll runs the statements as one UNION ALL (in groups: SQLite caps the terms of a compound
+// SELECT at 500) and returns all their rows.
+func unionAll[T any](ctx context.Context, db *DB, parts []string, args [][]any) ([]T, error) {
+	var out []T
 	const group = 200
 	for i := 0; i < len(parts); i += group {
 		j := min(i+group, len(parts))
-		n := 0
-		for _, part := range parts[:i] {
-			n += strings.Count(part, "?")
+		var a []any
+		for _, x := range args[i:j] {
+			a = append(a, x...)
 		}
-		m := n
-		for _, part := range parts[i:j] {
-			m += strings.Count(part, "?")
+		var got []T
+		if err := db.R.SelectContext(ctx, &got, db.R.Rebind(strings.Join(parts[i:j], " UNION ALL ")), a...); err != nil {
+			return nil, err
 		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+// streams reads up to limit key rows after cur from each stream (agency × state × segment) and
+// merges them: in one statement, or, when a condition makes each stream read many rows
+// (filtered), one stream after another (streamsInTurn).
+func (db *DB) streams(ctx context.Context, p *listPlan, cur *listCursor, limit int) ([]keyRow, error) {
+	ss := p.streamsOf(cur)
+	if len(ss) == 0 {
+		return nil, nil
+	}
+	if p.filtered {
+		return db.streamsInTurn(ctx, p, ss, limit)
+	}
+	rows, err := db.readStreams(ctx, p, ss, limit)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(rows, p.o.less)
+	if len(rows) > limit {
+		rows = rows[:limit]
+	}
+	return rows, nil
+}
+
+// readStreams reads up to limit rows of each stream in one statement.
+func (db *DB) readStreams(ctx context.Context, p *listPlan, ss []stream, limit int) ([]keyRow, error) {
+	parts := make([]string, len(ss))
+	args := make([][]any, len(ss))
+	for i, s := range ss {
+		parts[i], args[i] = p.streamSQL(s, "", nil, limit)
+	}
+	return unionAll[keyRow](ctx, db, parts, args)
+}
+
+// streamsInTurn merges the streams reading them one after another, in the order of their first
+// keys: once limit rows are found, a stream whose first key comes after the last of them cannot
+// add a row and is not read, and the others are read only up to that key. A search for a common
+// word sorted by deadline thus reads the oldest cases' streams and skips the open ones, instead of
+// reading every stream until it has limit matches (docs/performance.md).
+func (db *DB) streamsInTurn(ctx context.Context, p *listPlan, ss []stream, limit int) ([]keyRow, error) {
+	o := p.o
+	var keyed, nulls []stream
+	for _, s := range ss {
+		if s.null {
+			nulls = append(nulls, s)
+		} else {
+			keyed = append(keyed, s)
+		}
+	}
+	// The first key of every keyed stream, in one statement (index seeks, no filter: a lower
+	// bound of the stream's first row).
+	first := make([]*string, len(keyed))
+	if o.name == "state" {
+		for i := range keyed {
+			first[i] = &keyed[i].rank
+		}
+	} else if len(keyed) > 0 {
+		dir := ""
+		if o.desc {
+			dir = " DESC"
+		}
+		var parts []string
+		var args [][]any
+		for i, s := range keyed {
+			parts = append(parts, fmt.Sprintf("SELECT %d AS i, (SELECT %s FROM cases c WHERE c.agency_id = ? AND c.state = ?%s ORDER BY %s%s, c.id LIMIT 1) AS k", i, o.col, s.cond, o.col, dir))
+			args = append(args, append([]any{s.agency, s.state}, s.args...))
+		}
+		firsts, err := unionAll[struct {
+			I int     `db:"i"`
+			K *string `db:"k"`
+		}](ctx, db, parts, args)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range firsts {
+			first[f.I] = f.K
+		}
+	}
+	order := make([]int, 0, len(keyed))
+	for i := range keyed {
+		if first[i] != nil { // an empty stream
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if o.desc {
+			return strings.Compare(*first[b], *first[a])
+		}
+		return strings.Compare(*first[a], *first[b])
+	})
+	var rows []keyRow
+	for _, i := range order {
+		s := keyed[i]
+		bound, boundArgs := "", []any(nil)
+		if len(rows) >= limit {
+			last := rows[limit-1]
+			c := strings.Compare(*first[i], *last.Key)
+			if o.desc {
+				c = -c
+			}
+			if c > 0 {
+				break // this stream and the following ones start after the page
+			}
+			if o.name != "state" {
+				// only rows before the page's last: (key, id) < (last key, last id), written so
+				// that the key bounds the index range
+				op := "<"
+				if o.desc {
+					op = ">"
+				}
+				bound = " AND " + o.col + " " + op + "= ? AND (" + o.col + " " + op + " ? OR c.id < ?)"
+				boundArgs = []any{*last.Key, *last.Key, last.ID}
+			} else {
+				bound, boundArgs = " AND c.id < ?", []any{last.ID}
+			}
+		}
+		q, args := p.streamSQL(s, bound, boundArgs, limit)
 		var got []keyRow
-		if err := db.R.SelectContext(ctx, &got, db.R.Rebind(strings.Join(parts[i:j], " UNION ALL ")), args[n:m]...); err != nil {
+		if err := db.R.SelectContext(ctx, &got, db.R.Rebind(q), args...); err != nil {
 			return nil, err
 		}
 		rows = append(rows, got...)
+		slices.SortFunc(rows, o.less)
+		if len(rows) > limit {
+			rows = rows[:limit]
+		}
 	}
-	slices.SortFunc(rows, o.less)
-	if len(rows) > limit {
-		rows = rows[:limit]
+	// Rows without the key come after every row with one: read only when the page is not full.
+	if len(rows) < limit && len(nulls) > 0 {
+		got, err := db.readStreams(ctx, p, nulls, limit)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, got...)
+		slices.SortFunc(rows, o.less)
+		if len(rows) > limit {
+			rows = rows[:limit]
+		}
 	}
 	return rows, nil
 }

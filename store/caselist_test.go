@@ -196,11 +196,20 @@ func TestFindCasesSortFiltersAndPages(t *testing.T) {
 		old := searchCandidates
 		searchCandidates = 3
 		defer func() { searchCandidates = old }()
-		for _, s := range []string{"", "-state", "received"} {
-			f := cases.CaseFilter{Q: "环境 影响评价", Sort: s, Limit: 5}
-			want := expectList(all, func(c *cases.Case) bool { return strings.Contains(c.Description, "环境影响评价") }, s)
+		// (read in turn, in the order of their first keys, bounded by the page's last row: every
+		// sort, both directions, pages of several sizes)
+		for _, s := range []string{"", "-due", "received", "-received", "tracking_no", "-tracking_no", "state", "-state"} {
+			for _, limit := range []int{1, 5, 13} {
+				f := cases.CaseFilter{Q: "环境 影响评价", Sort: s, Limit: limit}
+				want := expectList(all, func(c *cases.Case) bool { return strings.Contains(c.Description, "环境影响评价") }, s)
+				if got := pages(t, db, f); !slices.Equal(got, want) {
+					t.Errorf("streams, sort %q, limit %d:\n got %v\nwant %v", s, limit, got, want)
+				}
+			}
+			f := cases.CaseFilter{Q: "征地", Sort: s, Limit: 4, States: cases.OpenStates}
+			want := expectList(all, func(c *cases.Case) bool { return cases.IsOpen(c.State) && strings.Contains(c.Description, "征地") }, s)
 			if got := pages(t, db, f); !slices.Equal(got, want) {
-				t.Errorf("streams, sort %q:\n got %v\nwant %v", s, got, want)
+				t.Errorf("streams, open states, sort %q:\n got %v\nwant %v", s, got, want)
 			}
 		}
 	})
