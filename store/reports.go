@@ -159,7 +159,11 @@ func (db *DB) table4(ctx context.Context, rep *cases.AnnualReport, agencyIDs []i
 func (db *DB) fees(ctx context.Context, rep *cases.AnnualReport, agencyIDs []int64, y0, y1 cases.Date, zones map[int64]*time.Location) error {
 	var q strings.Builder
 	args := []any{string(cases.EventRequestFee), string(cases.EventFeePaid)}
-	q.WriteString(`SELECT e.case_id, e.seq, e.event, e.payload FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.event IN (?, ?)`)
+	q.WriteString(`SELECT e.case_id, e.seq, e.event, e.payload FROM case_events e`)
+	if len(agencyIDs) > 0 { // the case row only for its agency: 60,000 row reads fewer at a million cases
+		q.WriteString(` JOIN cases c ON c.id = e.case_id`)
+	}
+	q.WriteString(` WHERE e.event IN (?, ?)`)
 	agencyIn(&q, &args, agencyIDs)
 	q.WriteString(` ORDER BY e.case_id, e.seq`)
 	var evs []struct {
@@ -246,8 +250,11 @@ func (db *DB) MonthlyStats(ctx context.Context, agencyIDs []int64, year, month i
 
 	var w strings.Builder
 	args := []any{cases.StateSubmitted, cases.StateDiscarded, st.To, st.From}
-	w.WriteString(`c.state NOT IN (?, ?) AND c.received_on <= ? AND (c.concluded_on IS NULL OR c.concluded_on >= ? OR c.handling > 1)`)
-	agencyIn(&w, &args, ids)
+	// Written so that the ids come from the covering index cases_report (EXPLAIN QUERY PLAN: a
+	// MULTI-INDEX OR on it) rather than from cases_received and a million row reads; only a scope
+	// asked for filters on the agency in SQL (the figures of other agencies are dropped below).
+	w.WriteString(`c.state NOT IN (?, ?) AND c.received_on <= ? AND (c.handling > 1 OR (c.handling <= 1 AND (c.concluded_on IS NULL OR c.concluded_on >= ?)))`)
+	agencyIn(&w, &args, agencyIDs)
 	hs, err := db.loadHandlings(ctx, w.String(), args, zones, asOf)
 	if err != nil {
 		return st, err
