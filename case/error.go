@@ -110,5 +110,11 @@ func (f FieldErrors) Err() error {
 	return &Error{Code: EINVALID, Message: "提交的内容有误，请按提示修改。", MessageEN: "Some fields are invalid; please correct them.", Fields: f.ZH, FieldsEN: f.EN}
 }
 
+// FieldError returns an EINVALID *Error about one input (a body field path or a query parameter
+// name), its message being that field's (docs/api.md "Codes": every 422 caused by one input names it).
+func FieldError(field, zh, en string) *Error {
+	return &Error{Code: EINVALID, Message: zh, MessageEN: en, Fields: map[string]string{field: zh}, FieldsEN: map[string]string{field: en}}
+}
+
 // E returns an *Error with the given messages as they are (no formatting).
 func E(code, zh, en string) *Error { return &Error{Code: code, Message: zh, MessageEN: en} }

@@ -25,19 +25,24 @@ func (db *DB) Ledger(ctx context.Context, f cases.LedgerFilter, actor cases.Acto
 		l.By = cases.ByReceived
 	}
 	if l.By != cases.ByReceived && l.By != cases.ByConcluded {
-		return l, cases.Errorf(cases.EINVALID, "期间依据应为 received 或 concluded。", "by must be received or concluded")
+		return l, cases.FieldError("by", "期间依据应为 received 或 concluded。", "by must be received or concluded")
 	}
-	if f.From.IsZero() || f.To.IsZero() || f.To.Before(f.From) || f.To.Sub(f.From) > maxLedgerDays {
-		return l, cases.Errorf(cases.EINVALID, "请填写正确的起止日期（起始日期不晚于截止日期）。", "give a period: from and to, from not after to")
+	switch {
+	case f.From.IsZero():
+		return l, cases.FieldError("from", "请填写起始日期（YYYY-MM-DD）。", "give the first day of the period (from)")
+	case f.To.IsZero() || f.To.Before(f.From):
+		return l, cases.FieldError("to", "请填写正确的起止日期（起始日期不晚于截止日期）。", "give a period: from and to, from not after to")
+	case f.To.Sub(f.From) > maxLedgerDays:
+		return l, cases.FieldError("to", fmt.Sprintf("台账期间不能超过%d天。", maxLedgerDays), fmt.Sprintf("a ledger covers at most %d days", maxLedgerDays))
 	}
 	if f.Outcome != "" {
 		if _, ok := cases.FindOutcome(f.Outcome); !ok {
-			return l, cases.Errorf(cases.EINVALID, "办理结果代码不正确。", "unknown outcome %q", f.Outcome)
+			return l, cases.FieldError("outcome", "办理结果代码不正确。", fmt.Sprintf("unknown outcome %q", f.Outcome))
 		}
 	}
 	for _, s := range f.States {
 		if !cases.States.Has(s) {
-			return l, cases.Errorf(cases.EINVALID, "状态代码不正确。", "unknown state %q", s)
+			return l, cases.FieldError("state", "状态代码不正确。", fmt.Sprintf("unknown state %q", s))
 		}
 	}
 	if f.Full {

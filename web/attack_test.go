@@ -581,6 +581,10 @@ func TestAttackAPIContract(t *testing.T) {
 		{"GET", "/api/v1/reports/annual?year=2026&format=docx", nil, "format"},
 		{"GET", "/api/v1/ledger?from=2026-02-30&to=2026-03-01", nil, "from"},
 		{"GET", "/api/v1/ledger?to=2026-03-01", nil, "from"},
+		{"GET", "/api/v1/ledger?from=2026-03-01&to=2026-03-31&by=sideways", nil, "by"},
+		{"GET", "/api/v1/ledger?from=2026-03-31&to=2026-03-01", nil, "to"},
+		{"GET", "/api/v1/ledger?from=2026-03-01&to=2026-03-31&outcome=granted", nil, "outcome"},
+		{"GET", "/api/v1/ledger?from=2026-03-01&to=2026-03-31&state=lost", nil, "state"},
 		{"GET", "/api/v1/cases?cursor=garbage", nil, "cursor"},
 		{"GET", "/api/v1/calendar/due?from=x&days=1", nil, "from"},
 	} {

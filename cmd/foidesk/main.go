@@ -267,6 +267,9 @@ func describe(err error) string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if len(keys) == 1 && e.Fields[k] == e.Message { // already said
+			break
+		}
 		fmt.Fprintf(&b, "\n  %s: %s", k, e.Fields[k])
 		if en := e.FieldsEN[k]; en != "" {
 			b.WriteString(" (" + en + ")")
