@@ -257,13 +257,19 @@ func TestAPIApplicantEvents(t *testing.T) {
 	}
 	var up struct {
 		Documents []struct {
-			ID  int64  `json:"id"`
-			URL string `json:"url"`
+			ID    int64  `json:"id"`
+			Title string `json:"title"`
+			URL   string `json:"url"`
 		} `json:"documents"`
 	}
 	json.Unmarshal(w.Body.Bytes(), &up)
 	if len(up.Documents) != 1 {
 		t.Fatalf("upload answer %s", w.Body)
+	}
+	// docs/api.md "JSON API": the 201 answers the documents as stored — the title the tracking
+	// view and the case show (身份证明), not a generic one.
+	if up.Documents[0].Title != "身份证明" {
+		t.Errorf("upload answer title %q, want the stored 身份证明", up.Documents[0].Title)
 	}
 	if w := ev(map[string]any{"event": "submit_correction", "text": "见附件", "files": []int64{up.Documents[0].ID + 1000}}); w.Code != http.StatusUnprocessableEntity || decodeError(t, w).Error.Fields["files"] == "" {
 		t.Errorf("foreign file: %d %s", w.Code, w.Body)

@@ -158,13 +158,7 @@ func (s *Server) buildTrackView(c *cases.Case, agency cases.Agency, lang string)
 		}
 		visibleDoc[d.ID] = true
 		bySeq[d.EventSeq] = append(bySeq[d.EventSeq], d.ID)
-		title := cases.DocKinds.Label(d.Kind, lang)
-		if d.Kind == cases.DocUpload {
-			title = T(lang, "track.doc.upload")
-			if d.Title != "" && lang != langEN {
-				title = d.Title
-			}
-		}
+		title := applicantDocTitle(d, lang)
 		v.Documents = append(v.Documents, documentView{ID: d.ID, Kind: d.Kind, Title: title, Number: d.Number, Filename: d.Filename,
 			ContentType: d.ContentType, Size: d.Size, SHA256: d.SHA256, CreatedAt: d.CreatedAt,
 			URL:  fmt.Sprintf("/api/v1/track/%s/documents/%d", c.TrackingNo, d.ID),
@@ -249,4 +243,16 @@ func maskID(s string) string {
 		return strings.Repeat("*", len(r))
 	}
 	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
+}
+
+// applicantDocTitle is a document's title as the applicant sees it: a letter's kind, an upload's
+// stored title (身份证明, …; in English "Uploaded file").
+func applicantDocTitle(d cases.Document, lang string) string {
+	if d.Kind != cases.DocUpload {
+		return cases.DocKinds.Label(d.Kind, lang)
+	}
+	if d.Title != "" && lang != langEN {
+		return d.Title
+	}
+	return T(lang, "track.doc.upload")
 }
