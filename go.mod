@@ -68,3 +68,7 @@ require (
 	golang.org/x/sys v0.50.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+// A minimal patch of fpdf v0.12.0 (pooled zlib writers, a font id without JSON-encoding its
+// width table), meant for upstream: see third_party/fpdf/README.md.
+replace codeberg.org/go-pdf/fpdf => ./third_party/fpdf
