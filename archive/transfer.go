@@ -125,10 +125,11 @@ func (x *Exporter) Package(ctx context.Context, caseID int64) ([]byte, Manifest,
 	return Build(in, x.Renderer)
 }
 
-// Export writes the transfer of year for agencies to sink: per case <tracking_no>.zip, then
-// 目录.pdf (归档文件目录) and index.csv. With folders, each agency's packages, catalogue and list
-// go in a folder named by its code (件号 are per agency), and the top 目录.pdf and index.csv cover
-// them all. It returns the number of packages.
+// Export writes the transfer of year for agencies to sink: per case <tracking_no>.zip (tracking
+// numbers are unique across agencies), then 目录.pdf (归档文件目录) and index.csv covering them all
+// (docs/api.md "Archive"). With folders, each agency also gets its own 目录.pdf and index.csv (件号
+// are per agency) in a folder named by its code, listing its packages as ../<tracking_no>.zip. It
+// returns the number of packages.
 func (x *Exporter) Export(ctx context.Context, sink Sink, year int, agencies []cases.Agency, folders bool) (int, error) {
 	all := Transfer{Year: year, Agencies: agencies}
 	for _, a := range agencies {
@@ -140,14 +141,14 @@ func (x *Exporter) Export(ctx context.Context, sink Sink, year int, agencies []c
 		if err != nil {
 			return 0, err
 		}
-		rows, err := x.packages(ctx, sink, entries, prefix)
+		rows, err := x.packages(ctx, sink, entries, "")
 		if err != nil {
 			return 0, err
 		}
 		if folders {
 			t := Transfer{Year: year, Agencies: []cases.Agency{a}, Rows: make([]TransferRow, len(rows))}
 			for i, r := range rows {
-				r.Package = strings.TrimPrefix(r.Package, prefix)
+				r.Package = "../" + r.Package
 				t.Rows[i] = r
 			}
 			if err := x.lists(sink, prefix, t); err != nil {

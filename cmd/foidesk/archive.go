@@ -18,9 +18,9 @@ const archiveUsage = `Usage:
 export: the year's archival transfer (归档移交) of the cases archived with 年度 Y (their conclusion
 year): per case a package DIR/<tracking_no>.zip (目录.pdf, the documents byte for byte as stored,
 history.json, history.pdf, metadata.json, manifest.json), then DIR/目录.pdf (归档文件目录) and
-DIR/index.csv (one line per package). Without --agency every agency's cases; with several agencies
-each agency's packages, 目录.pdf and index.csv go in DIR/<agency code>/ and DIR/目录.pdf and
-DIR/index.csv cover them all. Prints "exported: N".
+DIR/index.csv (one line per package). Without --agency every agency's cases, their packages all in
+DIR; with several agencies each agency also gets its own 目录.pdf and index.csv in DIR/<agency code>/.
+Prints "exported: N".
 
 verify: checks a package (.zip) or a transfer directory offline, without the database: every file
 against manifest.json (SHA-256), the event chain of history.json against the manifest's head hash,

@@ -231,3 +231,34 @@ func mustRead(t *testing.T, p string) []byte {
 	}
 	return b
 }
+
+// docs/api.md "Archive": with several agencies the transfer still holds each package as
+// DIR/<tracking_no>.zip beside DIR/目录.pdf and DIR/index.csv; each agency's own list is in
+// DIR/<agency code>/ and verifies as well.
+func TestArchiveExportSeveralAgencies(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "archive.db")
+	full, withdrawn, db := archivedCases(t, dbPath)
+	if _, err := db.CreateAgency(context.Background(), "dept2", "清溪区教育局", cases.DefaultSettings()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out := filepath.Join(dir, "transfer")
+	code, stdout, stderr := run(t, "", "--db", dbPath, "archive", "export", "--year", "2026", "--out", out)
+	if code != 0 || stdout != "exported: 2\n" {
+		t.Fatalf("export: exit %d %q %s", code, stdout, stderr)
+	}
+	for _, p := range []string{"目录.pdf", "index.csv", full.TrackingNo + ".zip", withdrawn.TrackingNo + ".zip", "default/目录.pdf", "default/index.csv"} {
+		if _, err := os.Stat(filepath.Join(out, p)); err != nil {
+			t.Errorf("missing %s", p)
+		}
+	}
+	if idx := string(mustRead(t, filepath.Join(out, "index.csv"))); !strings.Contains(idx, ","+full.TrackingNo+".zip,") {
+		t.Errorf("index.csv does not list %s.zip:\n%s", full.TrackingNo, idx)
+	}
+	for _, p := range []string{out, filepath.Join(out, "default")} {
+		if code, stdout, stderr := run(t, "", "archive", "verify", p); code != 0 || stdout != "verified: 2, broken: 0\n" {
+			t.Errorf("verify %s: exit %d %q %s", p, code, stdout, stderr)
+		}
+	}
+}
