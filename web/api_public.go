@@ -136,7 +136,7 @@ func (s *Server) apiUpload(c *gin.Context) {
 	l := lang(c)
 	out := make([]documentView, len(docs))
 	for i, d := range docs {
-		out[i] = documentView{ID: d.ID, Kind: d.Kind, Title: T(l, "track.doc.upload"), Filename: d.Filename, ContentType: d.ContentType,
+		out[i] = documentView{ID: d.ID, Kind: d.Kind, Title: applicantDocTitle(d, l), Filename: d.Filename, ContentType: d.ContentType,
 			Size: d.Size, SHA256: d.SHA256, CreatedAt: d.CreatedAt, URL: fmt.Sprintf("/api/v1/track/%s/documents/%d", kase.TrackingNo, d.ID)}
 	}
 	c.JSON(http.StatusCreated, gin.H{"documents": out})
