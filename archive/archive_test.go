@@ -283,7 +283,7 @@ func TestExportAndVerifyDirectory(t *testing.T) {
 	if err != nil || n != 5 {
 		t.Fatalf("export: %d, %v", n, err)
 	}
-	for _, p := range []string{"目录.pdf", "index.csv", "wj/目录.pdf", "wj/index.csv", "wj/GK2026000001.zip", "jt/GK2026000005.zip", "jt/index.csv"} {
+	for _, p := range []string{"目录.pdf", "index.csv", "wj/目录.pdf", "wj/index.csv", "GK2026000001.zip", "GK2026000005.zip", "jt/index.csv"} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
 			t.Errorf("missing %s", p)
 		}
@@ -296,10 +296,14 @@ func TestExportAndVerifyDirectory(t *testing.T) {
 	if err != nil || rep.Checked != 5 || rep.Broken != 0 {
 		t.Fatalf("verify: %+v %v", rep, err)
 	}
+	// An agency's own list names its packages beside it (../<tracking_no>.zip) and verifies.
+	if rep, err := VerifyPath(filepath.Join(dir, "jt")); err != nil || rep.Checked != 2 || rep.Broken != 0 {
+		t.Fatalf("verify jt: %+v %v", rep, err)
+	}
 	// The same cases give the same transfer.
 	dir2 := t.TempDir()
 	x.Export(context.Background(), DirSink(dir2), 2026, agencies, true)
-	for _, p := range []string{"目录.pdf", "index.csv", "jt/GK2026000004.zip"} {
+	for _, p := range []string{"目录.pdf", "index.csv", "GK2026000004.zip"} {
 		a, _ := os.ReadFile(filepath.Join(dir, p))
 		b, _ := os.ReadFile(filepath.Join(dir2, p))
 		if !bytes.Equal(a, b) {
@@ -307,16 +311,16 @@ func TestExportAndVerifyDirectory(t *testing.T) {
 		}
 	}
 	// One package removed, one replaced by another case's: both named.
-	os.Remove(filepath.Join(dir, "wj", "GK2026000002.zip"))
-	b, _ := os.ReadFile(filepath.Join(dir, "jt", "GK2026000004.zip"))
-	os.WriteFile(filepath.Join(dir, "jt", "GK2026000005.zip"), b, 0o644)
+	os.Remove(filepath.Join(dir, "GK2026000002.zip"))
+	b, _ := os.ReadFile(filepath.Join(dir, "GK2026000004.zip"))
+	os.WriteFile(filepath.Join(dir, "GK2026000005.zip"), b, 0o644)
 	rep, _ = VerifyPath(dir)
 	if rep.Checked != 5 || rep.Broken != 2 || len(rep.Problems) != 2 || rep.Problems[0].TrackingNo != "GK2026000002" ||
-		rep.Problems[0].File != "wj/GK2026000002.zip" || rep.Problems[1].TrackingNo != "GK2026000005" {
+		rep.Problems[0].File != "GK2026000002.zip" || rep.Problems[1].TrackingNo != "GK2026000005" {
 		t.Errorf("verify after tampering: %+v", rep)
 	}
 	// A single package path.
-	rep, err = VerifyPath(filepath.Join(dir, "wj", "GK2026000001.zip"))
+	rep, err = VerifyPath(filepath.Join(dir, "GK2026000001.zip"))
 	if err != nil || rep.Checked != 1 || rep.Broken != 0 {
 		t.Errorf("one package: %+v %v", rep, err)
 	}
