@@ -140,14 +140,16 @@ func (c *Calendar) DayInfo(d cases.Date) DayInfo {
 }
 
 // IsWorkday reports whether d is a working day (docs/rules.md §3).
-func (c *Calendar) IsWorkday(d cases.Date) bool {
-	if o, ok := c.overrides[dayKey(d)]; ok {
+func (c *Calendar) IsWorkday(d cases.Date) bool { return c.isWorkday(dayKey(d), d.Weekday()) }
+
+// isWorkday is IsWorkday of the day with key dayKey and weekday wd.
+func (c *Calendar) isWorkday(key int, wd time.Weekday) bool {
+	if o, ok := c.overrides[key]; ok {
 		return o.Work
 	}
-	if info, ok := c.builtin.days[dayKey(d)]; ok {
+	if info, ok := c.builtin.days[key]; ok {
 		return info.Work
 	}
-	wd := d.Weekday()
 	return wd != time.Saturday && wd != time.Sunday
 }
 
@@ -177,9 +179,13 @@ func (c *Calendar) WorkdaysBetween(a, b cases.Date) int {
 	if a.IsZero() || b.IsZero() || !b.After(a) {
 		return 0
 	}
+	// Day by day on the instants (dates are midnights UTC: a day is 24 hours), each day's
+	// year, month and day computed once: the queue counts this for every open case it lists.
 	n := 0
-	for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
-		if c.IsWorkday(d) {
+	end := b.Time()
+	for t := a.Time().AddDate(0, 0, 1); !t.After(end); t = t.Add(24 * time.Hour) {
+		y, m, d := t.Date()
+		if c.isWorkday(y*10000+int(m)*100+d, t.Weekday()) {
 			n++
 		}
 	}

@@ -343,3 +343,25 @@ func BenchmarkAddWorkdays(b *testing.B) {
 		cal.AddWorkdays(ymd("2026-02-10"), 40)
 	}
 }
+
+// WorkdaysBetween counts the working days of (a, b] as IsWorkday says them, over the built-in
+// years, the years beyond them and administrator overrides (docs/rules.md §3).
+func TestWorkdaysBetweenCountsEachWorkday(t *testing.T) {
+	cal := NewCalendar([]Override{{Day: ymd("2026-10-10"), Work: true, Note: "调休"}, {Day: ymd("2026-11-03"), Work: false, Note: "停电"}})
+	start := ymd("2019-12-20")
+	for i := 0; i < 400; i++ {
+		a := start.AddDays(i * 7)
+		for _, span := range []int{0, 1, 3, 10, 45, 400} {
+			b := a.AddDays(span)
+			want := 0
+			for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
+				if cal.IsWorkday(d) {
+					want++
+				}
+			}
+			if got := cal.WorkdaysBetween(a, b); got != want {
+				t.Fatalf("(%s, %s]: %d working days, want %d", a, b, got, want)
+			}
+		}
+	}
+}
