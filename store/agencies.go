@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,15 +96,43 @@ func (db *DB) UpdateAgency(ctx context.Context, a cases.Agency) error {
 
 // Agencies lists every agency by code.
 func (db *DB) Agencies(ctx context.Context) ([]cases.Agency, error) {
-	var rows []agencyRow
-	if err := db.R.SelectContext(ctx, &rows, `SELECT id, code, name, settings FROM agencies ORDER BY id`); err != nil {
+	as, err := cached(ctx, db, "agencies", func() ([]cases.Agency, error) { // kept until the next commit (readcache.go)
+		var rows []agencyRow
+		if err := db.R.SelectContext(ctx, &rows, `SELECT id, code, name, settings FROM agencies ORDER BY id`); err != nil {
+			return nil, err
+		}
+		out := make([]cases.Agency, len(rows))
+		for i, r := range rows {
+			out[i] = r.agency()
+		}
+		return out, nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	out := make([]cases.Agency, len(rows))
-	for i, r := range rows {
-		out[i] = r.agency()
+	out := make([]cases.Agency, len(as))
+	for i, a := range as {
+		out[i] = cloneAgency(a)
 	}
 	return out, nil
+}
+
+// cloneAgency copies an agency with the maps and slices of its settings, so that a caller may
+// change what it got without changing the cached one (TestCloneAgencyCopiesEverySetting names
+// every field of Settings that refers to memory).
+func cloneAgency(a cases.Agency) cases.Agency {
+	s := &a.Settings
+	s.LetterPrefixes = maps.Clone(s.LetterPrefixes)
+	s.AlertThresholds = slices.Clone(s.AlertThresholds)
+	s.Retention = maps.Clone(s.Retention)
+	if s.Phrases != nil {
+		p := make(map[string][]string, len(s.Phrases))
+		for k, v := range s.Phrases {
+			p[k] = slices.Clone(v)
+		}
+		s.Phrases = p
+	}
+	return a
 }
 
 // AgencyByCode returns the agency with code; ENOTFOUND when none. An empty code means the
@@ -122,7 +153,9 @@ func (db *DB) AgencyByCode(ctx context.Context, code string) (cases.Agency, erro
 
 // Agency returns the agency with id.
 func (db *DB) Agency(ctx context.Context, id int64) (cases.Agency, error) {
-	return agencyTx(ctx, db.R, id)
+	// every staff page asks for the user's agency: kept until the next commit (readcache.go)
+	a, err := cached(ctx, db, "agency\x00"+strconv.FormatInt(id, 10), func() (cases.Agency, error) { return agencyTx(ctx, db.R, id) })
+	return cloneAgency(a), err
 }
 
 type getter interface {

@@ -113,6 +113,9 @@ func Open(dsn string) (*DB, error) {
 		ver.SetMaxIdleConns(1)
 		ver.SetConnMaxLifetime(0)
 		db.rc = &readCache{ver: ver}
+		if db.rc.stmt, err = ver.Prepare(`PRAGMA data_version`); err != nil {
+			db.rc.stmt = nil // no cache
+		}
 	}
 	return db, nil
 }

@@ -20,7 +20,8 @@ import (
 const readCacheMax = 4096
 
 type readCache struct {
-	ver *sql.DB // one read-only connection asking PRAGMA data_version; nil: no cache
+	ver  *sql.DB   // one read-only connection asking PRAGMA data_version; nil: no cache
+	stmt *sql.Stmt // PRAGMA data_version, prepared once
 
 	mu      sync.Mutex
 	version int64
@@ -30,11 +31,11 @@ type readCache struct {
 // dataVersion is the database's current data_version; ok is false without a cache (PostgreSQL, or
 // the version cannot be read).
 func (db *DB) dataVersion(ctx context.Context) (int64, bool) {
-	if db.rc == nil || db.rc.ver == nil {
+	if db.rc == nil || db.rc.stmt == nil {
 		return 0, false
 	}
 	var v int64
-	if err := db.rc.ver.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+	if err := db.rc.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
 		return 0, false
 	}
 	return v, true

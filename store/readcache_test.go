@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	cases "foidesk/case"
@@ -75,6 +76,51 @@ func TestCachedCountsFollowCommits(t *testing.T) {
 		if db.Dialect == SQLite {
 			if _, ok := db.dataVersion(ctx); !ok {
 				t.Fatal("no read cache on SQLite")
+			}
+		}
+	})
+}
+
+// An agency from the cache is a copy: changing its settings changes neither the cache nor what the
+// next caller gets. The test fails when Settings gains a field referring to memory (a map, a
+// slice, a pointer) that cloneAgency does not copy.
+func TestCloneAgencyCopiesEverySetting(t *testing.T) {
+	known := map[string]bool{"LetterPrefixes": true, "AlertThresholds": true, "Retention": true, "Phrases": true}
+	st := reflect.TypeOf(cases.Settings{})
+	for i := range st.NumField() {
+		f := st.Field(i)
+		switch f.Type.Kind() {
+		case reflect.Map, reflect.Slice, reflect.Pointer, reflect.Interface, reflect.Struct, reflect.Array, reflect.Chan, reflect.Func:
+			if !known[f.Name] {
+				t.Errorf("Settings.%s (%s) is not copied by cloneAgency", f.Name, f.Type)
+			}
+		}
+	}
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		a, err := db.AgencyByCode(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Settings.Phrases = map[string][]string{"rejected.petition": {"属于信访事项。"}}
+		if err := db.UpdateAgency(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		for _, get := range []func() cases.Agency{
+			func() cases.Agency { x, _ := db.Agency(ctx, a.ID); return x },
+			func() cases.Agency { xs, _ := db.Agencies(ctx); return xs[0] },
+		} {
+			x := get()
+			x.Settings.LetterPrefixes["reply"] = "改"
+			x.Settings.AlertThresholds[0] = 99
+			if x.Settings.Retention == nil {
+				x.Settings.Retention = map[string]string{}
+			}
+			x.Settings.Retention["granted"] = "改"
+			x.Settings.Phrases["rejected.petition"][0] = "改"
+			y := get()
+			if y.Settings.LetterPrefixes["reply"] == "改" || y.Settings.AlertThresholds[0] == 99 || y.Settings.Retention["granted"] == "改" || y.Settings.Phrases["rejected.petition"][0] == "改" {
+				t.Fatalf("a change to a copy reached the cache: %+v", y.Settings)
 			}
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,11 +136,16 @@ func (db *DB) UserByName(ctx context.Context, username string) (cases.User, erro
 
 // UserByID returns the account id.
 func (db *DB) UserByID(ctx context.Context, id int64) (cases.User, error) {
-	var u cases.User
-	if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id); err != nil {
-		return u, notFound(err, "用户不存在。", "no such user")
-	}
-	return u, db.loadUserAgencies(ctx, &u)
+	// every signed-in request asks: kept until the next commit (readcache.go)
+	u, err := cached(ctx, db, "user\x00"+strconv.FormatInt(id, 10), func() (cases.User, error) {
+		var u cases.User
+		if err := db.R.GetContext(ctx, &u, db.R.Rebind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id); err != nil {
+			return u, notFound(err, "用户不存在。", "no such user")
+		}
+		return u, db.loadUserAgencies(ctx, &u)
+	})
+	u.Agencies = slices.Clone(u.Agencies) // the cached user is shared
+	return u, err
 }
 
 func (db *DB) loadUserAgencies(ctx context.Context, u *cases.User) error {
@@ -148,14 +154,22 @@ func (db *DB) loadUserAgencies(ctx context.Context, u *cases.User) error {
 
 // Users lists the accounts of an agency (0: all).
 func (db *DB) Users(ctx context.Context, agencyID int64) ([]cases.User, error) {
-	var us []cases.User
-	q := `SELECT ` + userColumns + ` FROM users`
-	args := []any{}
-	if agencyID != 0 {
-		q += ` WHERE agency_id = ?`
-		args = append(args, agencyID)
+	// the queue lists the clerks on every view: kept until the next commit (readcache.go)
+	us, err := cached(ctx, db, "users\x00"+strconv.FormatInt(agencyID, 10), func() ([]cases.User, error) {
+		var us []cases.User
+		q := `SELECT ` + userColumns + ` FROM users`
+		args := []any{}
+		if agencyID != 0 {
+			q += ` WHERE agency_id = ?`
+			args = append(args, agencyID)
+		}
+		err := db.R.SelectContext(ctx, &us, db.R.Rebind(q+` ORDER BY username`), args...)
+		return us, err
+	})
+	us = slices.Clone(us) // the cached list is shared
+	for i := range us {
+		us[i].Agencies = slices.Clone(us[i].Agencies)
 	}
-	err := db.R.SelectContext(ctx, &us, db.R.Rebind(q+` ORDER BY username`), args...)
 	return us, err
 }
 

@@ -174,7 +174,8 @@ type page struct {
 	Data   any
 	// Care is 关怀模式 (larger text and targets, higher contrast: web/care.go), chosen by the visitor.
 	Care bool
-	// Agency names the government the public pages belong to, with its contact (header, footer).
+	// Agency names the government the public pages belong to, with its contact (header, footer);
+	// set for visitors not signed in, the only ones the layout shows it to.
 	Agency *siteAgency
 	// Repost, when set, makes the language and care switches re-post this form token to
 	// /track/confirmation instead of reloading the path (the confirmation is a POST result: web/care.go).
@@ -190,13 +191,15 @@ func (s *Server) render(c *gin.Context, status int, name, titleKey string, data 
 		return
 	}
 	l := lang(c)
-	p := page{Lang: l, Title: T(l, titleKey), Path: pathWithoutLang(c), Data: data, Care: careMode(c), Agency: s.siteAgency(c)}
+	p := page{Lang: l, Title: T(l, titleKey), Path: pathWithoutLang(c), Data: data, Care: careMode(c)}
 	if r, ok := c.Get(repostKey); ok {
 		p.Repost = r.(string)
 	}
 	if u, ok := c.Get("user"); ok {
 		uu := u.(cases.User)
 		p.User = &uu
+	} else {
+		p.Agency = s.siteAgency(c) // the layout names the agency only to visitors not signed in
 	}
 	if n, ok := c.Get("unread"); ok {
 		p.Unread = n.(int)
