@@ -74,13 +74,20 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(d.String())
+	b := make([]byte, 0, 12)
+	b = append(b, '"')
+	b = d.t.AppendFormat(b, "2006-01-02")
+	return append(b, '"'), nil // "YYYY-MM-DD" needs no escaping
 }
 
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s *string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return Errorf(EINVALID, "日期格式不正确，应为YYYY-MM-DD。", "a date must be a string YYYY-MM-DD")
+	if str, ok := plainJSONString(b); ok { // most dates (a case's clock has a dozen): no decoder
+		s = &str
+	} else if string(b) != "null" {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return Errorf(EINVALID, "日期格式不正确，应为YYYY-MM-DD。", "a date must be a string YYYY-MM-DD")
+		}
 	}
 	if s == nil || *s == "" {
 		*d = Date{}
@@ -125,4 +132,18 @@ func (d *Date) Scan(src any) error {
 		return fmt.Errorf("cases.Date: cannot scan %T", src)
 	}
 	return nil
+}
+
+// plainJSONString returns the content of a JSON string without escapes or control characters
+// (ok false for anything else, which the decoder then reads).
+func plainJSONString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	for _, c := range b[1 : len(b)-1] {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			return "", false
+		}
+	}
+	return string(b[1 : len(b)-1]), true
 }
