@@ -143,7 +143,7 @@ func (v *views) funcs() template.FuncMap {
 			}
 			return m, nil
 		},
-		"contains": strings.Contains,
+		"contains":  strings.Contains,
 		"queueRows": queueRowsHTML, // web/queue_rows.go
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
