@@ -48,6 +48,21 @@ func TestAPIBulk(t *testing.T) {
 			t.Errorf("%v: %d %s", body, w.Code, w.Body.String())
 		}
 	}
+	// A case that would fail before an unknown one: every case is still tried, the first failing
+	// one gives the status, and the unknown one answers 404.
+	w = o.api("clerk1", "POST", "/api/v1/cases/bulk", map[string]any{"event": "archive", "ids": []int64{open.ID, 999999, a.ID}})
+	if code, _ := errorCode(t, w); w.Code != http.StatusConflict || code != cases.ECONFLICT {
+		t.Errorf("a case in progress before an unknown one: %d %s", w.Code, w.Body.String())
+	}
+	want = []float64{409, 404, 200}
+	for i, r := range decodeBody(t, w)["results"].([]any) {
+		if m := r.(map[string]any); m["status"] != want[i] {
+			t.Errorf("result %d: %v, want status %v", i, m, want[i])
+		}
+	}
+	if after := o.load(a.ID); after.State != a.State || after.Version != a.Version {
+		t.Errorf("case %d changed by a refused bulk request: %s v%d", a.ID, after.State, after.Version)
+	}
 	// Another agency's clerk does not see them.
 	if w := o.api("clerkb", "POST", "/api/v1/cases/bulk", map[string]any{"event": "archive", "ids": []int64{a.ID}}); w.Code != http.StatusNotFound {
 		t.Errorf("another agency: %d", w.Code)

@@ -314,18 +314,23 @@ func (s *Server) apiBulk(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	// A case the caller may not see is not found, as GET /cases/{id} answers.
-	errs := make([]error, len(ids))
-	visible := true
+	// Every case is tried, so that each gets its own answer and the first failing one gives the
+	// status; a case the caller may not see is not found, as GET /cases/{id} answers (the workflow
+	// refuses it too, so nothing is written when one is among ids).
+	hidden := make([]error, len(ids))
 	for i, id := range ids {
 		if _, err := s.caseByID(c, id); err != nil {
-			errs[i], visible = err, false
+			hidden[i] = err
 		}
 	}
-	if visible {
-		if errs, err = s.db.TransitionCases(c.Request.Context(), ids, req, actorOf(c), s.now()); err != nil {
-			s.apiError(c, err)
-			return
+	errs, err := s.db.TransitionCases(c.Request.Context(), ids, req, actorOf(c), s.now())
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	for i := range ids {
+		if hidden[i] != nil {
+			errs[i] = hidden[i]
 		}
 	}
 	results := make([]gin.H, len(ids))
