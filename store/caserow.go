@@ -1,9 +1,13 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	cases "foidesk/case"
 )
@@ -117,6 +121,48 @@ func caseValues(c *cases.Case) []any {
 		c.ExtendedDays, c.PausedDays, string(clock), string(det),
 		c.Assignee, c.Outcome, c.ConcludedOn, c.LetterNo, c.DeliveredOn, c.DeliveryWay, c.ArchivedOn, c.Handling, c.ReopenedOn, c.Imported,
 		c.EventCount, c.HeadHash, c.CreatedAt.UTC(), c.UpdatedAt.UTC(), phoneDigits(a.Phone)}
+}
+
+// updateCase writes the columns of n that differ from old (the case as loaded in this
+// transaction), compare-and-set on old's version and state; RowsAffected is 0 when the case changed
+// meanwhile. The cases table carries many indexes (the queue's, search's, the reports'); SQLite
+// rewrites every index that has a column named in SET, whether or not its value changed, so the
+// UPDATE naming all columns (caseUpdate) rewrote them all on every transition (docs/performance.md).
+func updateCase(ctx context.Context, tx *sqlx.Tx, old, n *cases.Case) (sql.Result, error) {
+	was, now := caseValues(old), caseValues(n)
+	var b strings.Builder
+	b.WriteString("UPDATE cases SET ")
+	args := make([]any, 0, len(now)+3)
+	for i, v := range now {
+		if sameValue(was[i], v) {
+			continue
+		}
+		if len(args) > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(caseColumns[i+1])
+		b.WriteString(" = ?")
+		args = append(args, v)
+	}
+	if len(args) == 0 { // nothing to write: still the compare-and-set
+		b.WriteString("version = version")
+	}
+	b.WriteString(" WHERE id = ? AND version = ? AND state = ?")
+	args = append(args, n.ID, old.Version, old.State)
+	return tx.ExecContext(ctx, tx.Rebind(b.String()), args...)
+}
+
+// sameValue compares two values of caseValues.
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case time.Time:
+		y, ok := b.(time.Time)
+		return ok && x.Equal(y)
+	case cases.Date:
+		y, ok := b.(cases.Date)
+		return ok && x.Equal(y)
+	}
+	return a == b
 }
 
 var (

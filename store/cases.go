@@ -385,7 +385,7 @@ func (db *DB) commitResult(ctx context.Context, tx *sqlx.Tx, old *cases.Case, re
 		return err
 	}
 	n.UpdatedAt = now.UTC().Truncate(time.Microsecond)
-	r, err := tx.ExecContext(ctx, tx.Rebind(caseUpdate), append(caseValues(n), n.ID, old.Version, old.State)...)
+	r, err := updateCase(ctx, tx, old, n) // only the columns that changed (caserow.go)
 	if err != nil {
 		return err
 	}

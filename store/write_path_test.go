@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	cases "foidesk/case"
+)
+
+// The write path of a transition (docs/performance.md "Transitions"): the case row is updated in
+// the columns that changed only, and what is stored is still exactly the case the workflow made.
+
+// watchColumns installs a trigger counting UPDATEs of cases that name any of the indexed columns
+// below (a trigger "UPDATE OF" fires when a listed column is a target of the UPDATE, on both
+// engines, whether or not its value changed) and returns a function reading the count.
+func watchColumns(t *testing.T, db *DB) func() int {
+	t.Helper()
+	ctx := context.Background()
+	cols := "applicant_name, description, id_number, phone_digits, tracking_no, received_on, assignee"
+	stmts := []string{
+		`CREATE TABLE watch_updates (n INTEGER NOT NULL)`,
+		`CREATE TRIGGER watch_cases AFTER UPDATE OF ` + cols + ` ON cases BEGIN INSERT INTO watch_updates VALUES (1); END`,
+	}
+	if db.Dialect == Postgres {
+		stmts = []string{
+			`CREATE TABLE watch_updates (n INTEGER NOT NULL)`,
+			`CREATE FUNCTION watch_cases() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO watch_updates VALUES (1); RETURN NEW; END $$`,
+			`CREATE TRIGGER watch_cases AFTER UPDATE OF ` + cols + ` ON cases FOR EACH ROW EXECUTE FUNCTION watch_cases()`,
+		}
+	}
+	for _, s := range stmts {
+		if _, err := db.W.ExecContext(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() int {
+		var n int
+		if err := db.W.GetContext(ctx, &n, `SELECT COUNT(*) FROM watch_updates`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+}
+
+func TestTransitionWritesOnlyChangedColumns(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		staff(t, db, "clerk2", "clerk")
+		sup := staff(t, db, "sup1", "supervisor")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-03-02")
+		c, err := db.RegisterPaper(ctx, app, clerk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fire := func(a cases.Actor, event string, p any) *cases.Case {
+			t.Helper()
+			out, err := db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: cases.EventName(event), Payload: payload(p)}, a, db.Now())
+			if err != nil {
+				t.Fatalf("%s: %v", event, err)
+			}
+			stored, err := db.Case(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The stored row is the case the transition answered, column for column.
+			if got, want := caseValues(stored), caseValues(out); !slices.EqualFunc(got, want, sameValue) {
+				t.Fatalf("%s: stored %v\nanswered %v", event, got, want)
+			}
+			return out
+		}
+		fire(clerk, "accept", nil)
+		updates := watchColumns(t, db)
+		before := fire(clerk, "add_note", map[string]any{"text": "已电话联系申请人。"})
+		if n := updates(); n != 0 {
+			t.Fatalf("add_note named an indexed column it does not change (%d updates)", n)
+		}
+		after := fire(sup, "reassign", map[string]any{"assignee": "clerk2"})
+		if n := updates(); n != 1 || after.Assignee != "clerk2" || after.Version != before.Version+1 {
+			t.Fatalf("reassign: %d updates, assignee %q, version %d after %d", n, after.Assignee, after.Version, before.Version)
+		}
+		// A stale compare-and-set still loses.
+		old, err := db.caseByID(ctx, db.R, c.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := *old
+		n.Assignee, n.Version = "clerk1", old.Version+1
+		old.Version--
+		tx, err := db.W.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		r, err := updateCase(ctx, tx, old, &n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k, _ := r.RowsAffected(); k != 0 {
+			t.Fatalf("a stale version updated %d rows", k)
+		}
+	})
+}
