@@ -35,6 +35,12 @@ var DocKinds = CodeList{
 	{DocUpload, "上传文件", "Uploaded file"},
 }
 
+// ToApplicant reports whether a document of this kind is addressed to the applicant (shown on the
+// tracking page and by GET /api/v1/track/{no}): every kind but the letters to a consulted party.
+func ToApplicant(kind string) bool {
+	return kind != DocConsultationLetter && kind != DocObjectionOverride
+}
+
 // LetterRequest asks the renderer (package forms) for one document of a case. The case carries
 // the applicant, the request, the dates, the draft reply, the consulted parties and the fee; the
 // fields here carry what belongs to this one letter.

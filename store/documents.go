@@ -80,7 +80,7 @@ func (db *DB) issueLetters(ctx context.Context, tx *sqlx.Tx, c *cases.Case, a ca
 		if req.Party != nil {
 			title += "（" + req.Party.Name + "）"
 		}
-		toApplicant := req.Kind != cases.DocConsultationLetter && req.Kind != cases.DocObjectionOverride
+		toApplicant := cases.ToApplicant(req.Kind)
 		// The letter is rendered after the commit, outside the write lock (pending.go): here its
 		// row is stored without a body, with what rendering it needs, in this transaction.
 		snap := *c // the case as it is now, not as later steps of the transaction leave it
