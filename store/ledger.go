@@ -102,8 +102,11 @@ func (db *DB) Ledger(ctx context.Context, f cases.LedgerFilter, actor cases.Acto
 		CaseID  int64  `db:"case_id"`
 		Payload string `db:"payload"`
 	}
+	// From the period's cases to their events (CROSS JOIN keeps SQLite's join order): led by the
+	// event index instead, SQLite read every record_delivery event of the database (0.7 s at a
+	// million cases for an 11-day ledger, EXPLAIN QUERY PLAN).
 	dargs := append(append([]any{}, args...), cases.EventRecordDelivery)
-	if err := db.R.SelectContext(ctx, &deliveries, db.R.Rebind(`SELECT e.case_id, e.payload FROM case_events e JOIN cases c ON c.id = e.case_id`+w.String()+` AND e.event = ? ORDER BY e.case_id, e.seq`), dargs...); err != nil {
+	if err := db.R.SelectContext(ctx, &deliveries, db.R.Rebind(`SELECT e.case_id, e.payload FROM cases c CROSS JOIN case_events e`+w.String()+` AND e.case_id = c.id AND e.event = ? ORDER BY e.case_id, e.seq`), dargs...); err != nil {
 		return l, err
 	}
 	proofs := map[int64]*cases.DeliveryProof{}
