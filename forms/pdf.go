@@ -494,8 +494,10 @@ func (d *Doc) PDF() (out []byte, err error) {
 		p.AddUTF8FontFromBytes(titleFamily, "", d.title.subset(d.titleRunes))
 	}
 	images := 0
+	var st pen
 	for _, ops := range d.pages {
 		p.AddPage()
+		st = pen{p: p}
 		for _, o := range ops {
 			switch o.kind {
 			case opText:
@@ -503,13 +505,13 @@ func (d *Doc) PDF() (out []byte, err error) {
 				var used map[rune]bool
 				switch f := d.fontOf(o.bold, o.title); {
 				case o.title && d.title != nil:
-					p.SetFont(titleFamily, "", o.size)
+					st.font(titleFamily, "", o.size)
 					used = d.titleRunes
 				case f == d.bold && d.bold != nil:
-					p.SetFont(family, "B", o.size)
+					st.font(family, "B", o.size)
 					used = d.boldRunes
 				default:
-					p.SetFont(family, "", o.size)
+					st.font(family, "", o.size)
 					used = d.runes
 				}
 				for _, r := range o.text {
@@ -529,11 +531,8 @@ func (d *Doc) PDF() (out []byte, err error) {
 					p.TransformRotate(o.angle, o.w, o.h)
 				}
 				if o.bold && fakeBold && !(o.title && d.title != nil) {
-					p.SetDrawColor(o.gray, o.gray, o.gray)
-					if o.red {
-						p.SetDrawColor(Red[0], Red[1], Red[2])
-					}
-					p.SetLineWidth(o.size * mmPerPt * 0.03)
+					st.draw(o.gray, o.red)
+					st.lineWidth(o.size * mmPerPt * 0.03)
 					p.SetTextRenderingMode(2) // fill and stroke
 				}
 				if o.tc != 0 {
@@ -548,23 +547,21 @@ func (d *Doc) PDF() (out []byte, err error) {
 				}
 				if o.angle != 0 {
 					p.TransformEnd()
+					st = pen{p: p} // Q restored the state before q, which fpdf does not track
 				}
 				if o.alpha != 0 {
 					p.SetAlpha(1, "Normal")
 				}
 			case opLine:
-				p.SetDrawColor(o.gray, o.gray, o.gray)
-				if o.red {
-					p.SetDrawColor(Red[0], Red[1], Red[2])
-				}
-				p.SetLineWidth(o.lw)
+				st.draw(o.gray, o.red)
+				st.lineWidth(o.lw)
 				p.Line(o.x, o.y, o.w, o.h)
 			case opRect:
-				p.SetLineWidth(o.lw)
-				p.SetDrawColor(o.gray, o.gray, o.gray)
+				st.lineWidth(o.lw)
+				st.draw(o.gray, false)
 				style := "D"
 				if o.fill >= 0 {
-					p.SetFillColor(o.fill, o.fill, o.fill)
+					st.fillGray(o.fill)
 					style = "FD"
 					if o.lw == 0 {
 						style = "F"
@@ -584,4 +581,67 @@ func (d *Doc) PDF() (out []byte, err error) {
 		return nil, fmt.Errorf("forms: writing PDF: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// pen sets fpdf's font, stroke colour, line width and fill colour only when they change: fpdf
+// writes each call into the page, and a ledger of 10,000 rows set the same ones for every cell
+// (pprof: SetFont, SetDrawColor and SetLineWidth were a sixth of LedgerPDF). The zero value
+// knows nothing, as at the start of a page.
+type pen struct {
+	p        *fpdf.Fpdf
+	known    uint8 // which of the fields below hold what the page has
+	family   string
+	style    string
+	size     float64
+	drawGray int
+	drawRed  bool
+	lw       float64
+	fill     int
+}
+
+const (
+	knowFont = 1 << iota
+	knowDraw
+	knowWidth
+	knowFill
+)
+
+func (s *pen) font(family, style string, size float64) {
+	if s.known&knowFont != 0 && s.family == family && s.style == style && s.size == size {
+		return
+	}
+	s.p.SetFont(family, style, size)
+	s.family, s.style, s.size = family, style, size
+	s.known |= knowFont
+}
+
+func (s *pen) draw(gray int, red bool) {
+	if s.known&knowDraw != 0 && s.drawGray == gray && s.drawRed == red {
+		return
+	}
+	if red {
+		s.p.SetDrawColor(Red[0], Red[1], Red[2])
+	} else {
+		s.p.SetDrawColor(gray, gray, gray)
+	}
+	s.drawGray, s.drawRed = gray, red
+	s.known |= knowDraw
+}
+
+func (s *pen) lineWidth(w float64) {
+	if s.known&knowWidth != 0 && s.lw == w {
+		return
+	}
+	s.p.SetLineWidth(w)
+	s.lw = w
+	s.known |= knowWidth
+}
+
+func (s *pen) fillGray(g int) {
+	if s.known&knowFill != 0 && s.fill == g {
+		return
+	}
+	s.p.SetFillColor(g, g, g)
+	s.fill = g
+	s.known |= knowFill
 }
