@@ -53,6 +53,9 @@ func (s *Service) Start(sch Schedule) (*Scheduler, error) {
 	}
 	lg := cronLogger{s.log()}
 	c := cron.New(cron.WithLocation(loc), cron.WithLogger(lg), cron.WithChain(cron.Recover(lg), cron.SkipIfStillRunning(lg)))
+	// The specs are read on the service's clock: with FOIDESK_NOW the sweep runs when that clock
+	// reads 08:30, not the wall clock (docs/api.md "Clock and deployment settings").
+	offset := s.now().Sub(time.Now())
 	ctx, cancel := context.WithCancel(context.Background())
 	jobs := []struct {
 		name, spec string
@@ -76,14 +79,28 @@ func (s *Service) Start(sch Schedule) (*Scheduler, error) {
 		if j.spec == "" || j.spec == "off" {
 			continue
 		}
-		if _, err := c.AddFunc(j.spec, j.run); err != nil {
+		spec, err := cron.ParseStandard(j.spec)
+		if err != nil {
 			cancel()
 			return nil, fmt.Errorf("schedule of the %s job %q: %w", j.name, j.spec, err)
 		}
+		c.Schedule(shifted{spec, offset}, cron.FuncJob(j.run))
 		s.log().Info("job scheduled", "job", j.name, "spec", j.spec, "tz", loc.String())
 	}
 	c.Start()
 	return &Scheduler{cron: c, cancel: cancel}, nil
+}
+
+// shifted is a schedule read on a clock that runs offset ahead of the wall clock (FOIDESK_NOW):
+// the cron runner waits on the wall clock, so each next time is found on the shifted clock and
+// brought back. A zero offset is the schedule itself.
+type shifted struct {
+	cron.Schedule
+	offset time.Duration
+}
+
+func (s shifted) Next(t time.Time) time.Time {
+	return s.Schedule.Next(t.Add(s.offset)).Add(-s.offset)
 }
 
 func (s *Service) deliverNow(ctx context.Context) {
