@@ -483,17 +483,34 @@ func (db *DB) casesByIDs(ctx context.Context, keys []keyRow) ([]*cases.Case, err
 	for i, k := range keys {
 		ids[i] = k.ID
 	}
-	var rows []caseRow
-	if err := db.R.SelectContext(ctx, &rows, caseSelect+" WHERE "+idList(ids)); err != nil {
+	// read since the last commit: from the cache (readcache.go), handed out as copies
+	byID, err := cachedByID(ctx, db, "case", ids, func(ids []int64) (map[int64]*cases.Case, error) {
+		var rows []caseRow
+		if err := db.R.SelectContext(ctx, &rows, caseSelect+" WHERE "+idList(ids)); err != nil {
+			return nil, err
+		}
+		m := make(map[int64]*cases.Case, len(rows))
+		for i := range rows {
+			m[rows[i].ID] = rows[i].toCase()
+		}
+		return m, nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*caseRow, len(rows))
-	for i := range rows {
-		byID[rows[i].ID] = &rows[i]
-	}
 	for _, id := range ids {
-		if r := byID[id]; r != nil {
-			out = append(out, r.toCase())
+		if c := byID[id]; c != nil {
+			cp := *c
+			cp.Parties, cp.CorrectionItems = slices.Clone(c.Parties), slices.Clone(c.CorrectionItems)
+			if c.Draft != nil {
+				d := *c.Draft
+				cp.Draft = &d
+			}
+			if c.Fee != nil {
+				f := *c.Fee
+				cp.Fee = &f
+			}
+			out = append(out, &cp)
 		}
 	}
 	return out, nil
@@ -820,36 +837,62 @@ func (db *DB) FillCases(ctx context.Context, cs []*cases.Case) error {
 		return nil
 	}
 	ids := make([]int64, len(cs))
-	byID := make(map[int64]*cases.Case, len(cs))
 	for i, c := range cs {
-		ids[i], byID[c.ID] = c.ID, c
-		c.Events, c.Documents, c.Remedies = []cases.Event{}, []cases.Document{}, []cases.Remedy{}
+		ids[i] = c.ID
+	}
+	// read since the last commit: from the cache (readcache.go), handed out as copies
+	byID, err := cachedByID(ctx, db, "lists", ids, func(ids []int64) (map[int64]*caseLists, error) { return db.caseLists(ctx, ids) })
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		l := byID[c.ID]
+		if l == nil {
+			l = &caseLists{events: []cases.Event{}, documents: []cases.Document{}, remedies: []cases.Remedy{}}
+		}
+		c.Events, c.Documents, c.Remedies = slices.Clone(l.events), slices.Clone(l.documents), slices.Clone(l.remedies)
+	}
+	return nil
+}
+
+// caseLists are the events, documents and remedies of a case.
+type caseLists struct {
+	events    []cases.Event
+	documents []cases.Document
+	remedies  []cases.Remedy
+}
+
+// caseLists reads the lists of the cases, three queries for all of them.
+func (db *DB) caseLists(ctx context.Context, ids []int64) (map[int64]*caseLists, error) {
+	byID := make(map[int64]*caseLists, len(ids))
+	for _, id := range ids {
+		byID[id] = &caseLists{events: []cases.Event{}, documents: []cases.Document{}, remedies: []cases.Remedy{}}
 	}
 	in := strings.Replace(idList(ids), "c.id", "case_id", 1)
 	var evs []eventRow
 	if err := db.R.SelectContext(ctx, &evs, `SELECT `+eventColumns+` FROM case_events WHERE `+in+` ORDER BY case_id, seq`); err != nil {
-		return err
+		return nil, err
 	}
 	for _, r := range evs {
-		c := byID[r.CaseID]
-		c.Events = append(c.Events, r.event())
+		l := byID[r.CaseID]
+		l.events = append(l.events, r.event())
 	}
 	var ds []cases.Document
 	if err := db.R.SelectContext(ctx, &ds, `SELECT `+documentColumns+` FROM documents WHERE `+in+` ORDER BY id`); err != nil {
-		return err
+		return nil, err
 	}
 	for _, d := range ds {
 		d.URL = fmt.Sprintf("/api/v1/cases/%d/documents/%d", d.CaseID, d.ID)
-		c := byID[d.CaseID]
-		c.Documents = append(c.Documents, d)
+		l := byID[d.CaseID]
+		l.documents = append(l.documents, d)
 	}
 	var rs []cases.Remedy
 	if err := db.R.SelectContext(ctx, &rs, `SELECT id, case_id, kind, filed_on, result, decided_on FROM remedies WHERE `+in+` ORDER BY id`); err != nil {
-		return err
+		return nil, err
 	}
 	for _, r := range rs {
-		c := byID[r.CaseID]
-		c.Remedies = append(c.Remedies, r)
+		l := byID[r.CaseID]
+		l.remedies = append(l.remedies, r)
 	}
-	return nil
+	return byID, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"sync"
 )
 
@@ -70,4 +71,45 @@ func cached[T any](ctx context.Context, db *DB, key string, load func() (T, erro
 	}
 	rc.mu.Unlock()
 	return x, nil
+}
+
+// cachedByID returns the answers of load for ids, those read since the last commit from the
+// cache and the others from one call of load (with the ids missing). The values are shared:
+// callers copy what they change.
+func cachedByID[T any](ctx context.Context, db *DB, kind string, ids []int64, load func(ids []int64) (map[int64]T, error)) (map[int64]T, error) {
+	v, ok := db.dataVersion(ctx)
+	if !ok {
+		return load(ids)
+	}
+	rc := db.rc
+	out := make(map[int64]T, len(ids))
+	var missing []int64
+	rc.mu.Lock()
+	if v > rc.version || rc.entries == nil {
+		rc.version, rc.entries = v, make(map[string]any)
+	}
+	for _, id := range ids {
+		if x, hit := rc.entries[kind+"\x00"+strconv.FormatInt(id, 10)]; hit && v == rc.version {
+			out[id] = x.(T)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	rc.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	got, err := load(missing)
+	if err != nil {
+		return nil, err
+	}
+	rc.mu.Lock()
+	for id, x := range got {
+		out[id] = x
+		if v == rc.version && len(rc.entries) < readCacheMax {
+			rc.entries[kind+"\x00"+strconv.FormatInt(id, 10)] = x
+		}
+	}
+	rc.mu.Unlock()
+	return out, nil
 }

@@ -125,3 +125,42 @@ func TestCloneAgencyCopiesEverySetting(t *testing.T) {
 		}
 	})
 }
+
+// A list page's whole cases (GET /cases) come from the cache until the next commit: a transition
+// shows at once (its event, the new version), and a change made to a case handed out reaches
+// neither the cache nor the next reader.
+func TestCachedCasesFollowCommits(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-11-03")
+		c, err := db.RegisterPaper(ctx, app, clerk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := func() *cases.Case {
+			t.Helper()
+			cs, _, err := db.FindCases(ctx, cases.CaseFilter{States: cases.OpenStates})
+			if err != nil || len(cs) != 1 {
+				t.Fatalf("page: %d cases, %v", len(cs), err)
+			}
+			if err := db.FillCases(ctx, cs); err != nil {
+				t.Fatal(err)
+			}
+			return cs[0]
+		}
+		first := page()
+		n, version := len(first.Events), first.Version
+		first.Events = append(first.Events, cases.Event{Event: "forged"})
+		first.Applicant.Name, first.Documents[0].Kind = "改", "改"
+		if again := page(); len(again.Events) != n || again.Applicant.Name == "改" || again.Documents[0].Kind == "改" {
+			t.Fatalf("a change to a case handed out reached the next reader: %d events, %q, %q", len(again.Events), again.Applicant.Name, again.Documents[0].Kind)
+		}
+		mustFire(t, db, c.ID, clerk, "add_note", map[string]string{"text": "已电话联系申请人。"})
+		after := page()
+		if len(after.Events) != n+1 || after.Events[n].Event != "add_note" || after.Version == version {
+			t.Fatalf("after add_note: %d events (want %d), version %d (was %d)", len(after.Events), n+1, after.Version, version)
+		}
+	})
+}
