@@ -213,11 +213,15 @@ func pubSizeText(n int64) string {
 }
 
 // pageRows formats the view's documents and timeline in the agency's time zone.
-func pageRows(v trackView, loc *time.Location) ([]pubDocRow, []pubTimelineRow) {
+func pageRows(v trackView, loc *time.Location, l string) ([]pubDocRow, []pubTimelineRow) {
 	docs := make([]pubDocRow, 0, len(v.Documents))
 	byID := map[int64]pubDocRow{}
 	for _, d := range v.Documents {
-		r := pubDocRow{Title: d.Title, Number: d.Number, When: d.CreatedAt.In(loc).Format("2006-01-02"), Href: d.Href, Filename: d.Filename, Size: pubSizeText(d.Size)}
+		size := pubSizeText(d.Size)
+		if d.SHA256 == "" && d.Size == 0 { // a letter the renderer has not got to yet (opening it renders it)
+			size = T(l, "case.doc.pending")
+		}
+		r := pubDocRow{Title: d.Title, Number: d.Number, When: d.CreatedAt.In(loc).Format("2006-01-02"), Href: d.Href, Filename: d.Filename, Size: size}
 		docs = append(docs, r)
 		byID[d.ID] = r
 	}
@@ -257,7 +261,7 @@ func (s *Server) renderTrackCase(c *gin.Context, status int, kase *cases.Case, c
 	agency := s.caseAgency(c.Request.Context(), kase)
 	p := trackPage{View: s.buildTrackView(kase, agency, l), UploadMB: megabytes(agency.Settings.UploadLimit), Correction: corr, Upload: up}
 	loc := agency.Settings.Location()
-	p.Docs, p.Timeline = pageRows(p.View, loc)
+	p.Docs, p.Timeline = pageRows(p.View, loc, l)
 	p.Submitted = kase.CreatedAt.In(loc).Format("2006-01-02 15:04")
 	p.ShowUpload = kase.State == cases.StateSubmitted || cases.IsOpen(kase.State)
 	switch c.Query("done") {

@@ -275,8 +275,12 @@ func (s *Server) caseData(c *gin.Context, cs *cases.Case) (*casePageData, error)
 		uploader[ev.Seq] = ev.Actor
 	}
 	for _, doc := range cs.Documents {
+		size := staffFileSize(doc.Size)
+		if doc.SHA256 == "" && doc.Size == 0 { // a letter the renderer has not got to yet (opening it renders it)
+			size = T(l, "case.doc.pending")
+		}
 		r := staffDocRow{ID: doc.ID, Kind: cases.DocKinds.Label(doc.Kind, l), Number: doc.Number, Title: doc.Title, Filename: doc.Filename,
-			Created: doc.CreatedAt.In(loc).Format("2006-01-02 15:04"), Size: staffFileSize(doc.Size), ToApplicant: doc.Applicant,
+			Created: doc.CreatedAt.In(loc).Format("2006-01-02 15:04"), Size: size, ToApplicant: doc.Applicant,
 			URL: fmt.Sprintf("/staff/cases/%d/documents/%d", cs.ID, doc.ID)}
 		for _, w := range strings.Split(doc.Warnings, "\n") {
 			if w = strings.TrimSpace(w); w != "" {
