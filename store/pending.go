@@ -230,8 +230,12 @@ func (db *DB) RenderPendingLetters(ctx context.Context) (int, error) {
 		if len(ids) == 0 {
 			break
 		}
-		for _, id := range ids {
-			ok, err := db.renderPending(ctx, id)
+		for i, id := range ids {
+			if ctx.Err() != nil { // stopping: the rest of the batch is left to the next renderer at once
+				db.releaseLetters(ids[i:])
+				break
+			}
+			ok, err := db.renderPending(context.WithoutCancel(ctx), id) // a letter begun is finished
 			if err != nil {
 				if firstErr == nil {
 					firstErr = fmt.Errorf("pending letter %d: %w", id, err)
@@ -275,6 +279,20 @@ func (db *DB) claimLetters(ctx context.Context, limit int) ([]int64, error) {
 		return err
 	})
 	return ids, err
+}
+
+// releaseLetters gives up the claims on letters this renderer will not render (it is stopping).
+func (db *DB) releaseLetters(ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	db.W.ExecContext(ctx, db.W.Rebind(`UPDATE pending_letters SET claimed_until = NULL WHERE document_id IN `+inList(len(ids))), args...)
 }
 
 // renderPending renders one pending letter and stores it (false: it was not pending any more).

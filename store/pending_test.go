@@ -341,3 +341,50 @@ func TestTwoInstancesRenderEachLetterOnce(t *testing.T) {
 		}
 	})
 }
+
+// cancellingRenderer cancels a context when it renders its first letter.
+type cancellingRenderer struct {
+	cancel context.CancelFunc
+	n      atomic.Int64
+}
+
+func (r *cancellingRenderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
+	if r.n.Add(1) == 1 {
+		r.cancel()
+	}
+	return fakeRenderer{}.Render(req)
+}
+
+// TestStoppedRendererReleasesItsClaims: a renderer stopped in the middle of a batch finishes the
+// letter it began and gives up its claims on the others, so that the next renderer (another
+// instance, the next start) takes them at once instead of after the lease.
+func TestStoppedRendererReleasesItsClaims(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		deferLetters(db)
+		clerk := staff(t, db, "clerk1", "clerk")
+		for range 2 {
+			app := sampleApplication()
+			app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-03-02")
+			if _, err := db.RegisterPaper(context.Background(), app, clerk); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		r := &cancellingRenderer{cancel: cancel}
+		db.Renderer = r
+		if n, err := db.RenderPendingLetters(ctx); n != 1 || err != nil || r.n.Load() != 1 {
+			t.Fatalf("stopped renderer stored %d letters (rendered %d), %v; want the one it began", n, r.n.Load(), err)
+		}
+		var pending, claimed int
+		db.R.Get(&pending, `SELECT COUNT(*) FROM pending_letters`)
+		db.R.Get(&claimed, `SELECT COUNT(*) FROM pending_letters WHERE claimed_until IS NOT NULL`)
+		if pending != 3 || claimed != 0 {
+			t.Errorf("%d letters pending, %d of them still claimed; want 3 and 0", pending, claimed)
+		}
+		db.Renderer = fakeRenderer{}
+		if n, err := db.RenderPendingLetters(context.Background()); n != 3 || err != nil {
+			t.Errorf("the next renderer stored %d, %v; want the 3 left", n, err)
+		}
+	})
+}
