@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -226,12 +227,32 @@ func (db *DB) RevokeToken(ctx context.Context, token string) error {
 
 // UserByToken returns the active user holding an unrevoked token; EUNAUTHORIZED otherwise.
 func (db *DB) UserByToken(ctx context.Context, token string) (cases.User, error) {
-	var id int64
-	err := db.R.GetContext(ctx, &id, db.R.Rebind(`SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active`), HashSecret(token))
+	// One query for the token, its user and the user's agencies: this runs on every API request.
+	list := `group_concat(agency_id)`
+	if db.Dialect == Postgres {
+		list = `string_agg(agency_id::text, ',')`
+	}
+	var r struct {
+		cases.User
+		AgencyList sql.NullString `db:"agency_list"`
+	}
+	err := db.R.GetContext(ctx, &r, db.R.Rebind(`SELECT u.`+strings.ReplaceAll(userColumns, ", ", ", u.")+`,
+		(SELECT `+list+` FROM user_agencies WHERE user_id = u.id) AS agency_list
+		FROM users u WHERE u.id = (SELECT t.user_id FROM api_tokens t WHERE t.token_hash = ? AND t.revoked_at IS NULL) AND u.active`), HashSecret(token))
 	if err != nil {
 		return cases.User{}, cases.Errorf(cases.EUNAUTHORIZED, "请先登录。", "authentication required")
 	}
-	return db.UserByID(ctx, id)
+	u := r.User
+	if r.AgencyList.Valid && r.AgencyList.String != "" {
+		for _, f := range strings.Split(r.AgencyList.String, ",") {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return cases.User{}, fmt.Errorf("user %d: agency list %q: %w", u.ID, r.AgencyList.String, err)
+			}
+			u.Agencies = append(u.Agencies, id)
+		}
+	}
+	return u, nil
 }
 
 // LogAuth records a login, failed login or logout.

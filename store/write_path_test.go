@@ -103,3 +103,66 @@ func TestTransitionWritesOnlyChangedColumns(t *testing.T) {
 		}
 	})
 }
+
+// TestUserByTokenIsTheUser: the token's one query gives the same account as UserByID, with the
+// agencies the user may act for, and nothing for a revoked token or an inactive user.
+func TestUserByTokenIsTheUser(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		s := cases.DefaultSettings()
+		var extra []int64
+		for _, code := range []string{"east", "west"} {
+			a, err := db.CreateAgency(ctx, code, code+"区政府信息公开办公室", s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			extra = append(extra, a.ID)
+		}
+		clerk := staff(t, db, "clerk1", "clerk")
+		if _, err := db.UpdateUser(ctx, clerk.UserID, cases.UserPatch{Agencies: &extra}); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := db.CreateToken(ctx, clerk.UserID, "script")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.UserByToken(ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := db.UserByID(ctx, clerk.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got.Agencies)
+		slices.Sort(want.Agencies)
+		if got.ID != want.ID || got.Username != want.Username || got.RolesText != want.RolesText || !got.Active ||
+			got.AgencyID != want.AgencyID || !slices.Equal(got.Agencies, extra) || !slices.Equal(want.Agencies, extra) {
+			t.Fatalf("by token %+v, by id %+v", got, want)
+		}
+		if !got.Actor().MayActFor(extra[1]) {
+			t.Fatal("the token's user may not act for an agency of the user")
+		}
+		other := staff(t, db, "clerk2", "clerk") // no extra agencies: an empty list
+		tok2, err := db.CreateToken(ctx, other.UserID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, err := db.UserByToken(ctx, tok2); err != nil || len(u.Agencies) != 0 || u.Username != "clerk2" {
+			t.Fatalf("clerk2: %+v %v", u, err)
+		}
+		off := false
+		if _, err := db.UpdateUser(ctx, other.UserID, cases.UserPatch{Active: &off}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.UserByToken(ctx, tok2); cases.ErrorCode(err) != cases.EUNAUTHORIZED {
+			t.Fatalf("inactive user's token: %v", err)
+		}
+		if err := db.RevokeToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.UserByToken(ctx, tok); cases.ErrorCode(err) != cases.EUNAUTHORIZED {
+			t.Fatalf("revoked token: %v", err)
+		}
+	})
+}
