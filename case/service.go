@@ -107,6 +107,9 @@ type CaseService interface {
 	RegisterPaper(ctx context.Context, app Application, actor Actor) (*Case, error)
 	// Case returns a case with documents, events and remedies (ENOTFOUND).
 	Case(ctx context.Context, id int64) (*Case, error)
+	// CaseAgency returns the agency of a case (ENOTFOUND): the access check before a transition,
+	// which reads the case itself in its transaction.
+	CaseAgency(ctx context.Context, id int64) (int64, error)
 	// CaseByTracking returns the case with a tracking number (ENOTFOUND).
 	CaseByTracking(ctx context.Context, trackingNo string) (*Case, error)
 	// AccessCase returns the case whose tracking number and access code match (ENOTFOUND).

@@ -173,6 +173,15 @@ func (db *DB) Case(ctx context.Context, id int64) (*cases.Case, error) {
 	return c, db.fill(ctx, c)
 }
 
+// CaseAgency returns the agency of case id; ENOTFOUND when none.
+func (db *DB) CaseAgency(ctx context.Context, id int64) (int64, error) {
+	var agencyID int64
+	if err := db.R.GetContext(ctx, &agencyID, db.R.Rebind(`SELECT agency_id FROM cases WHERE id = ?`), id); err != nil {
+		return 0, notFound(err, "案件不存在。", "no such case")
+	}
+	return agencyID, nil
+}
+
 // CaseByTracking returns the case with a tracking number, filled like Case.
 func (db *DB) CaseByTracking(ctx context.Context, trackingNo string) (*cases.Case, error) {
 	var r caseRow

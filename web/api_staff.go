@@ -224,7 +224,7 @@ func (s *Server) apiCase(c *gin.Context) {
 // apiCaseEvent fires {event, expected_version?, ...payload}: 200 with the case, or the coded
 // error (422 unknown event or bad payload, 403 role or relation, 409 state, history or a lost race).
 func (s *Server) apiCaseEvent(c *gin.Context) {
-	cs, err := s.caseFor(c)
+	id, err := s.caseIDFor(c) // the case itself is read by the transition, in its transaction
 	if err != nil {
 		s.apiError(c, err)
 		return
@@ -261,7 +261,7 @@ func (s *Server) apiCaseEvent(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	out, err := s.db.TransitionCase(c.Request.Context(), cs.ID, req, actorOf(c), s.now())
+	out, err := s.db.TransitionCase(c.Request.Context(), id, req, actorOf(c), s.now())
 	if err != nil {
 		s.apiError(c, err)
 		return

@@ -194,6 +194,13 @@ func TestStaffAPIEvents(t *testing.T) {
 	if last["event"] != "approve" || last["from_state"] != "pending_approval" || last["to_state"] != "replied" || last["actor"] != "sup1" {
 		t.Errorf("last event: %v", last)
 	}
+	// No such case: 404 before the body is looked at.
+	for _, p := range []string{"/api/v1/cases/999999/events", "/api/v1/cases/abc/events"} {
+		w := o.api("clerk1", "POST", p, map[string]any{"event": "teleport"})
+		if code, _ := errorCode(t, w); w.Code != 404 || code != cases.ENOTFOUND {
+			t.Errorf("%s: %d %s", p, w.Code, w.Body.String())
+		}
+	}
 }
 
 func TestStaffAPIList(t *testing.T) {

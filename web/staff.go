@@ -390,6 +390,24 @@ func (s *Server) caseFor(c *gin.Context) (*cases.Case, error) {
 	return s.caseByID(c, id)
 }
 
+// caseIDFor checks, like caseFor, that the route's :id names a case the current user may act
+// for, without reading the case and its lists (a transition reads it in its transaction).
+func (s *Server) caseIDFor(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return 0, cases.E(cases.ENOTFOUND, "案件不存在。", "no such case")
+	}
+	agencyID, err := s.db.CaseAgency(c.Request.Context(), id)
+	if err != nil {
+		return 0, err
+	}
+	u, _ := currentUser(c)
+	if !u.Actor().MayActFor(agencyID) {
+		return 0, cases.E(cases.ENOTFOUND, "案件不存在。", "no such case")
+	}
+	return id, nil
+}
+
 // caseByID loads case id for the signed-in user: ENOTFOUND for a case of an agency the user may
 // not act for (its existence is not revealed).
 func (s *Server) caseByID(c *gin.Context, id int64) (*cases.Case, error) {
