@@ -30,16 +30,47 @@ type readCache struct {
 }
 
 // dataVersion is the database's current data_version; ok is false without a cache (PostgreSQL, or
-// the version cannot be read).
+// the version cannot be read). Within a read scope (ReadScope) the version is read once.
 func (db *DB) dataVersion(ctx context.Context) (int64, bool) {
 	if db.rc == nil || db.rc.stmt == nil {
 		return 0, false
+	}
+	m, _ := ctx.Value(readScopeKey{}).(*readScope)
+	if m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if m.ok {
+			return m.v, true
+		}
 	}
 	var v int64
 	if err := db.rc.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
 		return 0, false
 	}
+	if m != nil {
+		m.v, m.ok = v, true
+	}
 	return v, true
+}
+
+type readScopeKey struct{}
+
+// readScope is the version of a read scope, once read.
+type readScope struct {
+	mu sync.Mutex
+	v  int64
+	ok bool
+}
+
+// ReadScope returns a context whose cached reads all use the version read by the first of them:
+// a request that only reads (a page view) asks data_version once instead of a dozen times. Its
+// answers are those of an instant after the request began, never older; a scope must not span a
+// write whose effects its later reads should see.
+func (db *DB) ReadScope(ctx context.Context) context.Context {
+	if db.rc == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, readScopeKey{}, &readScope{})
 }
 
 // cached returns the answer of load for key, from the cache while the database has not changed

@@ -164,3 +164,35 @@ func TestCachedCasesFollowCommits(t *testing.T) {
 		}
 	})
 }
+
+// Within a read scope (a GET request) the cached reads use the version of the first: one question
+// to the database; a new scope sees every commit made before it began.
+func TestReadScopeReadsTheVersionOnce(t *testing.T) {
+	forEachEngine(t, at("2026-11-03"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-11-03")
+		if _, err := db.RegisterPaper(ctx, app, clerk); err != nil {
+			t.Fatal(err)
+		}
+		f := cases.CaseFilter{States: []cases.State{cases.StateRegistered}}
+		scope := db.ReadScope(ctx)
+		if n, _ := db.CountCases(scope, f); n != 1 {
+			t.Fatalf("count %d, want 1", n)
+		}
+		if _, err := db.RegisterPaper(ctx, app, clerk); err != nil {
+			t.Fatal(err)
+		}
+		want := 1 // the scope's version
+		if db.Dialect != SQLite {
+			want = 2 // no cache
+		}
+		if n, _ := db.CountCases(scope, f); n != want {
+			t.Fatalf("count in the scope %d, want %d", n, want)
+		}
+		if n, _ := db.CountCases(db.ReadScope(ctx), f); n != 2 {
+			t.Fatalf("count in a new scope %d, want 2", n)
+		}
+	})
+}

@@ -150,9 +150,19 @@ func sessions(c *gin.Context) *scs.SessionManager {
 	return sm
 }
 
+// readScoper is a backend whose cached reads can share one version of the database within a
+// request that only reads (package store's ReadScope): a page view then asks whether the database
+// changed once instead of a dozen times.
+type readScoper interface {
+	ReadScope(ctx context.Context) context.Context
+}
+
 // authenticate finds the user of a request: by bearer token under /api/v1, by session cookie
 // elsewhere. It only identifies; authorize decides.
 func (s *Server) authenticate(c *gin.Context) {
+	if rs, ok := s.db.(readScoper); ok && (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) {
+		c.Request = c.Request.WithContext(rs.ReadScope(c.Request.Context()))
+	}
 	ctx := c.Request.Context()
 	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
 		scheme, tok, _ := strings.Cut(strings.TrimSpace(c.GetHeader("Authorization")), " ")
