@@ -71,4 +71,12 @@ func TestFill(t *testing.T) {
 	if _, broken, err := db.AuditVerify(ctx); err != nil || len(broken) != 0 {
 		t.Errorf("AuditVerify after Fill: %v %v", broken, err)
 	}
+	// The letters, rendered by the background renderer while the cases ran, are all stored.
+	var pending, empty, letters int
+	db.R.Get(&pending, `SELECT COUNT(*) FROM pending_letters`)
+	db.R.Get(&empty, `SELECT COUNT(*) FROM documents WHERE size = 0 OR sha256 = ''`)
+	db.R.Get(&letters, `SELECT COUNT(*) FROM documents WHERE content_type = 'application/pdf'`)
+	if pending != 0 || empty != 0 || letters == 0 {
+		t.Errorf("after Fill: %d letters pending, %d documents without a body, %d letters", pending, empty, letters)
+	}
 }

@@ -46,8 +46,37 @@ func (db *DB) ReserveNumbers(ctx context.Context, agencyID int64, class string, 
 
 // BulkLoad runs fill (which calls BulkCases) with the secondary indexes of cases and case_events
 // set aside and builds them again afterwards: one sorted build per index is many times cheaper than
-// a million inserts into each. Nothing else should use the database meanwhile.
+// a million inserts into each. The search terms (case_terms, whose key is its only index) are
+// gathered in a plain table and inserted in their key's order at the end, not one by one at random
+// places of a B-tree that outgrows the page cache. On SQLite the load runs without the WAL and
+// without syncing (journal_mode MEMORY, synchronous OFF): every page is written once, and a failed
+// transaction still rolls back, but a crash or power cut during the load can leave the file
+// unusable — a demo database is then made again (docs/operations.md). Nothing else may use the
+// database meanwhile (on SQLite a reader cannot even open it until the WAL is back).
 func (db *DB) BulkLoad(ctx context.Context, fill func() error) (err error) {
+	if db.Dialect == SQLite {
+		restore, perr := db.bulkPragmas(ctx)
+		if perr != nil {
+			return perr
+		}
+		defer func() {
+			if e := restore(); e != nil && err == nil {
+				err = e
+			}
+		}()
+	}
+	if _, err := db.W.ExecContext(ctx, `CREATE TABLE bulk_terms (term BIGINT NOT NULL, case_id BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	db.bulkTerms = true
+	defer func() { // after the indexes' rebuild (deferred below, run first)
+		db.bulkTerms = false
+		for _, q := range []string{`INSERT INTO case_terms (term, case_id) SELECT term, case_id FROM bulk_terms ORDER BY term, case_id`, `DROP TABLE bulk_terms`} {
+			if _, e := db.W.ExecContext(context.WithoutCancel(ctx), q); e != nil && err == nil {
+				err = fmt.Errorf("bulk load, search terms: %w", e)
+			}
+		}
+	}()
 	type index struct{ Name, SQL string }
 	var idx []index
 	q := `SELECT name, sql AS sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'case_events') AND sql IS NOT NULL ORDER BY name`
@@ -72,6 +101,40 @@ func (db *DB) BulkLoad(ctx context.Context, fill func() error) (err error) {
 	}()
 	return fill()
 }
+
+// bulkPragmas switches the SQLite writer to journal_mode MEMORY and synchronous OFF for a bulk
+// load (see BulkLoad) and returns what switches it back to the WAL. Leaving the WAL needs the only
+// connection to the file: the idle connections of the readers and of the read cache's version
+// (readcache.go) are closed meanwhile.
+func (db *DB) bulkPragmas(ctx context.Context) (restore func() error, err error) {
+	idle := func(readers, version int) {
+		db.R.SetMaxIdleConns(readers)
+		if db.rc != nil && db.rc.ver != nil {
+			db.rc.ver.SetMaxIdleConns(version)
+		}
+	}
+	idle(0, 0)
+	var mode string
+	// Another connection still open (another process) keeps the WAL ("database is locked"): the
+	// load then goes through it, only slower.
+	_ = db.W.GetContext(ctx, &mode, `PRAGMA journal_mode = MEMORY`)
+	if _, err := db.W.ExecContext(ctx, `PRAGMA synchronous = OFF`); err != nil {
+		idle(readerIdle, 1)
+		return nil, err
+	}
+	return func() error {
+		defer idle(readerIdle, 1)
+		ctx := context.WithoutCancel(ctx)
+		if err := db.W.GetContext(ctx, &mode, `PRAGMA journal_mode = WAL`); err != nil {
+			return fmt.Errorf("bulk load: back to the WAL: %w", err)
+		}
+		_, err := db.W.ExecContext(ctx, `PRAGMA synchronous = NORMAL`)
+		return err
+	}, nil
+}
+
+// readerIdle is database/sql's default number of idle connections, restored after a bulk load.
+const readerIdle = 2
 
 // BulkCases writes a batch of cases with their events, remedies and search terms in one
 // transaction (see BulkCase). The cases get their ids, event counts and head hashes.
@@ -127,7 +190,11 @@ func (db *DB) BulkCases(ctx context.Context, batch []BulkCase) error {
 		if err := rm.flush(ctx); err != nil {
 			return err
 		}
-		tm := newBulkInsert(tx, "case_terms", []string{"term", "case_id"}, 2000)
+		terms := "case_terms"
+		if db.bulkTerms { // moved into case_terms in order at the end of BulkLoad
+			terms = "bulk_terms"
+		}
+		tm := newBulkInsert(tx, terms, []string{"term", "case_id"}, 2000)
 		for _, b := range batch {
 			for _, t := range textTerms(b.Case) {
 				if err := tm.add(ctx, t, b.Case.ID); err != nil {
@@ -157,6 +224,7 @@ func chainBulk(batch []BulkCase) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var hasher workflow.ChainHasher // copies share their templates' payloads
 			for i := w; i < len(batch); i += workers {
 				c := batch[i].Case
 				prev := ""
@@ -168,7 +236,7 @@ func chainBulk(batch []BulkCase) error {
 						e.Payload = json.RawMessage("{}")
 					}
 					e.PrevHash = prev
-					h, err := workflow.EventHash(prev, *e)
+					h, err := hasher.EventHash(prev, *e)
 					if err != nil {
 						errs[w] = fmt.Errorf("case %s event %d: %w", c.TrackingNo, e.Seq, err)
 						return

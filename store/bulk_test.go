@@ -64,6 +64,79 @@ func TestBulkCasesVerify(t *testing.T) {
 	})
 }
 
+// TestBulkLoad: a load in batches inside BulkLoad leaves the same database as BulkCases alone —
+// the indexes rebuilt, every search term in case_terms (gathered in bulk_terms meanwhile, which is
+// gone), the chains verifying — and SQLite back in WAL mode, where the next write works.
+func TestBulkLoad(t *testing.T) {
+	forEachEngine(t, at("2026-04-01"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		if _, err := db.ReserveNumbers(ctx, 1, "tracking", 2026, 60); err != nil {
+			t.Fatal(err)
+		}
+		countIndexes := func() int {
+			var n int
+			q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'case_events') AND sql IS NOT NULL`
+			if db.Dialect == Postgres {
+				q = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('cases', 'case_events')`
+			}
+			if err := db.R.GetContext(ctx, &n, q); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		indexes := countIndexes()
+		first, second := bulkSample(db, 30, 0), bulkSample(db, 30, 30) // made before: the load has the file to itself
+		var during int
+		err := db.BulkLoad(ctx, func() error {
+			if err := db.BulkCases(ctx, first); err != nil {
+				return err
+			}
+			if err := db.W.GetContext(ctx, &during, `SELECT COUNT(*) FROM bulk_terms`); err != nil {
+				return err
+			}
+			return db.BulkCases(ctx, second)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if during == 0 {
+			t.Error("the terms of the first batch were not gathered in bulk_terms")
+		}
+		if got := countIndexes(); got != indexes {
+			t.Errorf("%d indexes after the load, %d before", got, indexes)
+		}
+		var terms, want int
+		db.R.GetContext(ctx, &terms, `SELECT COUNT(*) FROM case_terms`)
+		for _, b := range append(bulkSample(db, 30, 0), bulkSample(db, 30, 30)...) {
+			want += len(textTerms(b.Case))
+		}
+		if terms != want || want == 0 {
+			t.Errorf("case_terms holds %d rows, want %d", terms, want)
+		}
+		if _, err := db.R.ExecContext(ctx, `SELECT 1 FROM bulk_terms`); err == nil {
+			t.Error("bulk_terms is still there")
+		}
+		if n, broken, err := db.AuditVerify(ctx); err != nil || n != 60 || len(broken) != 0 {
+			t.Fatalf("verified %d, broken %v, %v", n, broken, err)
+		}
+		if list, _, err := db.FindCases(ctx, cases.CaseFilter{Q: "申请人7"}); err != nil || len(list) != 2 {
+			t.Errorf("search after the load: %d cases, %v", len(list), err)
+		}
+		if db.Dialect == SQLite {
+			var mode string
+			if err := db.W.GetContext(ctx, &mode, `PRAGMA journal_mode`); err != nil || mode != "wal" {
+				t.Errorf("journal mode after the load: %q, %v", mode, err)
+			}
+		}
+		clerk := staff(t, db, "clerk1", "clerk")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-04-01")
+		if c, err := db.RegisterPaper(ctx, app, clerk); err != nil || c.ID != 61 {
+			t.Errorf("next case: %+v, %v", c, err)
+		}
+	})
+}
+
 func BenchmarkBulkCases(b *testing.B) {
 	db, err := Open(filepath.Join(b.TempDir(), "bulk.db"))
 	if err != nil {

@@ -50,6 +50,7 @@ type DB struct {
 	pend      map[*sqlx.Tx][]pendingLetter // letters to render after each open transaction commits (pending.go)
 	wake      chan struct{}                // set while the background renderer runs: commits hand letters to it (pending.go)
 	rendering map[int64]chan struct{}      // pending letters being rendered by this process, closed when done (pending.go)
+	bulkTerms bool                         // BulkLoad runs: BulkCases writes the search terms to bulk_terms (bulk.go)
 
 	calMu sync.RWMutex
 	cal   *workflow.Calendar
