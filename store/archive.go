@@ -145,6 +145,9 @@ func (db *DB) ArchiveCase(ctx context.Context, caseID int64) (archive.Case, erro
 	if err != nil {
 		return archive.Case{}, err
 	}
+	if err := db.completeCaseLetters(ctx, caseID); err != nil { // the package holds every letter's PDF (pending.go)
+		return archive.Case{}, err
+	}
 	var docs []cases.Document
 	if err := db.R.SelectContext(ctx, &docs, db.R.Rebind(`SELECT `+documentColumns+`, body FROM documents WHERE case_id = ? ORDER BY id`), caseID); err != nil {
 		return archive.Case{}, err

@@ -281,6 +281,25 @@ func (db *DB) claimLetters(ctx context.Context, limit int) ([]int64, error) {
 	return ids, err
 }
 
+// completeCaseLetters renders the letters of a case still pending, for what must hold every
+// letter's PDF (the archive package); without a renderer it refuses rather than hand out an empty
+// letter.
+func (db *DB) completeCaseLetters(ctx context.Context, caseID int64) error {
+	var ids []int64
+	if err := db.R.SelectContext(ctx, &ids, db.R.Rebind(`SELECT document_id FROM pending_letters WHERE case_id = ? ORDER BY document_id`), caseID); err != nil || len(ids) == 0 {
+		return err
+	}
+	if db.Renderer == nil {
+		return cases.Errorf(cases.ECONFLICT, "该案件有%d份文书尚未生成，请稍后再试。", "%d letters of the case are not rendered yet", len(ids))
+	}
+	for _, id := range ids {
+		if _, err := db.renderPending(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // releaseLetters gives up the claims on letters this renderer will not render (it is stopping).
 func (db *DB) releaseLetters(ids []int64) {
 	if len(ids) == 0 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -385,6 +386,46 @@ func TestStoppedRendererReleasesItsClaims(t *testing.T) {
 		db.Renderer = fakeRenderer{}
 		if n, err := db.RenderPendingLetters(context.Background()); n != 3 || err != nil {
 			t.Errorf("the next renderer stored %d, %v; want the 3 left", n, err)
+		}
+	})
+}
+
+// TestArchivePackageRendersPendingLetters: an archive package holds every letter's PDF — a letter
+// still pending when the package is made is rendered first; without a renderer the package is
+// refused (409), never made with an empty letter.
+func TestArchivePackageRendersPendingLetters(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		g := newGX(t, db)
+		c := g.replied("2026-03-02", "2026-03-10")
+		deferLetters(db) // the archive event's letters (if any) and those below stay pending
+		c = g.ok(c.ID, g.clerk, "archive", nil)
+		// Leave the reply letter pending, as a renderer that had not got to it would.
+		if _, err := db.W.ExecContext(ctx, db.W.Rebind(`INSERT INTO documents (case_id, event_seq, kind, number, title, filename, content_type, sha256, size, to_applicant, for_release, warnings, body, created_at)
+			SELECT case_id, event_seq, kind, number || '-x', title, filename, content_type, '', 0, to_applicant, for_release, warnings, ?, created_at FROM documents WHERE case_id = ? AND kind = ?`), []byte{}, c.ID, cases.DocReply); err != nil {
+			t.Fatal(err)
+		}
+		var docID int64
+		db.R.Get(&docID, db.R.Rebind(`SELECT MAX(id) FROM documents WHERE case_id = ?`), c.ID)
+		req, _ := json.Marshal(cases.LetterRequest{Kind: cases.DocReceipt, Number: "x", Date: cases.MustDate("2026-03-10"), Case: c})
+		if _, err := db.W.ExecContext(ctx, db.W.Rebind(`INSERT INTO pending_letters (document_id, case_id, agency_id, request, created_at) VALUES (?, ?, ?, ?, ?)`),
+			docID, c.ID, c.AgencyID, string(req), time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		renderer := db.Renderer
+		db.Renderer = nil
+		if _, err := db.ArchiveCase(ctx, c.ID); cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Errorf("package with a pending letter and no renderer: %v; want ECONFLICT", err)
+		}
+		db.Renderer = renderer
+		in, err := db.ArchiveCase(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range in.Case.Documents {
+			if len(d.Body) == 0 || d.SHA256 == "" {
+				t.Errorf("document %d (%s) in the package without its PDF", d.ID, d.Kind)
+			}
 		}
 	})
 }

@@ -72,6 +72,7 @@ func runArchiveExport(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
+	db.Renderer = r // a letter serve had not rendered yet is rendered into its package (store/pending.go)
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
