@@ -50,6 +50,10 @@ const (
 	EventAccessCodeReissued EventName = "access_code_reissued"
 )
 
+// RecordedEvents are the events foidesk records itself: known names that no one fires through
+// the API (refused as a matter of role, EFORBIDDEN, not as unknown events).
+var RecordedEvents = []EventName{EventSubmit, EventDeadlineRecomputed, EventImported, EventDocumentIssued, EventAccessCodeReissued}
+
 // NoticeKind names an e-mail to the applicant that an event sends (docs/design.md: side effects
 // after the commit, from an outbox); workflow.Spec.Notice says which event sends which.
 type NoticeKind string

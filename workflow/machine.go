@@ -161,6 +161,9 @@ func Apply(c *cases.Case, req Request, actor cases.Actor, env Env) (*Result, err
 	spec, ok := byName[req.Event]
 	rs := rows(req.Event)
 	if !ok || len(rs) == 0 {
+		if slices.Contains(cases.RecordedEvents, req.Event) { // a known event only foidesk records (docs/design.md)
+			return nil, forbidden(fmt.Sprintf("“%s”由系统自动记录，不能作为操作提交。", req.Event), string(req.Event)+" is recorded by foidesk itself")
+		}
 		return nil, invalid("event", fmt.Sprintf("未知的操作“%s”。", req.Event), fmt.Sprintf("Unknown event %q.", req.Event))
 	}
 	roles := actorRoles(actor)

@@ -70,6 +70,9 @@ func TestApplyCheckOrder(t *testing.T) {
 		{"admin adds a note", cases.StateArchived, mAdmin, req("add_note", map[string]any{"text": "已核对"}), ""},
 		{"system may not approve", cases.StatePendingApproval, mSystem, req("approve", nil), cases.EFORBIDDEN},
 		{"clerk lapses a correction (system only)", cases.StateAwaitingCorrection, mClerk, req("correction_lapsed", nil), cases.EFORBIDDEN},
+		{"clerk records a recomputation (system only): a known event, role", cases.StateInProgress, mClerk, req("deadline_recomputed", nil), cases.EFORBIDDEN},
+		{"supervisor records an import (the ledger import only)", cases.StateRegistered, mSup, req("imported", nil), cases.EFORBIDDEN},
+		{"clerk records a document (system only)", cases.StateInProgress, mClerk, req("document_issued", nil), cases.EFORBIDDEN},
 		{"empty note", cases.StateInProgress, mClerk, req("add_note", map[string]any{"text": " "}), cases.EINVALID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
