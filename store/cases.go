@@ -194,7 +194,7 @@ func (db *DB) CaseByTracking(ctx context.Context, trackingNo string) (*cases.Cas
 
 func (db *DB) fill(ctx context.Context, c *cases.Case) error {
 	var err error
-	if c.Events, err = events(ctx, db.R, c.ID); err != nil {
+	if c.Events, err = db.history(ctx, db.R, c); err != nil { // the events after those kept (events.go)
 		return err
 	}
 	if c.Documents, err = db.Documents(ctx, c.ID); err != nil {

@@ -57,6 +57,8 @@ type DB struct {
 	calAt time.Time // when cal was loaded (see Calendar)
 
 	rc *readCache // SQLite: answers kept while the database has not changed (readcache.go)
+
+	hist histories // the histories of recently read cases, append-only (events.go)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -69,6 +71,100 @@ func (db *DB) Events(ctx context.Context, caseID int64) ([]cases.Event, error) {
 func events(ctx context.Context, q getter, caseID int64) ([]cases.Event, error) {
 	var rows []eventRow
 	if err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT `+eventColumns+` FROM case_events WHERE case_id = ? ORDER BY seq`), caseID); err != nil {
+		return nil, err
+	}
+	out := make([]cases.Event, len(rows))
+	for i, r := range rows {
+		out[i] = r.event()
+	}
+	return out, nil
+}
+
+// Histories are append-only (the triggers of case_events refuse UPDATE and DELETE), so a history
+// once read stays true: answering a case with its history (after every transition, on every case
+// page) asks only for the events after the last one kept. pprof of add_note over HTTP: reading
+// the whole history of the answered case again was a third of serve's CPU. What is kept is
+// checked, never trusted: the events read must continue the kept ones (the next seq, linked by
+// prev_hash) and the history must end at the case row's event_count and head_hash; anything else
+// reads the whole history again, as before. Audit verify always reads the table itself.
+
+// historiesMax bounds the cases whose histories are kept (a few MB at ten events a case).
+const historiesMax = 4096
+
+type histories struct {
+	mu sync.Mutex
+	m  map[int64][]cases.Event // never changed in place: replaced by a longer slice
+}
+
+func (h *histories) get(id int64) []cases.Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.m[id]
+}
+
+func (h *histories) put(id int64, evs []cases.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil {
+		h.m = map[int64][]cases.Event{}
+	}
+	if _, ok := h.m[id]; !ok && len(h.m) >= historiesMax {
+		for k := range h.m { // full: forget one (map order is random enough)
+			delete(h.m, k)
+			break
+		}
+	}
+	h.m[id] = evs
+}
+
+// history returns c's events in order, read through q: those kept for c and the ones after them,
+// or all of them. c is the case row as read (its EventCount and HeadHash say where its history
+// ends). The slice is the caller's.
+func (db *DB) history(ctx context.Context, q getter, c *cases.Case) ([]cases.Event, error) {
+	kept := db.hist.get(c.ID)
+	n := len(kept)
+	ends := func(evs []cases.Event) bool {
+		return len(evs) == c.EventCount && len(evs) > 0 && evs[len(evs)-1].Hash == c.HeadHash
+	}
+	if n > 0 && ends(kept) {
+		return slices.Clone(kept), nil
+	}
+	var evs []cases.Event
+	if n > 0 && n < c.EventCount {
+		tail, err := eventsAfter(ctx, q, c.ID, n)
+		if err != nil {
+			return nil, err
+		}
+		prev := kept[n-1]
+		linked := len(tail) > 0
+		for _, e := range tail {
+			if e.Seq != prev.Seq+1 || e.PrevHash != prev.Hash {
+				linked = false
+				break
+			}
+			prev = e
+		}
+		if linked {
+			evs = slices.Concat(kept, tail)
+		}
+	}
+	if evs == nil {
+		var err error
+		if evs, err = events(ctx, q, c.ID); err != nil {
+			return nil, err
+		}
+	}
+	if ends(evs) {
+		db.hist.put(c.ID, evs)
+		return slices.Clone(evs), nil
+	}
+	return evs, nil
+}
+
+// eventsAfter returns the events of a case after seq, in order.
+func eventsAfter(ctx context.Context, q getter, caseID int64, seq int) ([]cases.Event, error) {
+	var rows []eventRow
+	if err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT `+eventColumns+` FROM case_events WHERE case_id = ? AND seq > ? ORDER BY seq`), caseID, seq); err != nil {
 		return nil, err
 	}
 	out := make([]cases.Event, len(rows))

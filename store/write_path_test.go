@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -164,5 +165,88 @@ func TestUserByTokenIsTheUser(t *testing.T) {
 		if _, err := db.UserByToken(ctx, tok); cases.ErrorCode(err) != cases.EUNAUTHORIZED {
 			t.Fatalf("revoked token: %v", err)
 		}
+	})
+}
+
+// TestHistoryKeptIsChecked: the history answered with a case continues what was kept from the
+// table, also after another instance on the same database appended events, and a kept history
+// that does not end at the case row's head is read again whole (events.go).
+func TestHistoryKeptIsChecked(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		clerk := staff(t, db, "clerk1", "clerk")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-03-02")
+		c, err := db.RegisterPaper(ctx, app, clerk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := func(what string, got []cases.Event) {
+			t.Helper()
+			want, err := db.Events(ctx, c.ID) // the table itself
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%s: %d events, the table has %d", what, len(got), len(want))
+			}
+			for i := range want {
+				g, w := got[i], want[i]
+				if g.Seq != w.Seq || g.Hash != w.Hash || g.PrevHash != w.PrevHash || g.Event != w.Event || string(g.Payload) != string(w.Payload) || !g.At.Equal(w.At) {
+					t.Fatalf("%s: event %d is %+v, the table's %+v", what, i+1, g, w)
+				}
+			}
+		}
+		note := func(db *DB, text string) *cases.Case {
+			t.Helper()
+			out, err := db.TransitionCase(ctx, c.ID, cases.EventRequest{Event: cases.EventAddNote, Payload: payload(map[string]any{"text": text})}, clerk, db.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		for i := range 3 {
+			out := note(db, fmt.Sprintf("备注%d", i))
+			same("after a note", out.Events)
+		}
+		// Another instance appends two notes: this one's answer has them.
+		other, err := Open(db.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		other.Now, other.Renderer = db.Now, db.Renderer
+		note(other, "另一实例的备注一")
+		note(other, "另一实例的备注二")
+		got, err := db.Case(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("after another instance's notes", got.Events)
+		if got.EventCount != len(got.Events) {
+			t.Fatalf("event_count %d, %d events", got.EventCount, len(got.Events))
+		}
+		// A kept history that does not lead to the case's head is not used.
+		bogus := slices.Clone(got.Events[:len(got.Events)-1])
+		bogus = append(bogus, cases.Event{Seq: len(got.Events), Event: cases.EventAddNote, Hash: "forged", PrevHash: bogus[len(bogus)-1].Hash})
+		db.hist.put(c.ID, bogus)
+		got, err = db.Case(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("after a bad kept history", got.Events)
+		// Nor one whose events do not link to the table's next one.
+		short := slices.Clone(got.Events[:2])
+		short[1].Hash = "forged"
+		db.hist.put(c.ID, short)
+		out := note(db, "最后的备注")
+		same("after a kept history that does not link", out.Events)
+		// The answer is the caller's: changing it changes nothing kept.
+		out.Events[0].Actor = "mallory"
+		got, err = db.Case(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("after the caller changed its copy", got.Events)
 	})
 }
