@@ -158,8 +158,9 @@ func LedgerCSV(w io.Writer, l cases.Ledger) error {
 }
 
 // LedgerXLSX writes the ledger as an XLSX workbook: the sheet 台账 (header row frozen) and the
-// sheet 说明 with the period, the time generated and the chain digest. Every cell but the serial
-// number is a string cell: text is never a formula, whatever it begins with.
+// sheet 说明 with the period, the time generated and the chain digest. Every cell is a string cell
+// (docs/api.md "Ledger exports": XLSX cells are text): text is never a formula, whatever it begins
+// with.
 func LedgerXLSX(w io.Writer, l cases.Ledger) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -190,7 +191,6 @@ func LedgerXLSX(w io.Writer, l cases.Ledger) error {
 		for j, v := range rec {
 			vals[j] = v
 		}
-		vals[0] = r.Serial
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, vals); err != nil {
 			return err

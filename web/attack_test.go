@@ -366,6 +366,10 @@ func TestAttackCSVFormulaInjection(t *testing.T) {
 			if fm, _ := f.GetCellFormula("台账", cell); fm != "" {
 				t.Errorf("xlsx cell %s is a formula: %q", cell, fm)
 			}
+			// docs/api.md "Ledger exports": XLSX cells are text — every one, the serial number too.
+			if ty, _ := f.GetCellType("台账", cell); v != "" && ty != excelize.CellTypeInlineString && ty != excelize.CellTypeSharedString {
+				t.Errorf("xlsx cell %s (%q) type %v, want text", cell, v, ty)
+			}
 			if v == evilName {
 				seen = true
 				if ty, _ := f.GetCellType("台账", cell); ty != excelize.CellTypeInlineString && ty != excelize.CellTypeSharedString {
