@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	cases "foidesk/case"
@@ -249,4 +251,29 @@ func TestHistoryKeptIsChecked(t *testing.T) {
 		}
 		same("after the caller changed its copy", got.Events)
 	})
+}
+
+// TestDocumentsListedWithoutBodies: on SQLite a case's documents are listed from the covering index
+// of migration 0014, never from the table rows, whose columns after body are reached only through
+// the PDF's overflow pages.
+func TestDocumentsListedWithoutBodies(t *testing.T) {
+	db := openEngine(t, SQLite, filepath.Join(t.TempDir(), "plan.db"), at("2026-03-02"))
+	for q, args := range map[string][]any{
+		`SELECT ` + documentColumns + ` FROM documents WHERE case_id = ? ORDER BY id`:                {1},
+		`SELECT ` + documentColumns + ` FROM documents WHERE case_id IN (?, ?) ORDER BY id`:          {1, 2},
+		`SELECT id, title FROM documents WHERE case_id = ? AND kind = ? AND for_release ORDER BY id`: {1, "upload"},
+	} {
+		var plan []struct {
+			ID     int    `db:"id"`
+			Parent int    `db:"parent"`
+			NotU   int    `db:"notused"`
+			Detail string `db:"detail"`
+		}
+		if err := db.R.Select(&plan, `EXPLAIN QUERY PLAN `+q, args...); err != nil {
+			t.Fatal(err)
+		}
+		if len(plan) == 0 || !strings.Contains(plan[0].Detail, "COVERING INDEX documents_case_list") {
+			t.Errorf("%s: plan %+v", q, plan)
+		}
+	}
 }
