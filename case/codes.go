@@ -42,6 +42,7 @@ func (l CodeList) Label(code, lang string) string {
 const (
 	KindPerson       = "person"
 	KindOrganization = "organization"
+	OrgOther         = "other" // the organisation category of table 三 for the rest (其他)
 
 	IDResident            = "resident_id"
 	IDPassport            = "passport"
@@ -78,7 +79,7 @@ var (
 		{"research", "科研机构", "Research institution"},
 		{"public_interest", "社会公益组织", "Public-interest organisation"},
 		{"legal_service", "法律服务机构", "Legal-service institution"},
-		{"other", "其他", "Other"},
+		{OrgOther, "其他", "Other"},
 	}
 	// IDTypes are the identity documents of Art. 29.
 	IDTypes = CodeList{

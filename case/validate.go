@@ -417,7 +417,10 @@ func NormalizeIDNumber(idType, s string) string {
 // made one space; the description and the purpose are trimmed with line breaks made "\n"; the
 // identity number is normalised (NormalizeIDNumber); full-width digits and spaces are removed from
 // the telephone, fax and postcode, and full-width characters in the e-mail address become ASCII.
-// A person has no organisation category: it is cleared.
+// A person has no organisation category: it is cleared. An organisation that gave none is filed
+// under other (其他): Art. 29 does not ask for the category, so the API does not refuse an
+// application for lacking it; the public form asks for it (RequireOnForms) and staff may correct
+// it with set_category.
 func (a *Application) Normalize() {
 	p := &a.Applicant
 	p.Kind = normalizeCode(p.Kind)
@@ -425,8 +428,11 @@ func (a *Application) Normalize() {
 	p.IDType = normalizeCode(p.IDType)
 	p.IDNumber = NormalizeIDNumber(p.IDType, p.IDNumber)
 	p.OrgCategory = normalizeCode(p.OrgCategory)
-	if p.Kind == KindPerson {
+	switch {
+	case p.Kind == KindPerson:
 		p.OrgCategory = ""
+	case p.Kind == KindOrganization && p.OrgCategory == "":
+		p.OrgCategory = OrgOther // counted as 其他 until staff correct it (set_category)
 	}
 	p.LegalRep = normalizeLine(p.LegalRep)
 	p.ContactName = normalizeLine(p.ContactName)
@@ -487,15 +493,10 @@ func (a Application) Validate(today Date, staff bool) error {
 	}
 
 	// Organisations are classified for the annual report (国办公开办函〔2021〕30号). Their
-	// contact person is optional here (docs/api.md: contact_name?); the public form asks for
-	// one through RequireContactPerson.
-	if org {
-		switch {
-		case p.OrgCategory == "":
-			addMsg(&f, "applicant.org_category", msgOrgCategoryRequired)
-		case !OrgCategories.Has(p.OrgCategory):
-			addMsg(&f, "applicant.org_category", notOneOf(labelOrgCategory, OrgCategories))
-		}
+	// category and contact person are optional here (docs/api.md: org_category?, contact_name?);
+	// the public form asks for both through RequireOnForms.
+	if org && !OrgCategories.Has(p.OrgCategory) {
+		addMsg(&f, "applicant.org_category", notOneOf(labelOrgCategory, OrgCategories))
 	}
 	optionalText(&f, "applicant.legal_rep", p.LegalRep, labelLegalRep, maxNameLen, false)
 	optionalText(&f, "applicant.contact_name", p.ContactName, labelContactName, maxNameLen, false)
@@ -701,12 +702,14 @@ func upperASCII(b byte) byte {
 // daysInMonth returns the number of days of month m of year y.
 func daysInMonth(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
 
-// RequireContactPerson adds to err the missing contact person of an organisation, for the forms
-// that ask for one (the API leaves contact_name optional). err is Validate's result: nil or an
-// EINVALID *Error with Fields; any other error is returned unchanged.
-func RequireContactPerson(a Application, err error) error {
+// RequireOnForms adds to err what the public form asks of an organisation beyond the API: its
+// category, chosen by the applicant (the API files a missing one under other), and a contact
+// person. err is Validate's result: nil or an EINVALID *Error with Fields; any other error is
+// returned unchanged.
+func RequireOnForms(a Application, err error) error {
+	chose := normalizeCode(a.Applicant.OrgCategory) != ""
 	a.Normalize()
-	if a.Applicant.Kind != KindOrganization || a.Applicant.ContactName != "" {
+	if a.Applicant.Kind != KindOrganization || a.Applicant.ContactName != "" && chose {
 		return err
 	}
 	var f FieldErrors
@@ -719,7 +722,12 @@ func RequireContactPerson(a Application, err error) error {
 			f.Add(k, zh, e.FieldsEN[k])
 		}
 	}
-	addMsg(&f, "applicant.contact_name", msgContactNameRequired)
+	if !chose {
+		addMsg(&f, "applicant.org_category", msgOrgCategoryRequired)
+	}
+	if a.Applicant.ContactName == "" {
+		addMsg(&f, "applicant.contact_name", msgContactNameRequired)
+	}
 	return f.Err()
 }
 

@@ -510,8 +510,8 @@ func TestApplicationValidate(t *testing.T) {
 		}, fields{"applicant.id_number": msgHKMacau}},
 
 		// Organisations: category for the annual report, contact person, legal representative.
-		{"organisation without category", validOrganization(), false, func(a *Application) { a.Applicant.OrgCategory = "" },
-			fields{"applicant.org_category": msgOrgCategoryRequired}},
+		{"organisation without category (optional in the API, filed under other: Art. 29 does not ask for it)", validOrganization(), false, func(a *Application) { a.Applicant.OrgCategory = "" },
+			nil},
 		{"organisation with an unknown category", validOrganization(), false, func(a *Application) { a.Applicant.OrgCategory = "government" },
 			fields{"applicant.org_category": notOneOf(labelOrgCategory, OrgCategories)}},
 		{"organisation without contact person (optional: docs/api.md contact_name?)", validOrganization(), false, func(a *Application) { a.Applicant.ContactName = "" },
@@ -613,8 +613,7 @@ func TestApplicationValidate(t *testing.T) {
 		{"empty organisation", Application{Applicant: Applicant{Kind: KindOrganization}}, false, nil, fields{
 			"applicant.name":    msgNameRequired,
 			"applicant.id_type": msgIDTypeRequired, "applicant.id_number": msgIDNumberRequired,
-			"applicant.org_category": msgOrgCategoryRequired,
-			"applicant.phone":        msgPhoneRequired, "description": msgDescriptionRequired,
+			"applicant.phone": msgPhoneRequired, "description": msgDescriptionRequired,
 			"delivery": msgDeliveryRequired, "carrier": msgCarrierRequired,
 		}},
 	}
@@ -694,19 +693,34 @@ func TestApplicationJSON(t *testing.T) {
 	}
 }
 
-func TestRequireContactPerson(t *testing.T) {
+// The public form asks an organisation for its category and a contact person; the API files a
+// missing category under other (Art. 29 lists name, identity proof, contact details and the
+// description, not the category).
+func TestRequireOnForms(t *testing.T) {
 	a := validOrganization()
 	a.Applicant.ContactName = ""
-	err := RequireContactPerson(a, a.Validate(Date{}, false))
+	err := RequireOnForms(a, a.Validate(Date{}, false))
 	var e *Error
 	if !errors.As(err, &e) || e.Fields["applicant.contact_name"] != msgContactNameRequired.zh || len(e.Fields) != 1 {
 		t.Fatalf("organisation without contact: %v", err)
 	}
 	a.Applicant.Phone = ""
-	if err := RequireContactPerson(a, a.Validate(Date{}, false)); !errors.As(err, &e) || len(e.Fields) != 2 {
+	if err := RequireOnForms(a, a.Validate(Date{}, false)); !errors.As(err, &e) || len(e.Fields) != 2 {
 		t.Fatalf("merged fields: %v", err)
 	}
-	if err := RequireContactPerson(validPerson(), nil); err != nil {
+	b := validOrganization()
+	b.Applicant.OrgCategory = " "
+	if err := b.Validate(Date{}, false); err != nil {
+		t.Fatalf("the API refuses an organisation without category: %v", err)
+	}
+	if err := RequireOnForms(b, b.Validate(Date{}, false)); !errors.As(err, &e) || e.Fields["applicant.org_category"] != msgOrgCategoryRequired.zh || len(e.Fields) != 1 {
+		t.Fatalf("the form does not ask for the category: %v", err)
+	}
+	b.Normalize()
+	if b.Applicant.OrgCategory != OrgOther {
+		t.Fatalf("a missing category is filed as %q, not other", b.Applicant.OrgCategory)
+	}
+	if err := RequireOnForms(validPerson(), nil); err != nil {
 		t.Fatalf("person: %v", err)
 	}
 }

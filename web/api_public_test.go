@@ -52,6 +52,18 @@ func TestAPIApply(t *testing.T) {
 	if w := postJSON(s, "/api/v1/applications", org); w.Code != http.StatusCreated {
 		t.Errorf("organisation: %d %s", w.Code, w.Body)
 	}
+	// Without its category (org_category? — Art. 29 does not ask for it): filed under other.
+	delete(org["applicant"].(map[string]any), "org_category")
+	if w := postJSON(s, "/api/v1/applications", org); w.Code != http.StatusCreated {
+		t.Errorf("organisation without category: %d %s", w.Code, w.Body)
+	} else {
+		var got map[string]any
+		json.Unmarshal(w.Body.Bytes(), &got)
+		c, err := db.AccessCase(context.Background(), got["tracking_no"].(string), got["access_code"].(string))
+		if err != nil || c.Applicant.OrgCategory != cases.OrgOther {
+			t.Errorf("organisation without category stored as %q (%v), not other", c.Applicant.OrgCategory, err)
+		}
+	}
 
 	// Invalid: every field error at once, with field paths, in the page's language.
 	bad := personJSON()

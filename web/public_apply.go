@@ -578,7 +578,7 @@ func (s *Server) applySubmit(c *gin.Context) {
 	app := applicationFrom(v)
 	files := append(append([]pubUpload(nil), kept...), pf.Files...)
 	sub, err := s.checkSubmission(ctx, app, files, pf.FileErr)
-	err = cases.RequireContactPerson(app, err) // the form asks organisations for a contact person; the API does not
+	err = cases.RequireOnForms(app, err) // the form asks organisations for their category and a contact person; the API does not
 	if pf.FileErr == nil && sub.files != nil {
 		kept = sub.files // the files accepted so far survive a form shown again
 		s.public.kept.set(token, kept, now)
