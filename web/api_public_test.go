@@ -89,7 +89,7 @@ func TestAPIApply(t *testing.T) {
 			t.Errorf("%s: %d %s", body, req.Code, req.Body)
 		}
 	}
-	if n := countCases(t, db); n != 2 {
+	if n := countCases(t, db); n != 3 { // the person and the two organisations
 		t.Errorf("%d cases", n)
 	}
 
