@@ -118,9 +118,12 @@ func (db *DB) bulkPragmas(ctx context.Context) (restore func() error, err error)
 	// Another connection still open (another process) keeps the WAL ("database is locked"): the
 	// load then goes through it, only slower.
 	_ = db.W.GetContext(ctx, &mode, `PRAGMA journal_mode = MEMORY`)
-	if _, err := db.W.ExecContext(ctx, `PRAGMA synchronous = OFF`); err != nil {
-		idle(readerIdle, 1)
-		return nil, err
+	// Sorting helpers for the index builds and the ordered insert of the terms at the end.
+	for _, q := range []string{`PRAGMA synchronous = OFF`, fmt.Sprintf(`PRAGMA threads = %d`, runtime.GOMAXPROCS(0))} {
+		if _, err := db.W.ExecContext(ctx, q); err != nil {
+			idle(readerIdle, 1)
+			return nil, err
+		}
 	}
 	return func() error {
 		defer idle(readerIdle, 1)
@@ -128,7 +131,7 @@ func (db *DB) bulkPragmas(ctx context.Context) (restore func() error, err error)
 		if err := db.W.GetContext(ctx, &mode, `PRAGMA journal_mode = WAL`); err != nil {
 			return fmt.Errorf("bulk load: back to the WAL: %w", err)
 		}
-		_, err := db.W.ExecContext(ctx, `PRAGMA synchronous = NORMAL`)
+		_, err := db.W.ExecContext(ctx, `PRAGMA synchronous = NORMAL; PRAGMA threads = 0`)
 		return err
 	}, nil
 }
