@@ -218,7 +218,7 @@ func (s *Server) apiCase(c *gin.Context) {
 		return
 	}
 	s.recordView(c, cs, "api_case") // identity numbers and contacts (web/accesslog.go)
-	c.JSON(http.StatusOK, caseJSON(cs))
+	writeCase(c, http.StatusOK, cs)
 }
 
 // apiCaseEvent fires {event, expected_version?, ...payload}: 200 with the case, or the coded
@@ -266,7 +266,7 @@ func (s *Server) apiCaseEvent(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, caseJSON(out))
+	writeCase(c, http.StatusOK, out)
 }
 
 // bulkEvents are the events POST /cases/bulk fires (docs/api.md): those whose workflow.Spec says
