@@ -194,6 +194,11 @@ type Case struct {
 	Documents []Document `json:"documents" db:"-"`
 	Events    []Event    `json:"events" db:"-"`
 	Remedies  []Remedy   `json:"remedies" db:"-"`
+
+	// ReadAt identifies the state of the database a listed case was read in (the store's read
+	// cache; 0 when unknown): two cases with the same ID and the same non-zero ReadAt are equal,
+	// lists included, so that what is derived from one (its JSON) serves for the other.
+	ReadAt int64 `json:"-" db:"-"`
 }
 
 // RunningStates are the open states in which the reply clock runs; in the others it is stopped

@@ -484,7 +484,7 @@ func (db *DB) casesByIDs(ctx context.Context, keys []keyRow) ([]*cases.Case, err
 		ids[i] = k.ID
 	}
 	// read since the last commit: from the cache (readcache.go), handed out as copies
-	byID, err := cachedByID(ctx, db, "case", ids, func(ids []int64) (map[int64]*cases.Case, error) {
+	byID, version, err := cachedByID(ctx, db, "case", ids, func(ids []int64) (map[int64]*cases.Case, error) {
 		var rows []caseRow
 		if err := db.R.SelectContext(ctx, &rows, caseSelect+" WHERE "+idList(ids)); err != nil {
 			return nil, err
@@ -510,6 +510,7 @@ func (db *DB) casesByIDs(ctx context.Context, keys []keyRow) ([]*cases.Case, err
 				f := *c.Fee
 				cp.Fee = &f
 			}
+			cp.ReadAt = version
 			out = append(out, &cp)
 		}
 	}
@@ -841,11 +842,14 @@ func (db *DB) FillCases(ctx context.Context, cs []*cases.Case) error {
 		ids[i] = c.ID
 	}
 	// read since the last commit: from the cache (readcache.go), handed out as copies
-	byID, err := cachedByID(ctx, db, "lists", ids, func(ids []int64) (map[int64]*caseLists, error) { return db.caseLists(ctx, ids) })
+	byID, version, err := cachedByID(ctx, db, "lists", ids, func(ids []int64) (map[int64]*caseLists, error) { return db.caseLists(ctx, ids) })
 	if err != nil {
 		return err
 	}
 	for _, c := range cs {
+		if c.ReadAt != version { // the case and its lists read at different versions
+			c.ReadAt = 0
+		}
 		l := byID[c.ID]
 		if l == nil {
 			l = &caseLists{events: []cases.Event{}, documents: []cases.Document{}, remedies: []cases.Remedy{}}

@@ -105,12 +105,14 @@ func cached[T any](ctx context.Context, db *DB, key string, load func() (T, erro
 }
 
 // cachedByID returns the answers of load for ids, those read since the last commit from the
-// cache and the others from one call of load (with the ids missing). The values are shared:
-// callers copy what they change.
-func cachedByID[T any](ctx context.Context, db *DB, kind string, ids []int64, load func(ids []int64) (map[int64]T, error)) (map[int64]T, error) {
+// cache and the others from one call of load (with the ids missing), and the version of the
+// database they belong to (0 without a cache). The values are shared: callers copy what they
+// change.
+func cachedByID[T any](ctx context.Context, db *DB, kind string, ids []int64, load func(ids []int64) (map[int64]T, error)) (map[int64]T, int64, error) {
 	v, ok := db.dataVersion(ctx)
 	if !ok {
-		return load(ids)
+		m, err := load(ids)
+		return m, 0, err
 	}
 	rc := db.rc
 	out := make(map[int64]T, len(ids))
@@ -128,11 +130,11 @@ func cachedByID[T any](ctx context.Context, db *DB, kind string, ids []int64, lo
 	}
 	rc.mu.Unlock()
 	if len(missing) == 0 {
-		return out, nil
+		return out, v, nil
 	}
 	got, err := load(missing)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	rc.mu.Lock()
 	for id, x := range got {
@@ -142,5 +144,5 @@ func cachedByID[T any](ctx context.Context, db *DB, kind string, ids []int64, lo
 		}
 	}
 	rc.mu.Unlock()
-	return out, nil
+	return out, v, nil
 }

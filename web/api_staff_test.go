@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-gonic/gin"
+
 	cases "foidesk/case"
 )
 
@@ -352,5 +354,57 @@ func TestStaffAPICalendarDue(t *testing.T) {
 	}
 	if w := o.api("admin1", "GET", "/api/v1/calendar/due?from=2026-13-01&days=5", nil); w.Code != http.StatusUnprocessableEntity {
 		t.Errorf("bad date: %d", w.Code)
+	}
+}
+
+// GET /cases answers exactly what encoding the page's whole cases gives (the JSON of a case is
+// kept per state of the database), and a change shows at once: the next page has the new event.
+func TestStaffAPIListFollowsChanges(t *testing.T) {
+	o := newOffice(t)
+	ids := queueFixture(t, o)
+	get := func() []byte {
+		t.Helper()
+		w := o.api("clerk1", "GET", "/api/v1/cases?state=registered,in_progress&limit=50", nil)
+		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/json; charset=utf-8" {
+			t.Fatalf("%d %s %s", w.Code, w.Header().Get("Content-Type"), w.Body.String())
+		}
+		return w.Body.Bytes()
+	}
+	want := func() []byte {
+		t.Helper()
+		u, err := o.db.UserByName(o.ctx, "clerk1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, next, err := o.db.FindCases(o.ctx, cases.CaseFilter{AgencyIDs: userAgencies(u), Today: cases.MustDate("2026-11-03"),
+			States: []cases.State{cases.StateRegistered, cases.StateInProgress}, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.db.FillCases(o.ctx, list); err != nil {
+			t.Fatal(err)
+		}
+		items := []any{}
+		for _, x := range list {
+			items = append(items, caseJSON(x))
+		}
+		var nextv any
+		if next != "" {
+			nextv = next
+		}
+		b, err := json.Marshal(gin.H{"items": items, "next": nextv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	first, again := get(), get()
+	if string(first) != string(again) || string(first) != string(want()) {
+		t.Fatalf("list not the encoding of its cases:\n got %s\nagain %s\n want %s", first, again, want())
+	}
+	o.fire(ids["reg-far"], "clerk1", "add_note", map[string]string{"text": "已电话联系申请人。"})
+	after := get()
+	if string(after) == string(first) || string(after) != string(want()) || !strings.Contains(string(after), `"event":"add_note"`) {
+		t.Fatalf("the note is not in the next page:\n%s", after)
 	}
 }

@@ -94,6 +94,7 @@ type Server struct {
 	hashes     chan struct{}  // the bound on concurrent password hashes (auth.go)
 	proxies    []netip.Prefix // Config.TrustedProxies (proxy.go)
 	public     *publicState   // rate limits and replay protection of the public pages (public.go)
+	listJSON   listJSONCache  // the JSON of listed cases (api_staff.go)
 }
 
 // New builds the server and its routes; it fails on a missing or broken view.
