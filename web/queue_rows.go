@@ -93,3 +93,54 @@ func queueRowsHTML(rows []queueRow, l string) template.HTML {
 var htmlEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
 
 func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
+
+// queueTabsHTML writes the items of the queue's tabs (the links with their counts), as the
+// template did (about 90 actions a page): the search and sort kept in each link.
+func queueTabsHTML(d queueData, l string) template.HTML {
+	var suffix string
+	if d.Q != "" {
+		suffix += "&amp;q=" + urlQueryEscape(d.Q)
+	}
+	if d.View.Sort != "" {
+		suffix += "&amp;sort=" + urlQueryEscape(d.View.Sort)
+	}
+	var b strings.Builder
+	b.Grow(len(d.Tabs) * 200)
+	for _, t := range d.Tabs {
+		key := htmlEscape(t.Key)
+		b.WriteString(`<li><a href="/staff/queue?tab=` + urlQueryEscape(t.Key) + suffix + `" id="tab-` + key + `"`)
+		if t.Active {
+			b.WriteString(` aria-current="page"`)
+		}
+		n := strconv.Itoa(t.Count)
+		b.WriteString(">" + htmlEscape(T(l, "queue.tab."+t.Key)) + `<span class="n" data-count="` + n + `">` + n)
+		if t.More {
+			b.WriteString("+")
+		}
+		b.WriteString("</span></a></li>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// urlQueryEscape escapes a value in the query of a URL as html/template does there: every byte
+// but the unreserved characters as %xx.
+func urlQueryEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteString("%" + hex2[c])
+	}
+	return b.String()
+}
+
+// hex2 is each byte in two lowercase hexadecimal digits.
+var hex2 = func() (t [256]string) {
+	for i := range t {
+		t[i] = strconv.FormatInt(int64(i)+0x100, 16)[1:]
+	}
+	return
+}()

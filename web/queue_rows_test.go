@@ -43,3 +43,19 @@ func TestQueueRowsHTML(t *testing.T) {
 		t.Errorf("rows not escaped or not one per case:\n%s", zh)
 	}
 }
+
+// The tabs keep the search and the sort in their links, escaped as in a URL's query (html/template's
+// form), with the count ("+" when it stopped at its cap) and the current tab marked.
+func TestQueueTabsHTML(t *testing.T) {
+	d := queueData{Q: "征地 &x", View: queueView{Sort: "-due"}}
+	d.Tabs = []queueTab{{Key: "mine", Count: 3}, {Key: "replied", Count: 999, More: true, Active: true}}
+	got := string(queueTabsHTML(d, "zh"))
+	for _, want := range []string{
+		`<li><a href="/staff/queue?tab=mine&amp;q=%e5%be%81%e5%9c%b0%20%26x&amp;sort=-due" id="tab-mine">` + T("zh", "queue.tab.mine") + `<span class="n" data-count="3">3</span></a></li>` + "\n",
+		`id="tab-replied" aria-current="page">` + T("zh", "queue.tab.replied") + `<span class="n" data-count="999">999+</span>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("tabs lack %s\n%s", want, got)
+		}
+	}
+}

@@ -145,6 +145,7 @@ func (v *views) funcs() template.FuncMap {
 		},
 		"contains":  strings.Contains,
 		"queueRows": queueRowsHTML, // web/queue_rows.go
+		"queueTabs": queueTabsHTML,
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
 				if x == s {
