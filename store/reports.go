@@ -125,7 +125,11 @@ func (db *DB) AnnualReport(ctx context.Context, agencyIDs []int64, year int) (ca
 func (db *DB) table4(ctx context.Context, rep *cases.AnnualReport, agencyIDs []int64, y0, y1 cases.Date) error {
 	var q strings.Builder
 	args := []any{y0, y1}
-	q.WriteString(`SELECT r.id, r.case_id, r.kind, r.filed_on, r.result, r.decided_on FROM remedies r JOIN cases c ON c.id = r.case_id WHERE r.filed_on >= ? AND r.filed_on <= ?`)
+	q.WriteString(`SELECT r.id, r.case_id, r.kind, r.filed_on, r.result, r.decided_on FROM remedies r`)
+	if len(agencyIDs) > 0 { // the case row only for its agency: a random read per remedy (2.4 s of a cold annual report at 1M)
+		q.WriteString(` JOIN cases c ON c.id = r.case_id`)
+	}
+	q.WriteString(` WHERE r.filed_on >= ? AND r.filed_on <= ?`)
 	agencyIn(&q, &args, agencyIDs)
 	q.WriteString(` ORDER BY r.id`)
 	var rs []cases.Remedy
@@ -158,12 +162,13 @@ func (db *DB) table4(ctx context.Context, rep *cases.AnnualReport, agencyIDs []i
 // fees sums the fees paid in [y0, y1] by basis, from the fee notices and payments in the event log.
 func (db *DB) fees(ctx context.Context, rep *cases.AnnualReport, agencyIDs []int64, y0, y1 cases.Date, zones map[int64]*time.Location) error {
 	var q strings.Builder
-	args := []any{string(cases.EventRequestFee), string(cases.EventFeePaid)}
+	var args []any
 	q.WriteString(`SELECT e.case_id, e.seq, e.event, e.payload FROM case_events e`)
 	if len(agencyIDs) > 0 { // the case row only for its agency: 60,000 row reads fewer at a million cases
 		q.WriteString(` JOIN cases c ON c.id = e.case_id`)
 	}
-	q.WriteString(` WHERE e.event IN (?, ?)`)
+	// The condition of the partial index case_events_fees (migration 0015), literally.
+	q.WriteString(` WHERE e.event IN ('` + string(cases.EventRequestFee) + `', '` + string(cases.EventFeePaid) + `')`)
 	agencyIn(&q, &args, agencyIDs)
 	q.WriteString(` ORDER BY e.case_id, e.seq`)
 	var evs []struct {
