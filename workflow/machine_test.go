@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,5 +219,54 @@ func TestApplyConcludedCaseKeepsDeadline(t *testing.T) {
 		if res.Case.ReplyDue != c.ReplyDue || res.Event.ReplyDueBefore != c.ReplyDue || res.Event.ReplyDueAfter != c.ReplyDue {
 			t.Fatalf("%s moved the deadline of a replied case: %s → %s (stored %s)", r.Event, res.Event.ReplyDueBefore, res.Event.ReplyDueAfter, c.ReplyDue)
 		}
+	}
+}
+
+// TestApplyReusesMachines: machines go back to a pool after each Apply; an Apply's answer does not
+// depend on what the machine it got did before — every event in every state by every actor gives
+// the same answer in two different orders, refusals and transitions interleaved.
+func TestApplyReusesMachines(t *testing.T) {
+	type combo struct {
+		state cases.State
+		event cases.EventName
+		actor cases.Actor
+	}
+	var all []combo
+	for _, st := range []cases.State{cases.StateSubmitted, cases.StateRegistered, cases.StateInProgress, cases.StateAwaitingCorrection, cases.StatePendingApproval, cases.StateReplied} {
+		for _, ev := range []cases.EventName{cases.EventRegister, cases.EventAccept, cases.EventAddNote, cases.EventReturn, cases.EventApprove, cases.EventWithdraw, cases.EventArchive} {
+			for _, a := range []cases.Actor{mClerk, mSup, mApplic} {
+				all = append(all, combo{st, ev, a})
+			}
+		}
+	}
+	answer := func(k combo) string {
+		c := caseIn(k.state, "2026-03-02")
+		c.Assignee = "clerk1"
+		var p any
+		if k.event == cases.EventAddNote {
+			p = map[string]any{"text": "备注"}
+		}
+		res, err := Apply(c, req(k.event, p), k.actor, env("2026-03-04"))
+		if err != nil {
+			return "error " + cases.ErrorCode(err)
+		}
+		return string(res.Case.State) + " " + string(res.Event.FromState) + "→" + string(res.Event.ToState)
+	}
+	first := make([]string, len(all))
+	for i, k := range all {
+		first[i] = answer(k)
+	}
+	moved := 0
+	for i := len(all) - 1; i >= 0; i-- {
+		k := all[i]
+		if got := answer(k); got != first[i] {
+			t.Errorf("%s %s by %s: %q, before %q", k.state, k.event, k.actor.Name, got, first[i])
+		}
+		if !strings.HasPrefix(first[i], "error") && !strings.HasPrefix(first[i], string(k.state)+" ") {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no event changed a state: the test proves nothing")
 	}
 }
