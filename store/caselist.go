@@ -671,16 +671,26 @@ func (db *DB) streamsInTurn(ctx context.Context, p *listPlan, ss []stream, limit
 			parts = append(parts, fmt.Sprintf("SELECT %d AS i, (SELECT %s FROM cases c WHERE c.agency_id = ? AND c.state = ?%s ORDER BY %s%s, c.id LIMIT 1) AS k", i, o.col, s.cond, o.col, dir))
 			args = append(args, append([]any{s.agency, s.state}, s.args...))
 		}
-		firsts, err := unionAll[struct {
-			I int     `db:"i"`
-			K *string `db:"k"`
-		}](ctx, db, parts, args)
+		// kept until the next commit (readcache.go): every view of a tab asks the same
+		key := fmt.Sprintf("first\x00%s\x00%v", strings.Join(parts, " UNION ALL "), args)
+		firsts, err := cached(ctx, db, key, func() ([]*string, error) {
+			rows, err := unionAll[struct {
+				I int     `db:"i"`
+				K *string `db:"k"`
+			}](ctx, db, parts, args)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]*string, len(parts))
+			for _, r := range rows {
+				out[r.I] = r.K
+			}
+			return out, nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range firsts {
-			first[f.I] = f.K
-		}
+		copy(first, firsts) // the strings are not changed
 	}
 	order := make([]int, 0, len(keyed))
 	for i := range keyed {

@@ -162,6 +162,11 @@ func TestCachedCasesFollowCommits(t *testing.T) {
 		if len(after.Events) != n+1 || after.Events[n].Event != "add_note" || after.Version == version {
 			t.Fatalf("after add_note: %d events (want %d), version %d (was %d)", len(after.Events), n+1, after.Version, version)
 		}
+		// Into a stream that was empty (in_progress): its first key is read again.
+		mustFire(t, db, c.ID, clerk, "accept", nil)
+		if moved := page(); moved.State != cases.StateInProgress {
+			t.Fatalf("after accept: %s", moved.State)
+		}
 	})
 }
 
