@@ -49,10 +49,22 @@ type pendingLetter struct {
 	req   cases.LetterRequest
 }
 
+// storedRequest is a pending letter's request as pending_letters keeps it: the case's JSON leaves
+// out its clock (json:"-"), which letters read (the correction notice's date in a 终止办理告知书,
+// an extension's period), so it is kept beside. Rows stored without it decode with a zero clock.
+type storedRequest struct {
+	cases.LetterRequest
+	CaseClock *cases.Clock `json:"case_clock,omitempty"`
+}
+
 // addPending records a letter to render after tx commits.
 func (db *DB) addPending(ctx context.Context, tx *sqlx.Tx, docID int64, req cases.LetterRequest, now time.Time) error {
-	stored := req
+	stored := storedRequest{LetterRequest: req}
 	stored.Agency, stored.Siblings = cases.Agency{}, nil // read again when rendered after a crash
+	if req.Case != nil {
+		clk := req.Case.Clock
+		stored.CaseClock = &clk
+	}
 	b, err := json.Marshal(stored)
 	if err != nil {
 		return err
@@ -357,14 +369,18 @@ func (db *DB) completeLetter(ctx context.Context, docID int64) (bool, error) {
 	if err != nil {
 		return false, ignoreNoRows(err)
 	}
-	var req cases.LetterRequest
-	if err := json.Unmarshal([]byte(row.Request), &req); err != nil {
+	var stored storedRequest
+	if err := json.Unmarshal([]byte(row.Request), &stored); err != nil {
 		return false, fmt.Errorf("pending letter %d: %w", docID, err)
 	}
+	req := stored.LetterRequest
 	if req.Case == nil {
 		return false, fmt.Errorf("pending letter %d: no case", docID)
 	}
 	req.Case.ID, req.Case.AgencyID = row.CaseID, row.AgencyID
+	if stored.CaseClock != nil {
+		req.Case.Clock = *stored.CaseClock
+	}
 	if req.Agency, err = agencyTx(ctx, db.R, row.AgencyID); err != nil {
 		return false, err
 	}

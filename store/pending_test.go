@@ -429,3 +429,51 @@ func TestArchivePackageRendersPendingLetters(t *testing.T) {
 		}
 	})
 }
+
+// clockRenderer records the clock of the case each letter is rendered from.
+type clockRenderer struct {
+	mu     sync.Mutex
+	clocks map[string]cases.Clock
+}
+
+func (r *clockRenderer) Render(req cases.LetterRequest) ([]byte, []string, error) {
+	r.mu.Lock()
+	r.clocks[req.Kind] = req.Case.Clock
+	r.mu.Unlock()
+	return fakeRenderer{}.Render(req)
+}
+
+// TestPendingLetterKeepsTheClock: a letter rendered from its pending row (by the background
+// renderer, at start-up or on demand) is rendered from the case's clock as it was at the event,
+// like the letter rendered right after the commit — the case's JSON leaves the clock out, and the
+// 终止办理告知书 rendered without it lost "已于…向您发出补正告知书" (the correction notice's date,
+// Art. 30), the extension notice its period.
+func TestPendingLetterKeepsTheClock(t *testing.T) {
+	forEachEngine(t, at("2026-03-02"), func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		broken := &switchRenderer{}
+		broken.broken.Store(true)
+		db.Renderer = broken
+		clerk := staff(t, db, "clerk1", "clerk")
+		app := sampleApplication()
+		app.Channel, app.ReceivedOn = cases.ChannelInPerson, cases.MustDate("2026-03-02")
+		db.RegisterPaper(ctx, app, clerk) // its letters stay pending
+		list, _, err := db.FindCases(ctx, cases.CaseFilter{})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("%d cases, %v", len(list), err)
+		}
+		c, err := db.Case(ctx, list[0].ID)
+		if err != nil || c.Clock.Start.IsZero() || c.Clock.Days == 0 {
+			t.Fatalf("the registered case's clock: %+v, %v", c.Clock, err)
+		}
+		r := &clockRenderer{clocks: map[string]cases.Clock{}}
+		db.Renderer = r
+		if n, err := db.CompletePendingLetters(ctx); err != nil || n != 2 {
+			t.Fatalf("completed %d, %v", n, err)
+		}
+		got := r.clocks[cases.DocReceipt]
+		if got.Start != c.Clock.Start || got.Days != c.Clock.Days {
+			t.Errorf("receipt rendered from the clock %+v, the case's is %+v", got, c.Clock)
+		}
+	})
+}
