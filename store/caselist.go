@@ -189,6 +189,9 @@ type listPlan struct {
 	ids      []int64 // candidate mode: only these cases
 	stream   bool    // streams (else one sorted query over the candidates)
 	empty    bool    // nothing can match
+	// filtered: a word of the text, which no index of a stream answers: a stream may read many
+	// rows per row it keeps
+	filtered bool
 }
 
 // plan builds the list plan of f.
@@ -354,6 +357,7 @@ func (db *DB) planSearch(ctx context.Context, p *listPlan, q string) error {
 		termArgs = append(termArgs, t)
 	}
 	p.conds = append(p.conds, "("+idList(exact)+" OR ("+strings.Join(terms, " AND ")+" AND "+strings.Join(text, " AND ")+"))")
+	p.filtered = true
 	p.args = append(append(p.args, termArgs...), textArgs...)
 	return nil
 }
@@ -618,11 +622,20 @@ func unionAll[T any](ctx context.Context, db *DB, parts []string, args [][]any) 
 }
 
 // streams reads up to limit key rows after cur from the streams (agency × state × segment) and
-// merges them (streamsInTurn).
+// merges them (streamsInTurn). On PostgreSQL, where each statement is a round trip to the server
+// and nothing is cached, a list without a word of the text reads all its streams in one statement.
 func (db *DB) streams(ctx context.Context, p *listPlan, cur *listCursor, limit int) ([]keyRow, error) {
 	ss := p.streamsOf(cur)
 	if len(ss) == 0 {
 		return nil, nil
+	}
+	if db.Dialect == Postgres && !p.filtered {
+		rows, err := db.readStreams(ctx, p, ss, limit)
+		if err != nil {
+			return nil, err
+		}
+		slices.SortFunc(rows, p.o.less)
+		return rows[:min(len(rows), limit)], nil
 	}
 	return db.streamsInTurn(ctx, p, ss, limit)
 }
