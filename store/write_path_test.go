@@ -277,3 +277,18 @@ func TestDocumentsListedWithoutBodies(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLiteDurabilitySettings: the writer runs in WAL mode with synchronous=NORMAL, as
+// docs/operations.md "Durability of writes" says (a process crash loses no committed
+// transaction; web's TestCrashDuringSubmissions kills serve to show it).
+func TestSQLiteDurabilitySettings(t *testing.T) {
+	db := openEngine(t, SQLite, filepath.Join(t.TempDir(), "sync.db"), at("2026-03-02"))
+	var mode string
+	var sync int
+	if err := db.W.Get(&mode, `PRAGMA journal_mode`); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode %q %v", mode, err)
+	}
+	if err := db.W.Get(&sync, `PRAGMA synchronous`); err != nil || sync != 1 {
+		t.Fatalf("synchronous %d %v, want 1 (NORMAL)", sync, err)
+	}
+}
