@@ -384,19 +384,7 @@ func (s *Server) signOffSubmit(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	fail := func(err error) {
-		if code := cases.ErrorCode(err); code == cases.EINTERNAL || code == cases.EFORBIDDEN {
-			s.pageError(c, err)
-			return
-		}
-		d, e2 := s.signOffData(c, a, year, month)
-		if e2 != nil {
-			s.pageError(c, e2)
-			return
-		}
-		d.Error = cases.ErrorMessage(err, lang(c))
-		s.render(c, statusOf[cases.ErrorCode(err)], "staff/signoff", "signoff.title", d)
-	}
+	fail := func(err error) { s.signOffRefused(c, a, year, month, err) }
 	ack, _ := strconv.Atoi(c.PostForm("acknowledged"))
 	if ack > 0 && !truthy(c.PostForm("confirm")) {
 		fail(cases.E(cases.EINVALID, "请先确认已审阅本月的全部审计发现。", "confirm that you reviewed every finding of the month"))
@@ -444,20 +432,26 @@ func (s *Server) signOffReopen(c *gin.Context) {
 		_, err = rs.ReopenMonth(c.Request.Context(), cases.ReopenRequest{AgencyID: a.ID, Year: year, Month: month, Reason: c.PostForm("reason")}, actorOf(c))
 	}
 	if err != nil {
-		if code := cases.ErrorCode(err); code == cases.EINTERNAL || code == cases.EFORBIDDEN {
-			s.pageError(c, err)
-			return
-		}
-		d, e2 := s.signOffData(c, a, year, month)
-		if e2 != nil {
-			s.pageError(c, e2)
-			return
-		}
-		d.Error = cases.ErrorMessage(err, lang(c))
-		s.render(c, statusOf[cases.ErrorCode(err)], "staff/signoff", "signoff.title", d)
+		s.signOffRefused(c, a, year, month, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/signoff?agency=%s&year=%d&month=%d&reopened=1", a.Code, year, month))
+}
+
+// signOffRefused shows the sign-off page again with the reason a sign-off or a reopening was
+// refused; an internal or forbidden error gets the error page instead.
+func (s *Server) signOffRefused(c *gin.Context, a cases.Agency, year, month int, err error) {
+	if code := cases.ErrorCode(err); code == cases.EINTERNAL || code == cases.EFORBIDDEN {
+		s.pageError(c, err)
+		return
+	}
+	d, e2 := s.signOffData(c, a, year, month)
+	if e2 != nil {
+		s.pageError(c, e2)
+		return
+	}
+	d.Error = cases.ErrorMessage(err, lang(c))
+	s.render(c, statusOf[cases.ErrorCode(err)], "staff/signoff", "signoff.title", d)
 }
 
 // reopenBody is the body of POST /api/v1/signoffs/reopen.
