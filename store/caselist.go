@@ -454,10 +454,7 @@ func (db *DB) briefCasesByIDs(ctx context.Context, keys []keyRow) ([]*cases.Case
 	if len(keys) == 0 {
 		return out, nil
 	}
-	ids := make([]int64, len(keys))
-	for i, k := range keys {
-		ids[i] = k.ID
-	}
+	ids := keyIDs(keys)
 	var rows []briefRow
 	if err := db.R.SelectContext(ctx, &rows, `SELECT c.id, c.agency_id, c.tracking_no, c.state, c.applicant_name, c.description, c.assignee,
 		c.received_on, c.reply_due, c.provisional, c.concluded_on FROM cases c WHERE `+idList(ids)); err != nil {
@@ -477,16 +474,22 @@ func (db *DB) briefCasesByIDs(ctx context.Context, keys []keyRow) ([]*cases.Case
 	return out, nil
 }
 
+// keyIDs are the ids of a page's keys, in its order.
+func keyIDs(keys []keyRow) []int64 {
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	return ids
+}
+
 // casesByIDs loads the cases of a page in its order.
 func (db *DB) casesByIDs(ctx context.Context, keys []keyRow) ([]*cases.Case, error) {
 	out := make([]*cases.Case, 0, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
-	ids := make([]int64, len(keys))
-	for i, k := range keys {
-		ids[i] = k.ID
-	}
+	ids := keyIDs(keys)
 	// read since the last commit: from the cache (readcache.go), handed out as copies
 	byID, version, err := cachedByID(ctx, db, "case", ids, func(ids []int64) (map[int64]*cases.Case, error) {
 		var rows []caseRow
