@@ -41,7 +41,7 @@ func nextLetterNo(ctx context.Context, tx *sqlx.Tx, a cases.Agency, kind string,
 		no := workflow.FormatLetterNo(prefix, year, n)
 		var used int
 		if err := tx.GetContext(ctx, &used, tx.Rebind(`SELECT (SELECT COUNT(*) FROM documents d JOIN cases c ON c.id = d.case_id WHERE d.number = ? AND c.agency_id = ?)
-			+ (SELECT COUNT(*) FROM cases WHERE letter_no = ? AND agency_id = ?)`), no, a.ID, no, a.ID); err != nil {
+			+ (SELECT COUNT(*) FROM cases WHERE letter_no = ? AND letter_no <> '' AND agency_id = ?)`), no, a.ID, no, a.ID); err != nil { // index cases_letter_no (migration 0016)
 			return "", err
 		}
 		if used == 0 {
