@@ -235,10 +235,11 @@ func (db *DB) caseByID(ctx context.Context, q getter, id int64, lock bool) (*cas
 // clock; the scheduler's by the instant the sweep runs for (so they never fall in a signed-off
 // month), through the same checks.
 func (db *DB) TransitionCase(ctx context.Context, id int64, req workflow.Request, actor cases.Actor, at time.Time) (*cases.Case, error) {
-	tx, err := db.W.BeginTxx(ctx, nil)
+	tx, end, err := db.beginWrite(ctx) // in turn (db.go)
 	if err != nil {
 		return nil, err
 	}
+	defer end()
 	defer tx.Rollback()
 	defer db.takePending(tx) // letters of a refused event are never rendered
 	res, err := db.transitionTx(ctx, tx, id, req, actor, at, false)
@@ -257,10 +258,11 @@ func (db *DB) TransitionCase(ctx context.Context, id int64, req workflow.Request
 // transaction is rolled back and nothing changes; the other cases are still tried so that every
 // case gets its answer.
 func (db *DB) TransitionCases(ctx context.Context, ids []int64, req workflow.Request, actor cases.Actor, at time.Time) ([]error, error) {
-	tx, err := db.W.BeginTxx(ctx, nil)
+	tx, end, err := db.beginWrite(ctx) // in turn (db.go)
 	if err != nil {
 		return nil, err
 	}
+	defer end()
 	defer tx.Rollback()
 	defer db.takePending(tx)
 	errs := make([]error, len(ids))

@@ -59,6 +59,9 @@ type DB struct {
 	rc *readCache // SQLite: answers kept while the database has not changed (readcache.go)
 
 	hist histories // the histories of recently read cases, append-only (events.go)
+
+	wq   sync.Mutex          // SQLite: write transactions take the one writer in turn (beginWrite)
+	wend map[*sqlx.Tx]func() // the turn each open write transaction ends at its commit
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -243,12 +246,55 @@ func (db *DB) ensureDefaults(ctx context.Context) error {
 	return err
 }
 
+// beginWrite begins a write transaction in turn. On SQLite one connection writes, and
+// database/sql hands a freed connection to a random waiter: among sixteen registrations a note
+// waited dozens of turns (its p99 three times its median; docs/performance.md). The writers of
+// foidesk's transactions (tx, TransitionCase, TransitionCases) queue on a mutex first, which Go
+// hands over in arrival order once its waiters wait (starvation mode, after 1 ms). The turn ends
+// at the commit (commit, before any letters are rendered) or when end is called, whichever is
+// first; call end (deferred) in any case.
+func (db *DB) beginWrite(ctx context.Context) (tx *sqlx.Tx, end func(), err error) {
+	if db.Dialect != SQLite {
+		tx, err = db.W.BeginTxx(ctx, nil)
+		return tx, func() {}, err
+	}
+	db.wq.Lock()
+	if tx, err = db.W.BeginTxx(ctx, nil); err != nil {
+		db.wq.Unlock()
+		return nil, nil, err
+	}
+	end = sync.OnceFunc(func() {
+		db.pendMu.Lock()
+		delete(db.wend, tx)
+		db.pendMu.Unlock()
+		db.wq.Unlock()
+	})
+	db.pendMu.Lock()
+	if db.wend == nil {
+		db.wend = map[*sqlx.Tx]func(){}
+	}
+	db.wend[tx] = end
+	db.pendMu.Unlock()
+	return tx, end, nil
+}
+
+// endWrite ends the turn of tx (committed or rolled back), if it has one.
+func (db *DB) endWrite(tx *sqlx.Tx) {
+	db.pendMu.Lock()
+	end := db.wend[tx]
+	db.pendMu.Unlock()
+	if end != nil {
+		end()
+	}
+}
+
 // tx runs fn in a write transaction with now fixed once.
 func (db *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
-	tx, err := db.W.BeginTxx(ctx, nil)
+	tx, end, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
+	defer end()
 	defer tx.Rollback()
 	if err := fn(tx, db.Now()); err != nil {
 		db.takePending(tx)

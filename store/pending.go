@@ -94,7 +94,9 @@ func (db *DB) takePending(tx *sqlx.Tx) []pendingLetter {
 // commit commits tx and then hands the letters it issued to the background renderer when it runs,
 // or renders and stores them.
 func (db *DB) commit(ctx context.Context, tx *sqlx.Tx) error {
-	if err := tx.Commit(); err != nil {
+	err := tx.Commit()
+	db.endWrite(tx) // the next writer's turn (db.go beginWrite), before any rendering
+	if err != nil {
 		db.takePending(tx)
 		return err
 	}
