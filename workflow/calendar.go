@@ -51,8 +51,16 @@ type Calendar struct {
 
 // builtinData is lunar-go's table, parsed once: the library is immutable data.
 type builtinData struct {
-	days  map[int]DayInfo // dayKey → holiday or 调休 working day
-	years map[int]bool    // years with data
+	days   map[int]DayInfo // dayKey → holiday or 调休 working day
+	years  map[int]bool    // years with data
+	sorted []specialDay    // the days of days in date order (WorkdaysBetween)
+}
+
+// specialDay is a day whose working status may differ from the Monday–Friday rule.
+type specialDay struct {
+	key     int  // dayKey
+	work    bool // a working day
+	weekday bool // Monday to Friday
 }
 
 // lunar-go's data starts on 2001-12-29; builtinLast bounds the scan for later years (any year
@@ -81,10 +89,14 @@ var loadBuiltin = sync.OnceValue(func() *builtinData {
 			}
 			b.days[dayKey(d)] = info
 			b.years[y] = true
+			b.sorted = append(b.sorted, specialDay{dayKey(d), info.Work, isWeekday(d.Weekday())})
 		}
 	}
+	slices.SortFunc(b.sorted, func(x, y specialDay) int { return x.key - y.key })
 	return b
 })
+
+func isWeekday(wd time.Weekday) bool { return wd != time.Saturday && wd != time.Sunday }
 
 // dayKey is a map key for a date: yyyymmdd.
 func dayKey(d cases.Date) int { return d.Year()*10000 + int(d.Month())*100 + d.Day() }
@@ -150,7 +162,7 @@ func (c *Calendar) isWorkday(key int, wd time.Weekday) bool {
 	if info, ok := c.builtin.days[key]; ok {
 		return info.Work
 	}
-	return wd != time.Saturday && wd != time.Sunday
+	return isWeekday(wd)
 }
 
 // AddWorkdays returns the day on which a period of n working days from d ends: the n-th working
@@ -179,17 +191,42 @@ func (c *Calendar) WorkdaysBetween(a, b cases.Date) int {
 	if a.IsZero() || b.IsZero() || !b.After(a) {
 		return 0
 	}
-	// Day by day on the instants (dates are midnights UTC: a day is 24 hours), each day's
-	// year, month and day computed once: the queue counts this for every open case it lists.
-	n := 0
-	end := b.Time()
-	for t := a.Time().AddDate(0, 0, 1); !t.After(end); t = t.Add(24 * time.Hour) {
-		y, m, d := t.Date()
-		if c.isWorkday(y*10000+int(m)*100+d, t.Weekday()) {
+	// The Monday–Friday days of the range counted by arithmetic, then corrected by the days that
+	// differ from that rule (holidays, 调休 working days, overrides): constant in the length of the
+	// range, which the queue counts for every case it lists, some of them years overdue.
+	days := int(b.Time().Sub(a.Time()) / (24 * time.Hour))
+	n := 5 * (days / 7)
+	wd := a.Weekday()
+	for i := 0; i < days%7; i++ {
+		if wd = (wd + 1) % 7; isWeekday(wd) {
 			n++
 		}
 	}
+	lo, hi := dayKey(a), dayKey(b)
+	sorted := c.builtin.sorted
+	i, _ := slices.BinarySearchFunc(sorted, lo+1, func(x specialDay, k int) int { return x.key - k })
+	for ; i < len(sorted) && sorted[i].key <= hi; i++ {
+		if _, over := c.overrides[sorted[i].key]; !over {
+			n += delta(sorted[i].work, sorted[i].weekday)
+		}
+	}
+	for k, o := range c.overrides {
+		if lo < k && k <= hi {
+			n += delta(o.Work, isWeekday(o.Day.Weekday()))
+		}
+	}
 	return n
+}
+
+// delta is how a day's working status changes a count made by the Monday–Friday rule.
+func delta(work, weekday bool) int {
+	switch {
+	case work && !weekday:
+		return 1
+	case !work && weekday:
+		return -1
+	}
+	return 0
 }
 
 // Provisional reports whether the range (a, b] touches a year whose holidays are not Known: a

@@ -347,11 +347,23 @@ func BenchmarkAddWorkdays(b *testing.B) {
 // WorkdaysBetween counts the working days of (a, b] as IsWorkday says them, over the built-in
 // years, the years beyond them and administrator overrides (docs/rules.md §3).
 func TestWorkdaysBetweenCountsEachWorkday(t *testing.T) {
-	cal := NewCalendar([]Override{{Day: ymd("2026-10-10"), Work: true, Note: "调休"}, {Day: ymd("2026-11-03"), Work: false, Note: "停电"}})
-	start := ymd("2019-12-20")
-	for i := 0; i < 400; i++ {
-		a := start.AddDays(i * 7)
-		for _, span := range []int{0, 1, 3, 10, 45, 400} {
+	// Overrides on an ordinary weekday, on a built-in holiday (2026-10-02 worked), on a built-in
+	// 调休 day and on a weekend; ranges starting on every weekday, some past the built-in years.
+	cal := NewCalendar([]Override{{Day: ymd("2026-10-10"), Work: true, Note: "调休"}, {Day: ymd("2026-11-03"), Work: false, Note: "停电"},
+		{Day: ymd("2026-10-02"), Work: true, Note: "加班"}, {Day: ymd("2026-02-14"), Work: false, Note: "取消调休"}, {Day: ymd("2101-01-03"), Work: true, Note: "x"}})
+	var starts []cases.Date
+	for _, start := range []cases.Date{ymd("2019-12-20"), ymd("2098-06-01")} {
+		for i := 0; i < 400; i++ {
+			starts = append(starts, start.AddDays(i*5))
+		}
+	}
+	for _, o := range cal.Overrides() { // ranges that begin or end on and around each override
+		for i := -3; i <= 3; i++ {
+			starts = append(starts, o.Day.AddDays(i), o.Day.AddDays(i-6), o.Day.AddDays(i-45))
+		}
+	}
+	for _, a := range starts {
+		for _, span := range []int{0, 1, 3, 6, 10, 45, 400, 1500} {
 			b := a.AddDays(span)
 			want := 0
 			for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
