@@ -136,22 +136,12 @@ var previewActor = cases.Actor{Kind: cases.ActorStaff, Name: "(preview)", Roles:
 // letter completed as issueLetters completes it, marked as a draft (草稿, no number). Nothing is
 // stored. ECONFLICT when the case has no drafted reply awaiting approval.
 func (db *DB) PreviewReply(ctx context.Context, id int64, at time.Time) ([]byte, error) {
-	if db.Renderer == nil {
-		return nil, cases.E(cases.EINTERNAL, "系统内部错误。", "no renderer")
-	}
-	tx, err := db.R.BeginTxx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	c, err := db.caseByID(ctx, tx, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if c.Draft == nil || c.State != cases.StatePendingApproval {
-		return nil, cases.E(cases.ECONFLICT, "该案件没有待审批的答复草稿。", "this case has no drafted reply awaiting approval")
-	}
-	return db.previewApproval(ctx, tx, c, at)
+	return db.preview(ctx, id, func(tx *sqlx.Tx, c *cases.Case) ([]byte, error) {
+		if c.Draft == nil || c.State != cases.StatePendingApproval {
+			return nil, cases.E(cases.ECONFLICT, "该案件没有待审批的答复草稿。", "this case has no drafted reply awaiting approval")
+		}
+		return db.previewApproval(ctx, tx, c, at)
+	})
 }
 
 // PreviewDraft renders the reply letter the draft in payload (draft_reply's payload, as the draft
@@ -160,6 +150,18 @@ func (db *DB) PreviewReply(ctx context.Context, id int64, at time.Time) ([]byte,
 // back, the letter rendered as a draft (watermarked, unnumbered) by the renderer of the issued one.
 // A draft the workflow refuses is refused with its error; nothing is stored.
 func (db *DB) PreviewDraft(ctx context.Context, id int64, payload json.RawMessage, actor cases.Actor, at time.Time) ([]byte, error) {
+	return db.preview(ctx, id, func(tx *sqlx.Tx, c *cases.Case) ([]byte, error) {
+		res, _, err := db.apply(ctx, tx, c, workflow.Request{Event: cases.EventDraftReply, Payload: payload}, actor, at)
+		if err != nil {
+			return nil, err
+		}
+		return db.previewApproval(ctx, tx, res.Case, at)
+	})
+}
+
+// preview reads case id in a read transaction that is rolled back and hands it to render: a
+// preview stores nothing.
+func (db *DB) preview(ctx context.Context, id int64, render func(*sqlx.Tx, *cases.Case) ([]byte, error)) ([]byte, error) {
 	if db.Renderer == nil {
 		return nil, cases.E(cases.EINTERNAL, "系统内部错误。", "no renderer")
 	}
@@ -172,11 +174,7 @@ func (db *DB) PreviewDraft(ctx context.Context, id int64, payload json.RawMessag
 	if err != nil {
 		return nil, err
 	}
-	res, _, err := db.apply(ctx, tx, c, workflow.Request{Event: cases.EventDraftReply, Payload: payload}, actor, at)
-	if err != nil {
-		return nil, err
-	}
-	return db.previewApproval(ctx, tx, res.Case, at)
+	return render(tx, c)
 }
 
 // previewApproval renders the reply letter the approval of c's draft at would issue, as a draft.
