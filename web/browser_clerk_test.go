@@ -104,23 +104,7 @@ func TestBrowserClerkMorning(t *testing.T) {
 	clerkShot(t, ctx, "clerk-bulk-archived-case")
 
 	// Registration under an identity number on file with another name: a warning, then registered.
-	browse(t, ctx, "register",
-		chromedp.Navigate(u+"/staff/register"),
-		chromedp.WaitVisible(chromedp.ID("r-channel")),
-		chromedp.SetValue(chromedp.ID("r-channel"), "post_registered"),
-		chromedp.SetValue(chromedp.ID("r-received_on"), "2026-11-02"),
-		chromedp.Click(chromedp.CSS(`input[name="applicant.kind"][value="person"]`)),
-		chromedp.SendKeys(chromedp.ID("r-applicant-name"), "陈晓梅"),
-		chromedp.SetValue(chromedp.ID("r-applicant-id_type"), "resident_id"),
-		chromedp.SendKeys(chromedp.ID("r-applicant-id_number"), "430122198503150028"),
-		chromedp.SendKeys(chromedp.ID("r-applicant-phone"), "13912345678"),
-		chromedp.SendKeys(chromedp.ID("r-description"), "请提供本小区2026年物业维修资金使用情况。"),
-		chromedp.SetValue(chromedp.ID("r-delivery"), "post"),
-		chromedp.SendKeys(chromedp.ID("r-applicant-address"), "望城区金星北路88号"),
-		chromedp.SendKeys(chromedp.ID("r-applicant-postcode"), "410200"),
-		chromedp.Click(chromedp.CSS(`input[name="carrier"][value="paper"]`)),
-		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
-		arrive(chromedp.ID("identity-warning")))
+	browse(t, ctx, "register", registerByPost(u, "2026-11-02", "陈晓梅", "请提供本小区2026年物业维修资金使用情况。"), arrive(chromedp.ID("identity-warning")))
 	if txt := browserText(t, ctx, "#identity-warning"); !strings.Contains(txt, chen.TrackingNo) || !strings.Contains(txt, "陈小梅") {
 		t.Fatalf("warning: %s", txt)
 	}
@@ -195,23 +179,7 @@ func TestBrowserSupervisorMonthEnd(t *testing.T) {
 		staffLogin(t, ctx, u, name)
 	}
 	register := func(then string) {
-		browse(t, ctx, "register late post",
-			chromedp.Navigate(u+"/staff/register"),
-			chromedp.WaitVisible(chromedp.ID("r-channel")),
-			chromedp.SetValue(chromedp.ID("r-channel"), "post_registered"),
-			chromedp.SetValue(chromedp.ID("r-received_on"), "2026-01-30"),
-			chromedp.Click(chromedp.CSS(`input[name="applicant.kind"][value="person"]`)),
-			chromedp.SendKeys(chromedp.ID("r-applicant-name"), "陈晓梅"),
-			chromedp.SetValue(chromedp.ID("r-applicant-id_type"), "resident_id"),
-			chromedp.SendKeys(chromedp.ID("r-applicant-id_number"), "430122198503150028"),
-			chromedp.SendKeys(chromedp.ID("r-applicant-phone"), "13912345678"),
-			chromedp.SendKeys(chromedp.ID("r-description"), "请提供本小区2025年物业维修资金使用情况。"),
-			chromedp.SetValue(chromedp.ID("r-delivery"), "post"),
-			chromedp.SendKeys(chromedp.ID("r-applicant-address"), "望城区金星北路88号"),
-			chromedp.SendKeys(chromedp.ID("r-applicant-postcode"), "410200"),
-			chromedp.Click(chromedp.CSS(`input[name="carrier"][value="paper"]`)),
-			chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
-			arrive(chromedp.ID(then)))
+		browse(t, ctx, "register late post", registerByPost(u, "2026-01-30", "陈晓梅", "请提供本小区2025年物业维修资金使用情况。"), arrive(chromedp.ID(then)))
 	}
 	switchTo("clerk1")
 	register("form-error")

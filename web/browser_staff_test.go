@@ -74,23 +74,7 @@ func TestBrowserStaffFlow(t *testing.T) {
 
 	// 1. The clerk registers a letter received by registered post yesterday.
 	login("clerk1")
-	browse(t, ctx, "register",
-		chromedp.Navigate(u+"/staff/register"),
-		chromedp.WaitVisible(chromedp.ID("r-channel")),
-		chromedp.SetValue(chromedp.ID("r-channel"), "post_registered"),
-		chromedp.SetValue(chromedp.ID("r-received_on"), "2026-11-02"),
-		chromedp.Click(chromedp.CSS(`input[name="applicant.kind"][value="person"]`)),
-		chromedp.SendKeys(chromedp.ID("r-applicant-name"), "陈小梅"),
-		chromedp.SetValue(chromedp.ID("r-applicant-id_type"), "resident_id"),
-		chromedp.SendKeys(chromedp.ID("r-applicant-id_number"), "430122198503150028"),
-		chromedp.SendKeys(chromedp.ID("r-applicant-phone"), "13912345678"),
-		chromedp.SendKeys(chromedp.ID("r-applicant-address"), "望城区金星北路88号"),
-		chromedp.SendKeys(chromedp.ID("r-applicant-postcode"), "410200"),
-		chromedp.SendKeys(chromedp.ID("r-description"), "请提供我家所在小区2025年加装电梯的审批文件。"),
-		chromedp.SetValue(chromedp.ID("r-delivery"), "post"),
-		chromedp.Click(chromedp.CSS(`input[name="carrier"][value="paper"]`)),
-		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
-		arrive(chromedp.ID("case-state")))
+	browse(t, ctx, "register", registerByPost(u, "2026-11-02", "陈小梅", "请提供我家所在小区2025年加装电梯的审批文件。"), arrive(chromedp.ID("case-state")))
 	state(cases.StateRegistered)
 	loc := browseGet(t, ctx, "location", chromedp.Location())
 	casePath = strings.TrimPrefix(loc, u)
@@ -259,4 +243,26 @@ func TestAxeStaffPages(t *testing.T) {
 		}
 		browse(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form.logout button`)), arrive(chromedp.ID("username")))
 	}
+}
+
+// registerByPost fills the staff registration form for a person's letter received by registered
+// post on receivedOn, asking for description, and submits it (the browser tests' registrations).
+func registerByPost(u, receivedOn, name, description string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(u+"/staff/register"),
+		chromedp.WaitVisible(chromedp.ID("r-channel")),
+		chromedp.SetValue(chromedp.ID("r-channel"), "post_registered"),
+		chromedp.SetValue(chromedp.ID("r-received_on"), receivedOn),
+		chromedp.Click(chromedp.CSS(`input[name="applicant.kind"][value="person"]`)),
+		chromedp.SendKeys(chromedp.ID("r-applicant-name"), name),
+		chromedp.SetValue(chromedp.ID("r-applicant-id_type"), "resident_id"),
+		chromedp.SendKeys(chromedp.ID("r-applicant-id_number"), "430122198503150028"),
+		chromedp.SendKeys(chromedp.ID("r-applicant-phone"), "13912345678"),
+		chromedp.SendKeys(chromedp.ID("r-description"), description),
+		chromedp.SetValue(chromedp.ID("r-delivery"), "post"),
+		chromedp.SendKeys(chromedp.ID("r-applicant-address"), "望城区金星北路88号"),
+		chromedp.SendKeys(chromedp.ID("r-applicant-postcode"), "410200"),
+		chromedp.Click(chromedp.CSS(`input[name="carrier"][value="paper"]`)),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+	)
 }
